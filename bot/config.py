@@ -1,0 +1,164 @@
+"""Settings, read from the environment and ``.env`` (pydantic-settings).
+
+Every setting is listed in README.md. ``load_settings()`` turns a validation failure
+into :class:`SettingsError` with one line per bad setting naming it by its env var.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/citizen-desk.db"
+
+
+class SettingsError(Exception):
+    """A missing or invalid setting; the message names it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    # Telegram
+    bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    webhook_base_url: str | None = None
+    webhook_path: str = "/telegram/webhook"
+    webhook_secret: SecretStr | None = None
+
+    # HTTP server
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+
+    # Storage
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None  # aiogram FSM storage shared by several instances
+
+    # Content
+    faq_dir: Path = Path("config/faq")
+    departments_file: Path = Path("config/departments.yaml")
+    faq_watch: bool = True  # reload the knowledge base when its files change
+    faq_answer_score: float | None = Field(default=None, ge=0, le=100)
+    faq_suggest_score: float | None = Field(default=None, ge=0, le=100)
+
+    # People and places
+    timezone: str = "Asia/Shanghai"
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+
+    # Operations
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    scheduler_enabled: bool = True
+    outbox_enabled: bool = True
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
+            return [int(p) for p in parts]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _valid_tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _valid_db(cls, value: str) -> str:
+        if value.startswith("postgres://"):
+            value = "postgresql+asyncpg://" + value[len("postgres://") :]
+        elif value.startswith("postgresql://"):
+            value = "postgresql+asyncpg://" + value[len("postgresql://") :]
+        elif value.startswith("sqlite:///"):
+            value = "sqlite+aiosqlite:///" + value[len("sqlite:///") :]
+        if not (value.startswith("sqlite+aiosqlite://") or value.startswith("postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER@HOST/DB")
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _slash(cls, value: str) -> str:
+        return value if value.startswith("/") else "/" + value
+
+    @field_validator("webhook_base_url", "redis_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("bot_token", "webhook_secret", mode="before")
+    @classmethod
+    def _empty_secret_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    # Derived values -------------------------------------------------------------------
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return self.bot_token is not None
+
+    @property
+    def use_webhook(self) -> bool:
+        return bool(self.webhook_base_url)
+
+    @property
+    def webhook_url(self) -> str | None:
+        if not self.webhook_base_url:
+            return None
+        return self.webhook_base_url.rstrip("/") + self.webhook_path
+
+    @property
+    def secret_token(self) -> str | None:
+        """The X-Telegram-Bot-Api-Secret-Token value: configured, or derived from the token."""
+        if self.webhook_secret is not None:
+            return self.webhook_secret.get_secret_value()
+        if self.bot_token is None:
+            return None
+        digest = hashlib.sha256(b"citizen-desk:" + self.bot_token.get_secret_value().encode())
+        return digest.hexdigest()[:48]
+
+
+def _env_name(loc: tuple[object, ...]) -> str:
+    return str(loc[0]).upper() if loc else "SETTINGS"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; raise :class:`SettingsError` naming every bad one."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+            value = err.get("input")
+            shown = f" (got {value!r})" if isinstance(value, str | int | float) else ""
+            lines.append(f"{_env_name(err.get('loc', ()))}: {msg}{shown}")
+        raise SettingsError("; ".join(lines)) from None
+    except ValueError as exc:  # e.g. ADMIN_IDS=abc fails inside the before-validator
+        raise SettingsError(str(exc)) from None

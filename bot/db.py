@@ -1,0 +1,62 @@
+"""Engine and session factory: the only place that creates database engines.
+
+SQLite (the embedded default) gets WAL, a busy timeout and foreign keys on every
+connection, and by default a single pooled connection: one writer at a time is what
+SQLite can do anyway, and queueing in the pool beats fighting over the file lock
+(DESIGN.md, performance anchors). Never hold a session across network I/O.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import StaticPool
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+SessionFactory = async_sessionmaker[AsyncSession]
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The database file of a SQLite URL (None for in-memory)."""
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_engine(url: str, *, pool_size: int | None = None, echo: bool = False) -> AsyncEngine:
+    """Create the async engine for ``url`` (sqlite+aiosqlite or postgresql+asyncpg)."""
+    kwargs: dict[str, Any] = {"echo": echo}
+    if is_sqlite(url):
+        path = sqlite_path(url)
+        if path is None:
+            kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            kwargs.update(pool_size=pool_size or 1, max_overflow=0, pool_timeout=60)
+        engine = create_async_engine(url, **kwargs)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    kwargs.update(pool_size=pool_size or 10, max_overflow=10, pool_pre_ping=True)
+    return create_async_engine(url, **kwargs)
+
+
+def create_session_factory(engine: AsyncEngine) -> SessionFactory:
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)

@@ -1,0 +1,222 @@
+"""Database tables (SQLModel). Every schema change needs an Alembic migration.
+
+Times are aware datetimes in UTC (``UTCDateTime``); Telegram ids are 64-bit.
+Statuses and kinds are short strings (the allowed values live in the modules that
+own the rules, e.g. ``tickets.lifecycle``) so that adding one needs no enum migration.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from tickets.dbtypes import JSONType, UTCDateTime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Department(SQLModel, table=True):
+    """A department, synced from the administrators' departments file."""
+
+    __tablename__ = "department"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True, index=True)
+    name_zh: str = Field(max_length=200)
+    name_en: str = Field(max_length=200)
+    staff_chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    head_user_id: int | None = Field(default=None, sa_type=BigInteger)
+    active: bool = True
+    # SLA windows, working hours overrides, canned replies... as synced from the file.
+    settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class StaffMember(SQLModel, table=True):
+    """A Telegram user working for one department (role clerk | head | admin)."""
+
+    __tablename__ = "staff_member"
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_user_id: int = Field(sa_type=BigInteger, unique=True, index=True)
+    department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
+    role: str = Field(default="clerk", max_length=16)
+    display_name: str = Field(default="", max_length=200)
+    username: str | None = Field(default=None, max_length=64)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class StaffInvite(SQLModel, table=True):
+    """A one-time deep-link payload that registers its first user as staff."""
+
+    __tablename__ = "staff_invite"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(max_length=64, unique=True, index=True)
+    department_id: int = Field(foreign_key="department.id")
+    role: str = Field(default="clerk", max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    used_by: int | None = Field(default=None, sa_type=BigInteger)
+
+
+class Citizen(SQLModel, table=True):
+    """A citizen who wrote to the bot. Personal data is kept minimal and erasable."""
+
+    __tablename__ = "citizen"
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_user_id: int | None = Field(default=None, sa_type=BigInteger, unique=True, index=True)
+    chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    language: str | None = Field(default=None, max_length=8)
+    display_name: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=32)
+    consent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    erased_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class TicketCounter(SQLModel, table=True):
+    """Last ticket number issued per year (numbers look like 2026-000123)."""
+
+    __tablename__ = "ticket_counter"
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last: int = 0
+
+
+class Ticket(SQLModel, table=True):
+    __tablename__ = "ticket"
+    __table_args__ = (
+        Index("ix_ticket_department_status", "department_id", "status"),
+        Index("ix_ticket_status_response_due", "status", "response_due_at"),
+        Index("ix_ticket_status_resolution_due", "status", "resolution_due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=20, unique=True, index=True)
+    citizen_id: int | None = Field(default=None, foreign_key="citizen.id", index=True)
+    department_id: int = Field(foreign_key="department.id")
+    status: str = Field(default="new", max_length=24)
+    demand_type: str = Field(default="consultation", max_length=24)
+    urgent: bool = False
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    lang: str | None = Field(default=None, max_length=8)
+    faq_entry_id: str | None = Field(default=None, max_length=100)
+    # Attachments and contact the citizen chose to share: {"photos": [file_id], "location": ...}
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    response_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolution_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    first_response_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    paused_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    assignee_id: int | None = Field(default=None, foreign_key="staff_member.id", index=True)
+    rating: int | None = None
+    rating_comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    next_reminder_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    escalation_level: int = 0
+    # Bumped on every change: a conditional UPDATE on it makes concurrent actions safe.
+    version: int = 1
+
+
+class TicketEvent(SQLModel, table=True):
+    """Append-only audit trail and conversation of a ticket."""
+
+    __tablename__ = "ticket_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    actor_kind: str = Field(max_length=16)  # citizen | staff | system
+    actor_id: int | None = Field(default=None, sa_type=BigInteger)
+    kind: str = Field(max_length=32)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
+
+
+class TicketMessage(SQLModel, table=True):
+    """A message the bot posted about a ticket, so a reply to it finds the ticket."""
+
+    __tablename__ = "ticket_message"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id", name="uq_ticket_message_chat_msg"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_type=BigInteger)
+    message_id: int = Field(sa_type=BigInteger)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """Telegram update ids already handled: a redelivered update is skipped."""
+
+    __tablename__ = "processed_update"
+
+    update_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    kind: str = Field(default="", max_length=32)
+    processed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class Outbox(SQLModel, table=True):
+    """A Bot API call to make after commit (transactional outbox)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    chat_id: int = Field(sa_type=BigInteger, index=True)
+    method: str = Field(default="sendMessage", max_length=48)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
+    status: str = Field(default="pending", max_length=16)  # pending | sending | sent | failed
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    message_id: int | None = Field(default=None, sa_type=BigInteger)
+    # What to do with the result, e.g. "ticket:123" links the sent message to that ticket.
+    ref: str | None = Field(default=None, max_length=64)
+    # Idempotency key: the same key is never queued twice (e.g. "nag:123:response:2").
+    dedupe_key: str | None = Field(default=None, max_length=128, unique=True)
+
+
+class UnansweredQuestion(SQLModel, table=True):
+    """A question the FAQ could not answer (or whose answer did not help): the gap report."""
+
+    __tablename__ = "unanswered_question"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    lang: str | None = Field(default=None, max_length=8)
+    decision: str = Field(max_length=16)  # none | suggest | not_helpful
+    best_entry_id: str | None = Field(default=None, max_length=100)
+    score: float | None = None
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+
+
+ALL_TABLES = (
+    Department,
+    StaffMember,
+    StaffInvite,
+    Citizen,
+    TicketCounter,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+    ProcessedUpdate,
+    Outbox,
+    UnansweredQuestion,
+)
