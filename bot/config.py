@@ -32,6 +32,7 @@ class Settings(BaseSettings):
 
     # Telegram
     bot_token: SecretStr | None = None
+    bot_username: str | None = None  # for deep links when Telegram can't be asked (getMe)
     telegram_api_url: str = "https://api.telegram.org"
     webhook_base_url: str | None = None
     webhook_path: str = "/telegram/webhook"

@@ -1,0 +1,90 @@
+"""``citizen-desk departments check|list``: validate and show the departments file.
+
+Both read only the file (``DEPARTMENTS_FILE`` or ``--file``); no database is needed.
+``departments list --json`` is a stable contract: a JSON array, each item with at least
+``slug``, ``name`` (the first name given in the file) and ``staff_chat_id``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tickets.deptconfig import DeskConfig
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser(
+        "departments", help="check or list the departments file (SLA windows, staff chats)"
+    )
+    parser.set_defaults(func=lambda _args: (parser.print_help(), 2)[1])
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+
+    check = actions.add_parser("check", help="validate the departments file")
+    check.add_argument(
+        "file", nargs="?", type=Path, help="the file to check (default: DEPARTMENTS_FILE)"
+    )
+    check.set_defaults(func=_check)
+
+    show = actions.add_parser("list", help="print each department with its staff chat and SLA")
+    show.add_argument("--json", action="store_true", help="print a JSON array")
+    show.add_argument("--file", type=Path, help="the departments file (default: DEPARTMENTS_FILE)")
+    show.set_defaults(func=_list)
+
+
+def _path(explicit: Path | None) -> Path:
+    if explicit is not None:
+        return explicit
+    from bot.config import load_settings
+
+    return load_settings().departments_file
+
+
+def load_or_report(path: Path) -> DeskConfig | None:
+    """The configuration, or None after printing every problem (``FILE:LINE: message``)."""
+    from tickets.deptconfig import load_desk_config
+
+    result = load_desk_config(path)
+    if result.config is None:
+        for problem in result.problems:
+            print(problem)
+        return None
+    return result.config
+
+
+def _check(args: argparse.Namespace) -> int:
+    path = _path(args.file)
+    config = load_or_report(path)
+    if config is None:
+        return 1
+    n = len(config.departments)
+    print(f"ok: {n} department{'s' if n != 1 else ''} ({path})")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    import json
+
+    path = _path(args.file)
+    from tickets.deptconfig import load_desk_config
+
+    result = load_desk_config(path)
+    if result.config is None:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    departments = list(result.config.departments.values())
+    if args.json:
+        print(json.dumps([d.to_json() for d in departments], ensure_ascii=False, indent=2))
+        return 0
+    for dept in departments:
+        chat = str(dept.staff_chat_id) if dept.staff_chat_id is not None else "(no staff chat)"
+        names = " / ".join(dept.name.values())
+        print(f"{dept.slug}  {names}  staff chat: {chat}")
+        windows = ", ".join(f"{t} {s}" for t, s in dept.sla.items())
+        print(f"    SLA (response/resolution): {windows}; urgent {dept.urgent}")
+        print(f"    transfer: {dept.transfer_clock} the clock")
+    return 0
