@@ -1,0 +1,145 @@
+"""Answer / suggest thresholds calibrated from the knowledge base itself.
+
+The alternate questions of an entry are labelled paraphrases, so the knowledge base
+can test itself:
+
+- **in-scope probes**: each question of an entry with two or more questions is matched
+  against the index without that question (leave-one-out);
+- **out-of-scope probes**: each question is matched against the index without its
+  whole entry, so every hit is by construction a wrong one — the near-miss of a
+  citizen asking about something the knowledge base does not cover.
+
+The answer rule (score and lead over the runner-up) is the loosest one whose false
+answers on both kinds of probe stay within ``target_wrong_rate``; the suggest score is
+set low enough that nearly every in-scope probe whose entry ranks in the top three
+reaches it. Settings override either value.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from faq.knowledge_base import MIN_ANSWER_QCOV
+from faq.models import MatcherConfig, Thresholds
+from faq.text import detect_language
+
+if TYPE_CHECKING:
+    from faq.knowledge_base import KnowledgeBase
+
+DEFAULT = Thresholds(answer_score=62.0, suggest_score=30.0, answer_margin=8.0, source="default")
+MAX_PROBES = 600  # per kind; keeps loading a 10,000-entry knowledge base quick
+MIN_POSITIVES = 12
+ANSWER_RANGE = (40.0, 90.0)
+SUGGEST_RANGE = (18.0, 45.0)
+MARGINS = (0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 15.0, 18.0, 22.0)
+
+
+@dataclass(frozen=True)
+class Probe:
+    score: float
+    margin: float
+    answerable: bool  # passes the fixed answer conditions (coverage, no intent conflict)
+    right: bool  # the top entry is the expected one (always False for out-of-scope probes)
+    in_top3: bool
+    in_scope: bool
+
+
+def collect_probes(kb: KnowledgeBase, seed: int = 7) -> list[Probe]:
+    rng = random.Random(seed)
+    pos_jobs: list[tuple[int, int, int]] = []  # entry, doc, question
+    neg_jobs: list[tuple[int, int]] = []
+    for e, entry in enumerate(kb.entries):
+        qdocs = kb.question_docs(e)
+        langs = [detect_language(entry.questions[q]) for _, q in qdocs]
+        for i, (d, q) in enumerate(qdocs):
+            # A paraphrase probe needs another question in its language to be answerable.
+            if langs.count(langs[i]) >= 2:
+                pos_jobs.append((e, d, q))
+            neg_jobs.append((e, q))
+    if len(pos_jobs) > MAX_PROBES:
+        pos_jobs = rng.sample(pos_jobs, MAX_PROBES)
+    if len(neg_jobs) > MAX_PROBES:
+        neg_jobs = rng.sample(neg_jobs, MAX_PROBES)
+    probes: list[Probe] = []
+    for e, d, q in pos_jobs:
+        ranked = kb.rank(kb.analyze(kb.entries[e].questions[q]), exclude_docs=(d,))
+        probes.append(_probe(ranked, e, True))
+    for e, q in neg_jobs:
+        ranked = kb.rank(kb.analyze(kb.entries[e].questions[q]), exclude_entry=e)
+        probes.append(_probe(ranked, -1, False))
+    return probes
+
+
+def _probe(ranked: list, expected: int, in_scope: bool) -> Probe:
+    if not ranked:
+        return Probe(0.0, 0.0, False, False, False, in_scope)
+    top = ranked[0]
+    second = ranked[1].score if len(ranked) > 1 else 0.0
+    top3 = {s.entry for s in ranked[:3]}
+    return Probe(
+        top.score,
+        top.score - second,
+        top.qcov >= MIN_ANSWER_QCOV and not top.conflict,
+        top.entry == expected,
+        expected in top3,
+        in_scope,
+    )
+
+
+def fit(probes: list[Probe], target_wrong_rate: float) -> Thresholds | None:
+    pos = [p for p in probes if p.in_scope]
+    neg = [p for p in probes if not p.in_scope]
+    if len(pos) < MIN_POSITIVES or not neg:
+        return None
+    n_pos, n_neg = len(pos), len(neg)
+    pos = [p for p in pos if p.answerable]
+    neg = [p for p in neg if p.answerable]
+    grid: list[tuple[int, int, float, float]] = []  # right, false, score, margin
+    lo, hi = ANSWER_RANGE
+    score = lo
+    while score <= hi:
+        for margin in MARGINS:
+            right = sum(1 for p in pos if p.right and p.score >= score and p.margin >= margin)
+            wrong_pos = sum(
+                1 for p in pos if not p.right and p.score >= score and p.margin >= margin
+            )
+            wrong_neg = sum(1 for p in neg if p.score >= score and p.margin >= margin)
+            if wrong_pos > target_wrong_rate * n_pos or wrong_neg > target_wrong_rate * n_neg:
+                continue
+            grid.append((right, wrong_pos + wrong_neg, score, margin))
+        score += 1.0
+    if not grid:
+        answer, margin = hi, MARGINS[-1]
+    else:
+        most = max(g[0] for g in grid)
+        near = [g for g in grid if g[0] >= 0.97 * most]
+        _, _, answer, margin = min(near, key=lambda g: (g[1], -g[2] - g[3]))
+    hits = sorted(p.score for p in probes if p.in_scope and p.in_top3)
+    suggest = hits[int(0.03 * len(hits))] if hits else DEFAULT.suggest_score
+    suggest = min(max(suggest - 1.0, SUGGEST_RANGE[0]), SUGGEST_RANGE[1], answer)
+    return Thresholds(answer, suggest, margin, "calibrated")
+
+
+def resolve_thresholds(kb: KnowledgeBase, config: MatcherConfig) -> Thresholds:
+    fitted: Thresholds | None = None
+    needs_fit = (
+        config.answer_score is None or config.suggest_score is None or config.answer_margin is None
+    )
+    if config.calibrate and needs_fit and len(kb) >= 2:
+        fitted = fit(collect_probes(kb), config.target_wrong_rate)
+    base = fitted or DEFAULT
+    overridden = not needs_fit or (
+        config.answer_score is not None or config.suggest_score is not None
+    )
+    return Thresholds(
+        answer_score=config.answer_score if config.answer_score is not None else base.answer_score,
+        suggest_score=config.suggest_score
+        if config.suggest_score is not None
+        else base.suggest_score,
+        answer_margin=config.answer_margin
+        if config.answer_margin is not None
+        else base.answer_margin,
+        source=base.source + ("+settings" if overridden else ""),
+    )

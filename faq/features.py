@@ -1,0 +1,280 @@
+"""Turn a text into weighted features for the inverted index.
+
+Feature kinds (prefix):
+- ``b:`` Chinese character bigram, ``u:`` character unigram,
+- ``p:`` toneless pinyin bigram (homophone slips such as 设保 for 社保, and pinyin typed
+  in Latin letters such as ``shebao``),
+- ``k:`` a knowledge-base keyword found in the text (Chinese substring or English n-gram),
+- ``e:`` English word stem (typos corrected to the knowledge base's vocabulary),
+- ``i:`` a generic service intent from :mod:`faq.lexicon` (lost, renew, pay ...), shared by
+  Chinese and English so mixed messages meet their entries.
+
+Words in the scope of a negation ("没丢", "不是补办", "not lost") are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import pairwise
+
+from faq import lexicon
+from faq.text import is_cjk, normalize, pinyin_of, split_pinyin, tokens
+
+# Weight of each feature kind, before IDF.
+KIND_WEIGHT: dict[str, float] = {"b": 1.0, "u": 0.3, "p": 0.45, "k": 1.2, "e": 1.0, "i": 0.8}
+FUZZY_EN_WEIGHT = 0.8
+_Adder = Callable[[str, float], None]
+
+_SINGLE_STOP = frozenset("吗呢吧啊呀嘛哦了的我你您他她它咋啥")
+_MULTI_STOP = tuple(w for w in lexicon.ZH_STOP_WORDS if len(w) > 1)
+_NEG_CAP = {"不是": 6, "并非": 6, "没有": 3, "并没": 3, "还没": 3, "没": 3, "未": 3, "不": 2}
+_NEG_FIRST = frozenset(g[0] for g in _NEG_CAP)
+_NEG_EXEMPT = frozenset(lexicon.ZH_NEGATION_EXEMPT)
+_NEG_STOP = frozenset(lexicon.ZH_NEGATION_STOP)
+_NEG_STOP_FIRST = frozenset(w for w in lexicon.ZH_NEGATION_STOP if len(w) == 1)
+_MULTI_STOP_SET = frozenset(_MULTI_STOP)
+_MULTI_STOP_SIZES = tuple(sorted({len(w) for w in _MULTI_STOP}, reverse=True))
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: possessive, plural and a few verb endings."""
+    if word.endswith("'s") or word.endswith("’s"):
+        word = word[:-2]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def english_vocabulary(texts: Iterable[str]) -> set[str]:
+    """Stems of the topic-bearing English words of some texts."""
+    out: set[str] = set()
+    for text in texts:
+        for t in tokens(normalize(text)):
+            if not is_cjk(t) and t not in lexicon.EN_STOP and not t.isdigit():
+                out.add(stem(t))
+    return out
+
+
+@dataclass(frozen=True)
+class Analysis:
+    features: dict[str, float]  # feature -> kind weight (before IDF)
+    units: frozenset[str]  # the features that stand for the text's content words/characters
+    text: str  # normalised text, tokens joined by spaces (for rapidfuzz)
+    content_chars: int  # informative characters (not stop words / punctuation)
+
+
+class Analyzer:
+    """Feature extraction that knows the knowledge base's keywords and English words."""
+
+    def __init__(self, keywords: Iterable[str] = (), english_vocab: Iterable[str] = ()) -> None:
+        self.zh_keywords: set[str] = set()
+        self.en_keywords: set[str] = set()
+        for kw in keywords:
+            norm = normalize(kw)
+            toks = tokens(norm)
+            if not toks:
+                continue
+            if all(is_cjk(t) for t in toks):
+                joined = "".join(toks)
+                if len(joined) >= 2:
+                    self.zh_keywords.add(joined)
+            else:
+                self.en_keywords.add(" ".join(stem(t) for t in toks))
+        self.zh_kw_max = max((len(k) for k in self.zh_keywords), default=0)
+        self.en_kw_max = max((k.count(" ") + 1 for k in self.en_keywords), default=0)
+        self.vocab: set[str] = set(english_vocab)
+        self._delete_index: dict[str, str] = {}
+        self._zh_intents: dict[str, str] = {}
+        self._en_intents: dict[str, str] = {}
+        for concept, (zh_forms, en_forms) in lexicon.INTENTS.items():
+            for form in zh_forms:
+                self._zh_intents[form] = concept
+            for form in en_forms:
+                self._en_intents[" ".join(stem(t) for t in form.split())] = concept
+        self._zh_intent_max = max(len(f) for f in self._zh_intents)
+        self._rebuild_vocab()
+
+    def _rebuild_vocab(self) -> None:
+        index: dict[str, str] = {}
+        for word in sorted(self.vocab):
+            if len(word) < 4:
+                continue
+            index.setdefault(word, word)
+            for d in _deletes(word):
+                index.setdefault(d, word)
+        self._delete_index = index
+
+    def correct(self, word: str) -> str | None:
+        """The vocabulary word within one edit (delete/insert/substitute) of ``word``."""
+        if word in self.vocab or len(word) < 3:
+            return None
+        hit = self._delete_index.get(word)
+        if hit is not None:
+            return hit
+        for d in _deletes(word):
+            hit = self._delete_index.get(d)
+            if hit is not None and abs(len(hit) - len(word)) <= 1:
+                return hit
+        return None
+
+    # ------------------------------------------------------------------ analysis
+    def analyze(self, text: str) -> Analysis:
+        norm = normalize(text)
+        toks = tokens(norm)
+        feats: dict[str, float] = {}
+        units: set[str] = set()
+        content = 0
+
+        def add(feature: str, weight: float) -> None:
+            if weight > feats.get(feature, 0.0):
+                feats[feature] = weight
+
+        latin: list[str] = []
+        for tok in toks:
+            if is_cjk(tok):
+                content += self._analyze_cjk(tok, add)
+            else:
+                latin.append(tok)
+        pinyin_units: list[str] = []
+        if latin:
+            content += self._analyze_latin(latin, add, pinyin_units)
+        units.update(f for f in feats if f[0] == "u" or f[0] == "e")
+        units.update(pinyin_units)
+        return Analysis(
+            features=feats, units=frozenset(units), text=" ".join(toks), content_chars=content
+        )
+
+    def _analyze_cjk(self, run: str, add: _Adder) -> int:
+        n = len(run)
+        stop = [False] * n
+        negated = [False] * n
+        i = 0
+        while i < n:
+            for size in _MULTI_STOP_SIZES:
+                if run[i : i + size] in _MULTI_STOP_SET:
+                    for j in range(i, min(n, i + size)):
+                        stop[j] = True
+                    i += size - 1
+                    break
+            else:
+                if run[i] in _SINGLE_STOP:
+                    stop[i] = True
+            i += 1
+        # Negation scopes.
+        i = 0
+        while i < n:
+            if run[i] not in _NEG_FIRST:
+                i += 1
+                continue
+            neg = run[i : i + 2] if run[i : i + 2] in _NEG_CAP else run[i]
+            if (
+                neg not in _NEG_CAP
+                or run[i : i + 2] in _NEG_EXEMPT
+                or run[i - 1 : i + 1] in _NEG_EXEMPT
+            ):
+                i += 1
+                continue
+            j = i + len(neg)
+            end = min(n, j + _NEG_CAP[neg])
+            k = j
+            while k < end and run[k] not in _NEG_STOP_FIRST and run[k : k + 2] not in _NEG_STOP:
+                negated[k] = True
+                k += 1
+            i = max(k, i + 1)
+
+        # Keywords and intents: substrings of the run. A negated intent ("没丢",
+        # "不是补办") is dropped together with the characters that express it.
+        if self.zh_kw_max:
+            for a in range(n):
+                for b in range(a + 2, min(n, a + self.zh_kw_max) + 1):
+                    if run[a:b] in self.zh_keywords:
+                        add("k:" + run[a:b], KIND_WEIGHT["k"])
+        dropped = [False] * n
+        a = 0
+        while a < n:
+            for b in range(min(n, a + self._zh_intent_max), a, -1):
+                concept = self._zh_intents.get(run[a:b])
+                if concept is not None:
+                    if negated[a]:
+                        for j in range(a, b):
+                            dropped[j] = True
+                    else:
+                        add("i:" + concept, KIND_WEIGHT["i"])
+                    a = b - 1
+                    break
+            a += 1
+        negated = dropped
+
+        # Character n-grams and pinyin over the content pieces.
+        content = 0
+        wb, wu, wp = KIND_WEIGHT["b"], KIND_WEIGHT["u"], KIND_WEIGHT["p"]
+        prev = -2
+        prev_py = ""
+        for a in range(n):
+            if stop[a]:
+                prev = -2
+                continue
+            ch = run[a]
+            content += 1
+            py = pinyin_of(ch)
+            if not negated[a]:
+                add("u:" + ch, wu)
+            if prev == a - 1 and not (negated[a] and negated[prev]):
+                add("b:" + run[prev] + ch, wb)
+                if py and prev_py:
+                    add("p:" + prev_py + " " + py, wp)
+            prev = a
+            prev_py = py
+        return content
+
+    def _analyze_latin(self, words: list[str], add: _Adder, pinyin_units: list[str]) -> int:
+        stems = [stem(w) for w in words]
+        negated = [False] * len(words)
+        for i, w in enumerate(words):
+            if w in lexicon.EN_NEGATORS or w.endswith("n't"):
+                for j in range(i + 1, min(len(words), i + 3)):
+                    negated[j] = True
+        content = 0
+        # English keyword n-grams and intent phrases (stop words kept inside phrases).
+        for a in range(len(stems)):
+            if negated[a]:
+                continue
+            for m in range(min(len(stems) - a, max(self.en_kw_max, 2)), 0, -1):
+                gram = " ".join(stems[a : a + m])
+                if gram in self.en_keywords:
+                    add("k:" + gram, KIND_WEIGHT["k"])
+                concept = self._en_intents.get(gram)
+                if concept is not None:
+                    add("i:" + concept, KIND_WEIGHT["i"])
+        we = KIND_WEIGHT["e"]
+        for w, s, neg in zip(words, stems, negated, strict=True):
+            if w in lexicon.EN_STOP or s in lexicon.EN_STOP:
+                continue
+            content += len(w)
+            if neg:
+                continue
+            if w.isdigit():
+                add("e:" + w, we)
+                continue
+            if s in self.vocab or w in self.vocab:
+                add("e:" + (s if s in self.vocab else w), we)
+                continue
+            fixed = self.correct(s)
+            if fixed is not None:
+                add("e:" + fixed, we * FUZZY_EN_WEIGHT)
+                continue
+            syl = split_pinyin(w)
+            if syl is not None:
+                for x, y in pairwise(syl):
+                    add("p:" + x + " " + y, KIND_WEIGHT["p"])
+                    pinyin_units.append("p:" + x + " " + y)
+                continue
+            add("e:" + s, we)
+        return content

@@ -1,0 +1,314 @@
+"""The immutable knowledge base: entries plus the index built once at load.
+
+Scoring (all weights are IDF x kind weight, see :mod:`faq.features`):
+
+- ``dcov``: the share of an entry's best-covered question that the query covers,
+- ``qcov``: the share of the query that the entry (its questions and keywords) covers,
+- ``sim = F_beta(dcov, qcov)``, favouring ``dcov`` so a long message that contains the
+  question still scores high, then blended with rapidfuzz ``ratio`` on the normalised
+  texts for the few best entries.
+
+The decision compares the best score and its lead over the runner-up with thresholds
+calibrated from the knowledge base itself (:mod:`faq.calibration`) unless set.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz.distance import Indel
+
+from faq.features import KIND_WEIGHT, Analysis, Analyzer, english_vocabulary
+from faq.lexicon import is_chitchat
+from faq.models import Candidate, Entry, MatcherConfig, MatchResult, Thresholds
+
+BETA2 = 1.0
+RATIO_WEIGHT = 0.2
+RERANK = 5  # entries re-ranked with rapidfuzz
+PHASE2 = 24
+MIN_ANSWER_QCOV = 0.5  # an answer must explain at least half of the message
+INTENT_PENALTY = 0.8  # per direction: the message asks an action the entry lacks, or v.v.
+ACTION_INTENTS = frozenset(
+    "i:" + c
+    for c in (
+        "lost damaged expire first pay query transfer cancel change book complain withdraw "
+        "outage fine reimburse subsidy refund"
+    ).split()
+)  # entries scored exactly after the first, approximate pass
+
+
+@dataclass(frozen=True)
+class _Doc:
+    entry: int
+    features: dict[str, float]  # feature -> weight (kind x IDF)
+    total: float
+    text: str
+    is_keywords: bool
+    question: int  # index in the entry's questions, -1 for the keywords document
+    actions: frozenset[str]  # action intents of this question
+
+
+@dataclass(frozen=True)
+class Scored:
+    entry: int
+    score: float  # 0..100
+    dcov: float
+    qcov: float
+    conflict: bool = False  # the message asks for an action this entry does not cover
+
+
+class KnowledgeBase:
+    """Entries and their index. Immutable once built; share it freely between tasks."""
+
+    def __init__(
+        self,
+        entries: Sequence[Entry],
+        analyzer: Analyzer,
+        docs: list[_Doc],
+        idf: dict[str, float],
+        unknown_idf: float,
+        postings: dict[str, tuple[int, ...]],
+        config: MatcherConfig,
+        source: Path | None,
+    ) -> None:
+        self._entries = tuple(entries)
+        self._by_id = {e.id: i for i, e in enumerate(self._entries)}
+        self._analyzer = analyzer
+        self._docs = docs
+        self._entry_docs: list[list[int]] = [[] for _ in self._entries]
+        self._entry_actions: list[set[str]] = [set() for _ in self._entries]
+        for i, d in enumerate(docs):
+            self._entry_docs[d.entry].append(i)
+            self._entry_actions[d.entry].update(f for f in d.features if f in ACTION_INTENTS)
+        self._idf = idf
+        self._unknown_idf = unknown_idf
+        self._postings = postings
+        entry_postings: dict[str, tuple[int, ...]] = {}
+        for f, plist in postings.items():
+            entry_postings[f] = tuple(dict.fromkeys(docs[d].entry for d in plist))
+        self._entry_postings = entry_postings
+        self._selective = max(64, len(self._entries) // 40)
+        self.config = config
+        self.source = source
+        self.thresholds = Thresholds(70.0, 35.0, 8.0, "default")
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def build(
+        cls,
+        entries: Sequence[Entry],
+        config: MatcherConfig | None = None,
+        source: Path | None = None,
+    ) -> KnowledgeBase:
+        config = config or MatcherConfig()
+        keywords = [k for e in entries for k in e.keywords]
+        vocab = english_vocabulary([q for e in entries for q in e.questions] + keywords)
+        analyzer = Analyzer(keywords=keywords, english_vocab=vocab)
+        raw: list[tuple[int, Analysis, int]] = []
+        for i, entry in enumerate(entries):
+            for j, q in enumerate(entry.questions):
+                raw.append((i, analyzer.analyze(q), j))
+            if entry.keywords:
+                raw.append((i, analyzer.analyze(" , ".join(entry.keywords)), -1))
+        # Document frequency counts entries, not questions.
+        df: dict[str, int] = {}
+        per_entry: list[set[str]] = [set() for _ in entries]
+        for i, a, _ in raw:
+            per_entry[i].update(a.features)
+        for feats in per_entry:
+            for f in feats:
+                df[f] = df.get(f, 0) + 1
+        n = max(1, len(entries))
+        idf = {f: math.log(1.0 + n / c) for f, c in df.items()}
+        unknown_idf = math.log(1.0 + n / 0.5)
+        docs: list[_Doc] = []
+        postings: dict[str, list[int]] = {}
+        for i, a, j in raw:
+            feats = {f: w * idf[f] for f, w in a.features.items()}
+            if not feats:
+                continue
+            for f in feats:
+                postings.setdefault(f, []).append(len(docs))
+            actions = frozenset(f for f in feats if f in ACTION_INTENTS)
+            docs.append(_Doc(i, feats, sum(feats.values()), a.text, j < 0, j, actions))
+        kb = cls(
+            entries,
+            analyzer,
+            docs,
+            idf,
+            unknown_idf,
+            {f: tuple(p) for f, p in postings.items()},
+            config,
+            source,
+        )
+        from faq.calibration import resolve_thresholds
+
+        kb.thresholds = resolve_thresholds(kb, config)
+        return kb
+
+    # ------------------------------------------------------------------ access
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return self._entries
+
+    def get(self, entry_id: str) -> Entry:
+        return self._entries[self._by_id[entry_id]]
+
+    def __contains__(self, entry_id: object) -> bool:
+        return entry_id in self._by_id
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def departments(self) -> set[str]:
+        return {e.department for e in self._entries if e.department}
+
+    @property
+    def question_count(self) -> int:
+        return sum(len(e.questions) for e in self._entries)
+
+    # ------------------------------------------------------------------ matching
+    def analyze(self, text: str) -> Analysis:
+        return self._analyzer.analyze(text)
+
+    def rank(
+        self,
+        analysis: Analysis,
+        exclude_docs: Iterable[int] = (),
+        exclude_entry: int | None = None,
+    ) -> list[Scored]:
+        """Entries scored against an analysed query, best first (only entries with a hit)."""
+        qf = analysis.features
+        if not qf:
+            return []
+        idf = self._idf
+        unknown = self._unknown_idf
+        qw: dict[str, float] = {}
+        for f, w in qf.items():
+            qw[f] = w * idf.get(f, unknown)
+        q_total = sum(qw.values())
+        if q_total <= 0:
+            return []
+        excluded = set(exclude_docs)
+        docs = self._docs
+        # Phase 1: approximate entry weights from selective features.
+        approx: dict[int, float] = {}
+        limit = self._selective
+        entry_postings = self._entry_postings
+        for f, w in qw.items():
+            plist = entry_postings.get(f)
+            if plist is None or len(plist) > limit:
+                continue
+            for e in plist:
+                approx[e] = approx.get(e, 0.0) + w
+        if exclude_entry is not None:
+            approx.pop(exclude_entry, None)
+        if len(approx) > PHASE2:
+            top = sorted(approx, key=approx.__getitem__, reverse=True)[:PHASE2]
+        else:
+            top = list(approx)
+        # Phase 2: exact coverage for the candidate entries.
+        qkeys = qw.keys()
+        units = {u: idf.get(u, unknown) for u in analysis.units}
+        u_total = sum(units.values())
+        ukeys = units.keys()
+        q_actions = {f for f in qf if f in ACTION_INTENTS}
+        scored: list[Scored] = []
+        for e in top:
+            best = 0.0
+            best_d = -1
+            covered: set[str] = set()
+            for d in self._entry_docs[e]:
+                if d in excluded:
+                    continue
+                doc = docs[d]
+                dfeats = doc.features
+                covered |= ukeys & dfeats.keys()
+                if doc.is_keywords:
+                    continue
+                common = qkeys & dfeats.keys()
+                cov = sum([qw[f] for f in common]) / doc.total
+                if cov > best or best_d < 0:
+                    best, best_d = cov, d
+            if best_d < 0:
+                continue
+            qcov = sum([units[u] for u in covered]) / u_total if u_total > 0 else 0.0
+            dcov = best
+            denom = BETA2 * qcov + dcov
+            sim = (1 + BETA2) * qcov * dcov / denom if denom > 0 else 0.0
+            conflict = bool(q_actions) and not q_actions <= self._entry_actions[e]
+            if conflict:
+                sim *= INTENT_PENALTY
+            d_actions = docs[best_d].actions
+            if d_actions and not d_actions & q_actions:
+                sim *= INTENT_PENALTY
+            scored.append(Scored(e, sim, dcov, qcov, conflict))
+        scored.sort(key=lambda s: s.score, reverse=True)
+        # Re-rank the best few with rapidfuzz on the normalised texts.
+        head = scored[:RERANK]
+        text = analysis.text
+        out: list[Scored] = []
+        for s in head:
+            ratio = 0.0
+            for d in self._entry_docs[s.entry]:
+                if d in excluded or docs[d].is_keywords:
+                    continue
+                r = Indel.normalized_similarity(text, docs[d].text)
+                if r > ratio:
+                    ratio = r
+            final = 100.0 * ((1 - RATIO_WEIGHT) * s.score + RATIO_WEIGHT * ratio)
+            out.append(Scored(s.entry, final, s.dcov, s.qcov, s.conflict))
+        out.sort(key=lambda s: s.score, reverse=True)
+        out.extend(
+            Scored(s.entry, 100.0 * (1 - RATIO_WEIGHT) * s.score, s.dcov, s.qcov, s.conflict)
+            for s in scored[RERANK:]
+        )
+        return out
+
+    def decide(self, ranked: list[Scored], thresholds: Thresholds | None = None) -> MatchResult:
+        t = thresholds or self.thresholds
+        if not ranked:
+            return MatchResult("none", None, 0.0, [])
+        top = ranked[0]
+        second = ranked[1].score if len(ranked) > 1 else 0.0
+        score = round(top.score, 1)
+        if (
+            top.score >= t.answer_score
+            and top.score - second >= t.answer_margin
+            and top.qcov >= MIN_ANSWER_QCOV
+            and not top.conflict
+        ):
+            return MatchResult("answer", self._entries[top.entry].id, score, [])
+        if top.score >= t.suggest_score:
+            floor = max(t.suggest_score, top.score - self.config.suggest_window)
+            cands = [
+                Candidate(self._entries[s.entry].id, round(s.score, 1))
+                for s in ranked[: self.config.max_candidates]
+                if s.score >= floor
+            ]
+            return MatchResult("suggest", None, score, cands)
+        return MatchResult("none", None, score, [])
+
+    def match(self, text: str, lang: str | None = None) -> MatchResult:
+        """Decide ``answer`` / ``suggest`` / ``none`` for a citizen's message."""
+        del lang  # the analysis is language independent; kept for the API
+        if is_chitchat(text):
+            return MatchResult("none", None, 0.0, [])
+        return self.decide(self.rank(self._analyzer.analyze(text)))
+
+    def question_docs(self, entry_index: int) -> list[tuple[int, int]]:
+        """(doc index, question index) of an entry's indexed questions."""
+        return [
+            (d, self._docs[d].question)
+            for d in self._entry_docs[entry_index]
+            if not self._docs[d].is_keywords
+        ]
+
+    def doc_text(self, doc: int) -> str:
+        return self._docs[doc].text
+
+
+__all__ = ["KIND_WEIGHT", "KnowledgeBase", "Scored"]

@@ -1,0 +1,154 @@
+"""Small generic lexicons: stop words, chit-chat, and bilingual service intents.
+
+Nothing here names a topic of one knowledge base; the intents are the verbs and
+question types common to any government service desk (lost / renew / pay / query ...),
+in Simplified Chinese (Traditional input is converted first) and English stems.
+"""
+
+from __future__ import annotations
+
+# English words that carry no topic (after lower-casing).
+EN_STOP: frozenset[str] = frozenset(
+    """a an the i me my we our us you your he she his her it its they them their this that
+    these those is am are was were be been being do does did doing have has had having can
+    could would should will shall may might must to of in on at by for with from about into
+    as and or but if so than then there here what which who whom whose when where why how
+    please pls plz hi hello hey thanks thank thx ok okay yes no not want need like just
+    get got some any all also too very much many more most one someone anyone something
+    anything know tell help question ask asking wondering would'd let me'm i'm it's
+    go going way ways do i'd""".split()
+)
+
+# Chinese characters / words that carry no topic; removed before indexing.
+ZH_STOP_WORDS: tuple[str, ...] = tuple(
+    sorted(
+        """请问 你好 您好 麻烦 谢谢 感谢 一下 怎么样 怎么 怎样 如何 什么 为什么 哪些 哪个 哪里 哪儿
+        在哪 是否 能否 可以 可不可以 能不能 需不需要 需要 想要 想问 请教 知道 告诉 应该 我们 你们
+        他们 自己 这个 那个 这样 那样 现在 已经 还是 或者 因为 所以 但是 就是 然后 还有 的话
+        一个 有没有 是不是 要不要 吗 呢 吧 啊 呀 嘛 哦 哈 了 的 地 得 着 过 我 你 您 他 她 它
+        是 在 有 和 与 及 或 也 都 就 还 又 很 太 把 被 给 让 从 到 对 向 去 来 要 想 能 会 该
+        这 那 个 些 么 咋 啥 谁 下 上 里 中 么""".split(),
+        key=len,
+        reverse=True,
+    )
+)
+ZH_STOP_CHARS: frozenset[str] = frozenset(w for w in ZH_STOP_WORDS if len(w) == 1)
+
+# Messages that are only chit-chat; they never get an answer.
+CHITCHAT: frozenset[str] = frozenset(
+    """你好 您好 在吗 在不在 有人吗 谢谢 谢谢你 多谢 好的 嗯 哈哈 再见 早上好 晚上好 hello hi hey
+    thanks thank you ok okay bye good morning""".split()
+)
+
+# Bilingual intents: concept -> (Chinese surface forms, English stems / phrases).
+INTENTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "lost": (
+        (
+            "丢",
+            "遗失",
+            "丢失",
+            "弄丢",
+            "找不到",
+            "不见",
+            "被偷",
+            "被盗",
+            "挂失",
+            "补办",
+            "补发",
+            "补领",
+            "补卡",
+            "补证",
+        ),
+        ("lost", "lose", "losing", "missing", "stolen", "replace", "replacement"),
+    ),
+    "damaged": (("坏了", "损坏", "破损", "失效", "磨损"), ("damaged", "broken", "damage")),
+    "expire": (
+        ("到期", "过期", "期满", "有效期", "换证", "换发", "换领", "续期", "延期", "续签", "签注"),
+        ("expire", "expired", "expiry", "expiring", "renew", "renewal", "extend", "extension"),
+    ),
+    "first": (("首次", "第一次", "新办", "初次", "从来没"), ("first",)),
+    "apply": (("申请", "申领", "办理", "领取", "办证"), ("apply", "application", "obtain")),
+    "pay": (
+        ("缴费", "交费", "缴纳", "充值", "付费", "支付", "缴", "交钱", "费"),
+        ("pay", "paying", "payment", "top up", "bill", "fee", "fees"),
+    ),
+    "query": (
+        ("查询", "查看", "查", "余额", "记录", "进度", "明细"),
+        ("check", "query", "balance", "record", "records", "look up", "history"),
+    ),
+    "transfer": (
+        ("转移", "迁移", "转入", "转出", "转学", "迁入", "迁出", "转过来"),
+        ("transfer", "move", "moving"),
+    ),
+    "cancel": (("注销", "取消", "撤销"), ("cancel", "deregister", "cancellation")),
+    "change": (("变更", "修改", "更改", "更正"), ("change", "modify", "update", "correct")),
+    "book": (("预约", "挂号", "排队"), ("appointment", "book", "booking", "reserve")),
+    "complain": (("投诉", "举报"), ("complain", "complaint", "report")),
+    "withdraw": (("提取", "取出", "提现", "提领", "取钱"), ("withdraw", "withdrawal", "cash out")),
+    "outage": (
+        ("停水", "停电", "停气", "没水", "没电", "没气", "断水", "断电", "断气", "停了", "报修"),
+        ("outage", "power cut", "no water", "no power", "no gas", "blackout"),
+    ),
+    "fine": (("罚款", "罚", "处罚", "扣分"), ("fine", "fined", "penalty", "penalise", "penalize")),
+    "materials": (
+        ("材料", "证件", "带什么", "资料", "手续", "证明"),
+        ("document", "documents", "material", "materials", "papers", "bring", "proof"),
+    ),
+    "cost": (("多少钱", "费用", "收费", "价格", "工本费"), ("cost", "price", "charge", "how much")),
+    "when": (("什么时候", "多久", "几天", "时间", "几点"), ("when", "how long", "time")),
+    "where": (("哪里", "在哪", "地点", "地址", "哪儿"), ("where", "address", "location")),
+    "register": (
+        ("登记", "注册", "备案", "办执照"),
+        ("register", "registration", "enrol", "enroll"),
+    ),
+    "reimburse": (("报销", "结算"), ("reimburse", "reimbursement", "claim")),
+    "subsidy": (("补贴", "补助", "津贴", "救助"), ("subsidy", "allowance", "benefit", "benefits")),
+    "refund": (("退税", "退费", "退款", "退还"), ("refund", "rebate")),
+}
+
+# Words that negate what follows ("没丢", "不是补办", "not lost").
+ZH_NEGATORS: tuple[str, ...] = ("不是", "并非", "没有", "并没", "还没", "没", "未", "不")
+ZH_NEGATION_STOP: tuple[str, ...] = ("就是", "只是", "而是", "但是", "可是", "是", "但", "而")
+# Forms that contain a negator but are themselves the topic ("没水" = outage).
+ZH_NEGATION_EXEMPT: tuple[str, ...] = (
+    "没水",
+    "没电",
+    "没气",
+    "不见",
+    "不了",
+    "不能",
+    "不会",
+    "不到",
+    "不出",
+    "不着",
+)
+EN_NEGATORS: frozenset[str] = frozenset(
+    {
+        "not",
+        "never",
+        "no",
+        "isn't",
+        "didn't",
+        "haven't",
+        "hasn't",
+        "wasn't",
+        "aren't",
+        "don't",
+        "doesn't",
+    }
+)
+
+
+def is_chitchat(text: str) -> bool:
+    """A greeting, thanks or acknowledgement with nothing else in it."""
+    import re
+
+    from faq.text import normalize
+
+    words = re.findall(r"[a-z]+|[\u4e00-\u9fff]+", normalize(text))
+    if not words:
+        return True
+    joined = " ".join(words)
+    if joined in CHITCHAT:
+        return True
+    return all(w in CHITCHAT for w in words)

@@ -1,0 +1,285 @@
+"""Read and validate a FAQ folder (format: shared/faq-format.md).
+
+Every problem is collected with its file and 1-based line; a folder with any problem
+yields no knowledge base. Files are parsed to YAML nodes (not plain objects) so each
+value keeps its line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from faq.models import Entry, LoadResult, MatcherConfig, Problem
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_RE = ID_RE
+# BCP-47 shape: language, optional script, region and variants ("zh", "zh-Hant", "en-GB").
+LANG_RE = re.compile(
+    r"^[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$"
+)
+FILE_KEYS = ("department", "entries")
+ENTRY_KEYS = ("id", "questions", "answer", "keywords", "department", "links")
+REQUIRED = ("id", "questions", "answer")
+
+try:  # the C loader when PyYAML was built with libyaml
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+
+def faq_files(folder: Path) -> list[Path]:
+    """The ``.yaml`` / ``.yml`` files of a folder and its sub-folders, sorted, hidden skipped."""
+    out = []
+    for path in folder.rglob("*"):
+        rel = path.relative_to(folder)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.suffix.lower() in (".yaml", ".yml") and path.is_file():
+            out.append(path)
+    return sorted(out)
+
+
+@dataclass
+class _FileReader:
+    name: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, node_or_line: Node | int, message: str) -> None:
+        line = node_or_line if isinstance(node_or_line, int) else node_or_line.start_mark.line + 1
+        self.problems.append(Problem(self.name, line, message))
+
+    def text(self, node: Node, what: str) -> str | None:
+        if isinstance(node, ScalarNode) and node.tag != "tag:yaml.org,2002:null":
+            return str(node.value)
+        self.problem(node, f"{what} must be text")
+        return None
+
+    def mapping(self, node: MappingNode, what: str) -> dict[str, tuple[Node, Node]]:
+        """Keys -> (key node, value node); duplicate and non-text keys are problems."""
+        out: dict[str, tuple[Node, Node]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.problem(key_node, f"{what}: keys must be text")
+                continue
+            key = str(key_node.value)
+            if key in out:
+                self.problem(key_node, f"{what}: duplicate key '{key}'")
+                continue
+            out[key] = (key_node, value_node)
+        return out
+
+    def text_list(self, node: Node, what: str, *, allow_empty: bool = True) -> list[str] | None:
+        if isinstance(node, ScalarNode) and node.tag != "tag:yaml.org,2002:null":
+            self.problem(node, f"{what} must be a list (write it as [ ... ] or '- ' lines)")
+            return None
+        if not isinstance(node, SequenceNode):
+            if not allow_empty:
+                self.problem(node, f"{what} is empty")
+                return None
+            if isinstance(node, ScalarNode):  # null
+                return []
+            self.problem(node, f"{what} must be a list")
+            return None
+        if not node.value and not allow_empty:
+            self.problem(node, f"{what} is empty")
+            return None
+        items = []
+        for item in node.value:
+            value = self.text(item, f"each item of {what}")
+            if value is None:
+                continue
+            if not value.strip():
+                self.problem(item, f"empty item in {what}")
+                continue
+            items.append(value.strip())
+        return items
+
+
+def _parse_file(path: Path, name: str) -> tuple[list[Entry], list[Problem]]:
+    reader = _FileReader(name)
+    try:
+        raw = path.read_bytes()
+        source = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return [], [Problem(name, line, "not valid UTF-8 text")]
+    except OSError as exc:
+        return [], [Problem(name, 1, f"cannot read file: {exc.strerror or exc}")]
+    try:
+        docs = list(yaml.compose_all(source, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        what = exc.problem or "invalid YAML"
+        context = f" ({exc.context})" if exc.context else ""
+        return [], [Problem(name, line, f"YAML syntax error: {what}{context}")]
+    except yaml.YAMLError as exc:
+        return [], [Problem(name, 1, f"YAML error: {exc}")]
+    docs = [d for d in docs if d is not None]
+    if not docs:
+        return [], [Problem(name, 1, "file is empty (expected 'department' and 'entries')")]
+    if len(docs) > 1:
+        reader.problem(docs[1], "only one YAML document per file is allowed")
+    root = docs[0]
+    if not isinstance(root, MappingNode):
+        reader.problem(root, "the file must be a mapping with 'department' and 'entries'")
+        return [], reader.problems
+    top = reader.mapping(root, "file")
+    for key, (key_node, _) in top.items():
+        if key not in FILE_KEYS:
+            reader.problem(key_node, f"unknown key '{key}' (allowed: {', '.join(FILE_KEYS)})")
+    file_department: str | None = None
+    if "department" in top:
+        dep_node = top["department"][1]
+        file_department = reader.text(dep_node, "department")
+        if file_department is not None and not SLUG_RE.match(file_department):
+            reader.problem(dep_node, f"bad department slug '{file_department}' (use a-z 0-9 -)")
+            file_department = None
+    if "entries" not in top:
+        reader.problem(root, "missing required field 'entries'")
+        return [], reader.problems
+    entries_node = top["entries"][1]
+    if not isinstance(entries_node, SequenceNode) or not entries_node.value:
+        reader.problem(entries_node, "'entries' must be a non-empty list of entries")
+        return [], reader.problems
+    entries = []
+    for node in entries_node.value:
+        entry = _parse_entry(reader, node, file_department, "department" in top)
+        if entry is not None:
+            entries.append(entry)
+    return entries, reader.problems
+
+
+def _parse_entry(
+    reader: _FileReader, node: Node, file_department: str | None, file_has_department: bool
+) -> Entry | None:
+    if not isinstance(node, MappingNode):
+        reader.problem(node, "an entry must be a mapping with id, questions and answer")
+        return None
+    before = len(reader.problems)
+    fields = reader.mapping(node, "entry")
+    for key, (key_node, _) in fields.items():
+        if key not in ENTRY_KEYS:
+            reader.problem(key_node, f"unknown key '{key}' (allowed: {', '.join(ENTRY_KEYS)})")
+    entry_id = None
+    if "id" in fields:
+        entry_id = reader.text(fields["id"][1], "id")
+        if entry_id is not None and not ID_RE.match(entry_id):
+            reader.problem(fields["id"][1], f"bad id '{entry_id}' (use a-z 0-9 and -)")
+    label = f"entry '{entry_id}'" if entry_id else "entry"
+    for key in REQUIRED:
+        if key not in fields:
+            reader.problem(node, f"{label}: missing required field '{key}'")
+    questions: list[str] | None = []
+    if "questions" in fields:
+        questions = reader.text_list(fields["questions"][1], "questions", allow_empty=False)
+    answer: dict[str, str] = {}
+    if "answer" in fields:
+        answer = _parse_answer(reader, fields["answer"][1])
+    keywords = reader.text_list(fields["keywords"][1], "keywords") if "keywords" in fields else []
+    links = reader.text_list(fields["links"][1], "links") if "links" in fields else []
+    for i, link in enumerate(links or []):
+        if not re.match(r"^(https?://|tel:|mailto:)\S+$", link):
+            link_node = fields["links"][1]
+            at = link_node.value[i] if isinstance(link_node, SequenceNode) else link_node
+            reader.problem(at, f"bad link '{link}' (expected http(s)://, tel: or mailto:)")
+    department = file_department
+    if "department" in fields:
+        dep_node = fields["department"][1]
+        department = reader.text(dep_node, "department")
+        if department is not None and not SLUG_RE.match(department):
+            reader.problem(dep_node, f"bad department slug '{department}' (use a-z 0-9 -)")
+    elif not file_has_department:
+        reader.problem(node, f"{label}: no department (set it on the file or the entry)")
+    if len(reader.problems) > before or entry_id is None or not questions or not answer:
+        return None
+    return Entry(
+        id=entry_id,
+        questions=tuple(questions),
+        answer=answer,
+        keywords=tuple(keywords or ()),
+        department=department,
+        links=tuple(links or ()),
+        source_file=reader.name,
+        source_line=node.start_mark.line + 1,
+    )
+
+
+def _parse_answer(reader: _FileReader, node: Node) -> dict[str, str]:
+    if isinstance(node, ScalarNode):
+        text = reader.text(node, "answer")
+        if text is None:
+            return {}
+        if not text.strip():
+            reader.problem(node, "answer is empty")
+            return {}
+        return {"und": text.strip()}
+    if not isinstance(node, MappingNode):
+        reader.problem(node, "answer must be text or a map language -> text")
+        return {}
+    out: dict[str, str] = {}
+    for lang, (key_node, value_node) in reader.mapping(node, "answer").items():
+        if not LANG_RE.match(lang):
+            reader.problem(
+                key_node, f"bad language code '{lang}' (use BCP-47, e.g. zh, en, zh-Hant)"
+            )
+            continue
+        text = reader.text(value_node, f"answer in '{lang}'")
+        if text is None:
+            continue
+        if not text.strip():
+            reader.problem(value_node, f"answer in '{lang}' is empty")
+            continue
+        out[lang] = text.strip()
+    if not out and not node.value:
+        reader.problem(node, "answer is empty")
+    return out
+
+
+def read_folder(folder: Path) -> tuple[list[Entry], list[Problem], list[Path]]:
+    """Parse and validate every FAQ file of ``folder``; entries are valid only without problems."""
+    if not folder.is_dir():
+        return [], [Problem(str(folder), 0, "not a folder")], []
+    files = faq_files(folder)
+    if not files:
+        return [], [Problem(str(folder), 0, "no FAQ files (*.yaml, *.yml) in this folder")], []
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    seen: dict[str, Entry] = {}
+    for path in files:
+        name = str(path)
+        file_entries, file_problems = _parse_file(path, name)
+        problems.extend(file_problems)
+        for entry in file_entries:
+            first = seen.get(entry.id)
+            if first is not None:
+                problems.append(
+                    Problem(
+                        name,
+                        entry.source_line,
+                        f"duplicate id '{entry.id}' (first defined at "
+                        f"{first.source_file}:{first.source_line})",
+                    )
+                )
+                continue
+            seen[entry.id] = entry
+            entries.append(entry)
+    return entries, problems, files
+
+
+def load_knowledge_base(path: Path, config: MatcherConfig | None = None) -> LoadResult:
+    """Load, validate and index a FAQ folder. ``kb`` is None when there is any problem."""
+    from faq.knowledge_base import KnowledgeBase
+
+    folder = Path(path)
+    entries, problems, files = read_folder(folder)
+    if problems:
+        problems.sort(key=lambda p: (p.file, p.line))
+        return LoadResult(kb=None, problems=problems, files=files)
+    kb = KnowledgeBase.build(entries, config or MatcherConfig(), source=folder)
+    return LoadResult(kb=kb, problems=[], files=files)

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from faq import KnowledgeBase, MatcherConfig, load_knowledge_base
+from faq.calibration import collect_probes
+from tests.faq.conftest import SAMPLE_KB, write
+
+
+def test_sample_thresholds_are_calibrated_and_ordered(sample_kb: KnowledgeBase) -> None:
+    t = sample_kb.thresholds
+    assert t.source == "calibrated"
+    assert 0 < t.suggest_score <= t.answer_score <= 100
+    assert t.answer_margin >= 0
+
+
+def test_probes_cover_both_kinds(sample_kb: KnowledgeBase) -> None:
+    probes = collect_probes(sample_kb)
+    in_scope = [p for p in probes if p.in_scope]
+    out = [p for p in probes if not p.in_scope]
+    assert in_scope and out
+    assert not any(p.right for p in out)  # the expected entry was left out of the index
+    assert sum(p.in_top3 for p in in_scope) > len(in_scope) / 2
+
+
+def test_settings_override_calibration() -> None:
+    result = load_knowledge_base(
+        SAMPLE_KB, MatcherConfig(answer_score=99.5, suggest_score=5.0, answer_margin=1.0)
+    )
+    kb = result.kb
+    assert kb is not None
+    assert (kb.thresholds.answer_score, kb.thresholds.suggest_score) == (99.5, 5.0)
+    assert kb.thresholds.answer_margin == 1.0
+    assert "settings" in kb.thresholds.source
+    # "社保卡补办" is answered with calibrated thresholds, only suggested at 99.5.
+    res = kb.match("社保卡补办")
+    assert res.decision == "suggest" and res.candidates[0].id == "ss-card-lost"
+
+
+def test_tiny_knowledge_base_falls_back_to_defaults(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "a.yaml",
+        "department: health\nentries:\n"
+        "  - id: a\n    questions: [狂犬疫苗在哪里打]\n    answer: x\n"
+        "  - id: b\n    questions: [HPV疫苗怎么预约]\n    answer: y\n",
+    )
+    kb = load_knowledge_base(tmp_path).kb
+    assert kb is not None
+    assert kb.thresholds.source == "default"
+    assert kb.match("狂犬疫苗在哪里打").entry_id == "a"
