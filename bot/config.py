@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = None
     bot_username: str | None = None  # for deep links when Telegram can't be asked (getMe)
     telegram_api_url: str = "https://api.telegram.org"
+    telegram_timeout: float = Field(default=30.0, gt=0)  # seconds per Bot API call
     webhook_base_url: str | None = None
     webhook_path: str = "/telegram/webhook"
     webhook_secret: SecretStr | None = None
@@ -96,7 +97,9 @@ class Settings(BaseSettings):
             value = "postgresql+asyncpg://" + value[len("postgresql://") :]
         elif value.startswith("sqlite:///"):
             value = "sqlite+aiosqlite:///" + value[len("sqlite:///") :]
-        if not (value.startswith("sqlite+aiosqlite://") or value.startswith("postgresql+asyncpg://")):
+        if not (
+            value.startswith("sqlite+aiosqlite://") or value.startswith("postgresql+asyncpg://")
+        ):
             raise ValueError("use sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER@HOST/DB")
         return value
 

@@ -33,12 +33,21 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Take transactions away from the driver (it would BEGIN lazily, which breaks SAVEPOINTs:
+    # work in a savepoint opened before the first write commits early); see _sqlite_begin.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # IMMEDIATE takes the write lock up front: a second process (a CLI sweep beside the
+    # service) waits on busy_timeout instead of failing on a lock upgrade.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine(url: str, *, pool_size: int | None = None, echo: bool = False) -> AsyncEngine:
@@ -53,6 +62,7 @@ def create_engine(url: str, *, pool_size: int | None = None, echo: bool = False)
             kwargs.update(pool_size=pool_size or 1, max_overflow=0, pool_timeout=60)
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     kwargs.update(pool_size=pool_size or 10, max_overflow=10, pool_pre_ping=True)
     return create_async_engine(url, **kwargs)

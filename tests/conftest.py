@@ -51,7 +51,7 @@ def postgres_server_url() -> str:
     """The admin URL of a reachable PostgreSQL, or skip (fail in CI) with the reason."""
     try:
         asyncio.run(asyncio.wait_for(_pg_admin("SELECT 1"), timeout=10))
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as exc:
         reason = (
             f"PostgreSQL not reachable at {make_url(PG_URL).render_as_string(hide_password=True)}"
             f" ({type(exc).__name__}: {exc}); set TEST_POSTGRES_URL to run these tests"

@@ -52,8 +52,13 @@ async def test_telegram_ids_are_64_bit_and_json_round_trips(session_factory):
     group_id = -1001234567890
     async with session_factory() as session:
         session.add(
-            Department(slug="health", name_zh="卫健委", name_en="Health", staff_chat_id=group_id,
-                       settings={"response": "4h", "canned": ["你好，{name}"]})
+            Department(
+                slug="health",
+                name_zh="卫健委",
+                name_en="Health",
+                staff_chat_id=group_id,
+                settings={"response": "4h", "canned": ["你好，{name}"]},
+            )
         )
         session.add(Outbox(chat_id=group_id, payload={"text": "新工单 🆕", "reply_markup": None}))
         await session.commit()
