@@ -1,0 +1,21 @@
+"""aiogram routers. ``setup(dispatcher)`` wires them and their middlewares in order."""
+
+from __future__ import annotations
+
+from aiogram import Dispatcher, Router
+
+from handlers.middlewares import LanguageMiddleware
+
+
+def build_router() -> Router:
+    """All routers under one root; the catch-all basic router comes last."""
+    from handlers import basic
+
+    root = Router(name="root")
+    root.include_router(basic.create_router())
+    return root
+
+
+def setup(dispatcher: Dispatcher) -> None:
+    dispatcher.update.outer_middleware(LanguageMiddleware())
+    dispatcher.include_router(build_router())

@@ -1,0 +1,148 @@
+"""The composition root of the service: ``create_app(settings)`` -> aiohttp Application.
+
+Routes: ``POST WEBHOOK_PATH`` (webhook mode only), ``GET /healthz``, ``GET /metrics``.
+Everything the app creates (engine, bot, FSM storage) it also closes; what the caller hands
+in (``bot``, ``session_factory``) stays the caller's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiohttp import web
+
+from bot.config import Settings
+from bot.db import SessionFactory, create_engine, create_session_factory
+from bot.fsm import DEFAULT_PREFIX, create_storage
+from bot.health import make_healthz, make_metrics
+from bot.knowledge import KnowledgeService
+from bot.metrics import Metrics
+from bot.processing import UpdateProcessor
+from bot.runtime import Mode, Runtime
+from bot.webhook import MAX_BODY, WebhookHandler
+from tickets.clock import Clock, SystemClock
+
+RUNTIME = web.AppKey("runtime", Runtime)
+
+
+def build_dispatcher(settings: Settings, *, fsm_prefix: str = DEFAULT_PREFIX) -> Dispatcher:
+    """The aiogram dispatcher with its FSM storage and every router."""
+    import handlers
+
+    storage, isolation = create_storage(settings, prefix=fsm_prefix)
+    dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
+    handlers.setup(dispatcher)
+    return dispatcher
+
+
+def _mode(settings: Settings, bot: Bot | None) -> Mode:
+    if bot is None:
+        return "disabled"
+    return "webhook" if settings.use_webhook else "polling"
+
+
+def create_app(
+    settings: Settings,
+    *,
+    bot: Bot | None = None,
+    session_factory: SessionFactory | None = None,
+    clock: Clock | None = None,
+    transport: Any = None,
+    fsm_prefix: str = DEFAULT_PREFIX,
+    polling_timeout: int = 25,
+    drain_timeout: float = 20.0,
+) -> web.Application:
+    """Wire the service. ``bot`` defaults to one built from the settings (none without
+    ``BOT_TOKEN``: Telegram is then disabled and only the HTTP side runs); ``transport``
+    (the outbox's way to Telegram) defaults to an ``AiogramTransport`` over ``bot``."""
+    clock = clock or SystemClock()
+    engine = None
+    if session_factory is None:
+        engine = create_engine(settings.database_url)
+        session_factory = create_session_factory(engine)
+    owns_bot = False
+    if bot is None and settings.telegram_enabled:
+        from bot.telegram import create_bot
+
+        bot, owns_bot = create_bot(settings), True
+    metrics = Metrics()
+    knowledge = KnowledgeService(settings)
+    runtime = Runtime(
+        settings=settings,
+        session_factory=session_factory,
+        metrics=metrics,
+        knowledge=knowledge,
+        mode=_mode(settings, bot),
+        engine=engine,
+        bot=bot,
+        owns_bot=owns_bot,
+        drain_timeout=drain_timeout,
+    )
+    app = web.Application(client_max_size=MAX_BODY)
+    app[RUNTIME] = runtime
+    if bot is not None:
+        _wire_telegram(runtime, bot, clock, transport, fsm_prefix, polling_timeout)
+    app.router.add_get("/healthz", make_healthz(runtime))
+    app.router.add_get("/metrics", make_metrics(runtime))
+    if runtime.webhook is not None:
+        app.router.add_post(settings.webhook_path, runtime.webhook.handle)
+
+    async def on_startup(_app: web.Application) -> None:
+        await runtime.start()
+
+    async def on_shutdown(_app: web.Application) -> None:
+        await runtime.shutdown()
+
+    async def on_cleanup(_app: web.Application) -> None:
+        await runtime.cleanup()
+
+    app.on_startup.append(on_startup)
+    app.on_shutdown.append(on_shutdown)
+    app.on_cleanup.append(on_cleanup)
+    return app
+
+
+def _wire_telegram(
+    runtime: Runtime,
+    bot: Bot,
+    clock: Clock,
+    transport: Any,
+    fsm_prefix: str,
+    polling_timeout: int,
+) -> None:
+    settings = runtime.settings
+    dispatcher = build_dispatcher(settings, fsm_prefix=fsm_prefix)
+    runtime.dispatcher, runtime.storage = dispatcher, dispatcher.storage
+    if settings.outbox_enabled:
+        from tickets.outbox import OutboxSender
+
+        if transport is None:
+            from bot.telegram import AiogramTransport
+
+            transport = AiogramTransport(bot)
+        runtime.sender = OutboxSender(runtime.session_factory, transport, clock=clock)
+    processor = UpdateProcessor(
+        dispatcher,
+        bot,
+        runtime.session_factory,
+        metrics=runtime.metrics,
+        clock=clock,
+        on_commit=runtime.sender.wake if runtime.sender is not None else None,
+        data={"faq_holder": runtime.knowledge, "settings": settings},
+    )
+    runtime.processor = processor
+    if runtime.mode == "webhook":
+        secret = settings.secret_token
+        assert secret is not None  # derived from the token when WEBHOOK_SECRET is unset
+        runtime.webhook = WebhookHandler(processor, bot, secret, runtime.metrics)
+    else:
+        from bot.polling import Poller
+
+        runtime.poller = Poller(
+            bot,
+            processor,
+            runtime.metrics,
+            allowed_updates=dispatcher.resolve_used_update_types(),
+            timeout=polling_timeout,
+        )

@@ -1,0 +1,134 @@
+"""What a running application holds, and its start and stop, in order.
+
+Start: knowledge base, outbox sender, then Telegram (``setWebhook`` or long polling).
+Stop (SIGTERM): refuse new webhook requests (503, Telegram delivers again), stop polling,
+wait for the updates in flight to commit, stop the outbox sender after its current round,
+then close the Telegram session, the FSM storage and the database engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from aiogram import Bot, Dispatcher
+from aiogram.fsm.storage.base import BaseStorage
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import Settings
+from bot.db import SessionFactory
+from bot.knowledge import KnowledgeService
+from bot.metrics import Metrics
+
+if TYPE_CHECKING:
+    from bot.polling import Poller
+    from bot.processing import UpdateProcessor
+    from bot.webhook import WebhookHandler
+    from tickets.outbox import OutboxSender
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["webhook", "polling", "disabled"]
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    session_factory: SessionFactory
+    metrics: Metrics
+    knowledge: KnowledgeService
+    mode: Mode
+    engine: AsyncEngine | None = None  # set when the app created (and so disposes) it
+    bot: Bot | None = None
+    owns_bot: bool = False
+    dispatcher: Dispatcher | None = None
+    storage: BaseStorage | None = None
+    processor: UpdateProcessor | None = None
+    sender: OutboxSender | None = None
+    webhook: WebhookHandler | None = None
+    poller: Poller | None = None
+    drain_timeout: float = 20.0
+    set_webhook_retry: float = 5.0
+    _background: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    @property
+    def allowed_updates(self) -> Sequence[str] | None:
+        if self.dispatcher is None:
+            return None
+        return self.dispatcher.resolve_used_update_types()
+
+    # -- start ------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        await self.knowledge.start()
+        if self.sender is not None:
+            await self.sender.start()
+        if self.mode == "disabled":
+            log.warning("Telegram is disabled: BOT_TOKEN is not set (serving HTTP only)")
+        elif self.mode == "webhook":
+            if not await self._set_webhook():
+                task = asyncio.create_task(self._keep_setting_webhook(), name="set-webhook")
+                self._background.add(task)
+                task.add_done_callback(self._background.discard)
+        elif self.poller is not None:
+            await self.poller.start()
+            log.info("Telegram: long polling (WEBHOOK_BASE_URL is not set)")
+
+    async def _set_webhook(self) -> bool:
+        assert self.bot is not None
+        url = self.settings.webhook_url
+        try:
+            await self.bot.set_webhook(
+                url=str(url),
+                secret_token=self.settings.secret_token,
+                allowed_updates=list(self.allowed_updates or []),
+                drop_pending_updates=False,
+                request_timeout=10,
+            )
+        except Exception as exc:
+            self.metrics.errors.labels("set_webhook").inc()
+            log.error("setWebhook(%s) failed: %s: %s", url, type(exc).__name__, exc)
+            return False
+        log.info("Telegram: webhook set to %s", url)
+        return True
+
+    async def _keep_setting_webhook(self) -> None:
+        delay = self.set_webhook_retry
+        while not await self._set_webhook():
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 300.0)
+
+    # -- stop -------------------------------------------------------------------------------
+
+    async def shutdown(self) -> None:
+        """Stop taking work and let the work in flight finish (aiohttp ``on_shutdown``)."""
+        if self.webhook is not None:
+            self.webhook.accepting = False
+        for task in list(self._background):
+            task.cancel()
+        if self.poller is not None:
+            await self.poller.stop(self.drain_timeout)
+        if self.processor is not None:
+            in_flight = self.processor.in_flight.count
+            if not await self.processor.in_flight.drain(self.drain_timeout):
+                log.warning(
+                    "%d update(s) still in flight after %.0f s", in_flight, self.drain_timeout
+                )
+        if self.sender is not None:
+            await self.sender.stop(self.drain_timeout)
+        await self.knowledge.stop()
+
+    async def cleanup(self) -> None:
+        """Release connections (aiohttp ``on_cleanup``)."""
+        if self.storage is not None:
+            with contextlib.suppress(Exception):
+                await self.storage.close()
+        if self.bot is not None and self.owns_bot:
+            with contextlib.suppress(Exception):
+                await self.bot.session.close()
+        if self.engine is not None:
+            await self.engine.dispose()

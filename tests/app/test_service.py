@@ -1,0 +1,185 @@
+"""Health, metrics, logging, shutdown and the Telegram-less mode of the app."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiogram import BaseMiddleware
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import RUNTIME, create_app
+from bot.config import Settings
+from bot.db import SessionFactory
+from bot.logging import JsonFormatter, TextFormatter, log_update
+from handlers.outgoing import split_text
+from tests.app.conftest import AppHarness, MakeApp, count, processed
+from tests.app.support import text_update
+from tickets.models import Outbox
+
+
+async def test_healthz_ok_reports_database_and_knowledge_base(harness: AppHarness) -> None:
+    response = await harness.client.get("/healthz")
+    assert response.status == 200
+    body = await response.json()
+    assert body["status"] == "ok"
+    assert body["down"] == []
+    assert body["database"]["status"] == "ok"
+    assert body["knowledge_base"]["entries"] == 2
+    assert body["telegram"] == "webhook"
+
+
+async def test_healthz_503_names_a_broken_knowledge_base(
+    make_app: MakeApp, make_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken-faq"
+    broken.mkdir()
+    (broken / "x.yaml").write_text("entries:\n  - id: Not Valid!\n", encoding="utf-8")
+    app = await make_app(settings=make_settings(faq_dir=broken))
+    response = await app.client.get("/healthz")
+    assert response.status == 503
+    body = await response.json()
+    assert body["down"] == ["knowledge_base"]
+    assert "x.yaml" in body["knowledge_base"]["first_problem"]
+
+
+async def test_metrics_exposes_the_series(
+    harness: AppHarness, session_factory: SessionFactory
+) -> None:
+    await harness.post(text_update(1, "hello"))
+    await harness.post(text_update(1, "hello"))
+    await harness.post(text_update(2, "hi", chat_type="group"))
+    await harness.post(raw=b"[]")
+    response = await harness.client.get("/metrics")
+    assert response.status == 200
+    assert response.headers["Content-Type"].startswith("text/plain")
+    text = await response.text()
+    assert 'citizen_desk_updates_total{kind="message",outcome="ok"} 1.0' in text
+    assert 'citizen_desk_updates_total{kind="message",outcome="duplicate"} 1.0' in text
+    assert 'citizen_desk_updates_total{kind="message",outcome="ignored"} 1.0' in text
+    assert 'citizen_desk_webhook_rejected_total{status="400"} 1.0' in text
+    assert 'citizen_desk_update_handling_seconds_count{kind="message"} 3.0' in text
+    assert 'citizen_desk_update_handling_seconds_bucket{kind="message",le="+Inf"} 3.0' in text
+    assert "citizen_desk_outbox_backlog 1.0" in text
+    assert "citizen_desk_faq_entries 2.0" in text
+    assert "citizen_desk_errors_total" in text
+
+
+def _record(**extra: Any) -> logging.LogRecord:
+    record = logging.LogRecord(
+        "citizen_desk.updates", logging.INFO, "x", 1, "update %s", (5,), None
+    )
+    for key, value in extra.items():
+        setattr(record, key, value)
+    return record
+
+
+def test_json_log_line_carries_the_update_fields() -> None:
+    line = JsonFormatter().format(
+        _record(update_id=5, kind="message", outcome="ok", latency_ms=1.5)
+    )
+    data = json.loads(line)
+    assert data["message"] == "update 5"
+    assert (data["update_id"], data["kind"], data["outcome"], data["latency_ms"]) == (
+        5,
+        "message",
+        "ok",
+        1.5,
+    )
+    assert data["level"] == "INFO"
+
+
+def test_text_log_line_appends_the_fields() -> None:
+    line = TextFormatter().format(_record(update_id=5, kind="message", outcome="ok", latency_ms=2))
+    assert line.endswith("update 5 update_id=5 kind=message outcome=ok latency_ms=2")
+
+
+async def test_one_log_line_per_update(
+    harness: AppHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="citizen_desk.updates")
+    await harness.post(text_update(10, "hello"))
+    await harness.post(text_update(10, "hello"))
+    lines = [r for r in caplog.records if r.name == "citizen_desk.updates"]
+    assert [(r.update_id, r.kind, r.outcome) for r in lines] == [  # type: ignore[attr-defined]
+        (10, "message", "ok"),
+        (10, "message", "duplicate"),
+    ]
+    assert all(isinstance(r.latency_ms, float) for r in lines)  # type: ignore[attr-defined]
+
+
+def test_log_update_uses_warning_for_errors(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="citizen_desk.updates")
+    log_update(3, "message", "error", 1.0)
+    assert caplog.records[-1].levelno == logging.WARNING
+
+
+class Gate(BaseMiddleware):
+    """Holds every message until released, to catch an update in flight."""
+
+    def __init__(self) -> None:
+        self.entered = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def __call__(
+        self,
+        handler: Callable[[Any, dict[str, Any]], Awaitable[Any]],
+        event: Any,
+        data: dict[str, Any],
+    ) -> Any:
+        self.entered.set()
+        await self.release.wait()
+        return await handler(event, data)
+
+
+async def test_shutdown_finishes_updates_in_flight(
+    harness: AppHarness, session_factory: SessionFactory
+) -> None:
+    gate = Gate()
+    runtime = harness.runtime
+    assert runtime.dispatcher is not None
+    runtime.dispatcher.message.middleware(gate)
+    request = asyncio.create_task(harness.post(text_update(20, "hello")))
+    await gate.entered.wait()
+    shutdown = asyncio.create_task(runtime.shutdown())
+    await asyncio.sleep(0)
+    # New updates are refused while draining (Telegram delivers them again later).
+    refused = await harness.post(text_update(21, "later"))
+    assert refused.status == 503
+    assert not shutdown.done()
+    gate.release.set()
+    response = await request
+    await shutdown
+    assert response.status == 200
+    assert await processed(session_factory) == {20: "message"}
+    assert await count(session_factory, Outbox) == 1
+
+
+async def test_without_bot_token_only_the_http_side_runs(
+    make_settings: Callable[..., Settings], session_factory: SessionFactory
+) -> None:
+    settings = make_settings(bot_token=None, webhook_secret=None)
+    app = create_app(settings, session_factory=session_factory)
+    async with TestClient(TestServer(app)) as client:
+        assert app[RUNTIME].mode == "disabled"
+        health = await client.get("/healthz")
+        assert health.status == 200
+        assert (await health.json())["telegram"] == "disabled"
+        webhook = await client.post("/telegram/webhook", json=text_update(1, "x"))
+        assert webhook.status == 404
+
+
+def test_split_text_respects_the_limit_and_keeps_everything() -> None:
+    text = ("line of text 👨‍👩‍👧 " * 40 + "\n") * 30
+    parts = split_text(text)
+    assert len(parts) > 1
+    assert all(len(p.encode("utf-16-le")) // 2 <= 4096 for p in parts)
+    assert "".join(parts).replace("\n", "") == text.replace("\n", "")
+    assert split_text("short") == ["short"]
+    long_word = "x" * 9000
+    assert [len(p) for p in split_text(long_word)] == [4096, 4096, 808]

@@ -1,0 +1,83 @@
+"""aiogram FSM storage in Redis when REDIS_URL is set (several instances, one bot)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+from redis.asyncio import Redis
+
+from bot.config import load_settings
+from bot.fsm import create_storage
+from handlers.texts import TEXTS
+from tests.e2e.conftest import StartApp
+from tests.emulator import BotAPIEmulator
+
+pytestmark = [pytest.mark.e2e, pytest.mark.redis]
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+async def redis_url() -> AsyncIterator[str]:
+    client = Redis.from_url(REDIS_URL)
+    try:
+        await client.ping()
+    except Exception as exc:
+        reason = f"Redis not reachable at {REDIS_URL} ({type(exc).__name__}: {exc})"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI requires Redis: {reason}", pytrace=False)
+        pytest.skip(reason)
+    finally:
+        await client.aclose()
+    yield REDIS_URL
+
+
+@pytest.fixture
+async def prefix(redis_url: str) -> AsyncIterator[str]:
+    value = f"citizen-desk-test-{uuid.uuid4().hex[:12]}"
+    yield value
+    client = Redis.from_url(redis_url)
+    try:
+        keys = [k async for k in client.scan_iter(match=f"{value}:*")]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()
+
+
+async def test_storage_is_chosen_by_redis_url(redis_url: str) -> None:
+    storage, isolation = create_storage(load_settings(redis_url=None))
+    assert isinstance(storage, MemoryStorage) and isolation is None
+    storage, isolation = create_storage(load_settings(redis_url=redis_url), prefix="x")
+    try:
+        assert isinstance(storage, RedisStorage)
+        assert isinstance(isolation, RedisEventIsolation)
+    finally:
+        await storage.close()
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_app_keeps_fsm_state_in_redis(
+    emu: BotAPIEmulator, start_app: StartApp, redis_url: str, prefix: str
+) -> None:
+    app = await start_app(redis_url=redis_url, fsm_prefix=prefix)
+    dispatcher, bot = app.runtime.dispatcher, app.runtime.bot
+    assert dispatcher is not None and bot is not None
+    assert isinstance(dispatcher.storage, RedisStorage)
+    citizen = emu.user(language_code="en")
+    await (await emu.send_message(citizen, "hello")).delivered()  # runs under the Redis lock
+    assert (await emu.next_message(citizen))["text"] == TEXTS["received"]["en"]
+    context = dispatcher.fsm.get_context(bot, chat_id=citizen.id, user_id=citizen.id)
+    await context.set_state("asking:details")
+    client = Redis.from_url(redis_url)
+    try:
+        keys = [k.decode() async for k in client.scan_iter(match=f"{prefix}:*")]
+        assert any(k.endswith(f"{citizen.id}:{citizen.id}:state") for k in keys), keys
+    finally:
+        await client.aclose()
+    assert await context.get_state() == "asking:details"
