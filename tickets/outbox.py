@@ -85,6 +85,9 @@ def _utcnow() -> datetime:
     return SystemClock().now()
 
 
+_OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
+
+
 async def enqueue(
     session: AsyncSession,
     chat_id: int,
@@ -120,12 +123,14 @@ async def enqueue(
         ref=ref,
         dedupe_key=dedupe_key,
     )
+    values = row.model_dump(exclude={"id"})
     if dedupe_key is None:
-        session.add(row)
+        # A Core INSERT: on the hot path (every reply) the ORM's unit of work costs more than
+        # the row. The returned row is not attached to the session and has no id.
+        await session.exec(_OUTBOX.insert().values(**values))  # type: ignore[call-overload]
         return row
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    values = row.model_dump(exclude={"id"})
     stmt = (
         insert(Outbox)
         .values(**values)
