@@ -90,6 +90,7 @@ def body_template() -> tuple[bytes, bytes]:
 def base_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "WEBHOOK_BASE_URL"}}
     env.update(REDIS_URL="", LOG_LEVEL="WARNING", FAQ_WATCH="false", HOST="127.0.0.1")
+    env.update(DEPARTMENTS_FILE=str(ROOT / "config" / "departments.yaml"))
     env.update(extra)
     return env
 

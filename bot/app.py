@@ -14,6 +14,7 @@ from aiohttp import web
 
 from bot.config import Settings
 from bot.db import SessionFactory, create_engine, create_session_factory
+from bot.desk import DeskService
 from bot.fsm import DEFAULT_PREFIX, create_storage
 from bot.health import make_healthz, make_metrics
 from bot.knowledge import KnowledgeService
@@ -21,6 +22,7 @@ from bot.metrics import Metrics
 from bot.processing import UpdateProcessor
 from bot.runtime import Mode, Runtime
 from bot.webhook import MAX_BODY, WebhookHandler
+from handlers.deps import Deps, DeskConfigHolder
 from tickets.clock import Clock, SystemClock
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -68,11 +70,13 @@ def create_app(
         bot, owns_bot = create_bot(settings), True
     metrics = Metrics()
     knowledge = KnowledgeService(settings)
+    desk = DeskService(DeskConfigHolder(settings.tz, path=settings.departments_file), clock)
     runtime = Runtime(
         settings=settings,
         session_factory=session_factory,
         metrics=metrics,
         knowledge=knowledge,
+        desk=desk,
         mode=_mode(settings, bot),
         engine=engine,
         bot=bot,
@@ -103,6 +107,19 @@ def create_app(
     return app
 
 
+def _deps(runtime: Runtime, clock: Clock) -> Deps:
+    """What handlers get besides the update (see handlers/deps.py)."""
+    settings = runtime.settings
+    return Deps(
+        desk=runtime.desk.holder,
+        kb=runtime.knowledge,
+        tz=settings.tz,
+        admin_ids=tuple(settings.admin_ids),
+        clock=clock,
+        bot_username=settings.bot_username,
+    )
+
+
 def _wire_telegram(
     runtime: Runtime,
     bot: Bot,
@@ -129,7 +146,7 @@ def _wire_telegram(
         metrics=runtime.metrics,
         clock=clock,
         on_commit=runtime.sender.wake if runtime.sender is not None else None,
-        data={"faq_holder": runtime.knowledge, "settings": settings},
+        data={"faq_holder": runtime.knowledge, "settings": settings, "deps": _deps(runtime, clock)},
     )
     runtime.processor = processor
     if runtime.mode == "webhook":

@@ -40,12 +40,15 @@ def make_healthz(runtime: Runtime) -> Any:
     async def healthz(request: web.Request) -> web.Response:
         db_ok, db = await _database(runtime)
         kb_ok, kb = runtime.knowledge.status()
-        down = [name for name, ok in (("database", db_ok), ("knowledge_base", kb_ok)) if not ok]
+        desk_ok, desk = runtime.desk.status()
+        checks = (("database", db_ok), ("knowledge_base", kb_ok), ("departments", desk_ok))
+        down = [name for name, ok in checks if not ok]
         body = {
             "status": "ok" if not down else "down",
             "down": down,
             "database": db,
             "knowledge_base": kb,
+            "departments": desk,
             "telegram": runtime.mode,
             "outbox_sender": "running"
             if runtime.sender is not None and runtime.sender.running

@@ -98,6 +98,12 @@ class KnowledgeService:
         except Exception:
             log.exception("FAQ hot reload stopped")
 
+    async def reload(self, reason: str = "admin") -> Any:
+        """Reload now (admin command): the ``faq.ReloadResult`` (``ok``, ``summary()``)."""
+        if self._holder is None:
+            raise RuntimeError(f"the FAQ is not available: {self.error or 'not loaded'}")
+        return await self._holder.reload(reason=reason)
+
     async def stop(self) -> None:
         task, self._watch_task = self._watch_task, None
         if task is not None:

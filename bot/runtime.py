@@ -1,6 +1,6 @@
 """What a running application holds, and its start and stop, in order.
 
-Start: knowledge base, outbox sender, then Telegram (``setWebhook`` or long polling).
+Start: departments file (synced into the database), knowledge base, outbox sender, then Telegram (``setWebhook`` or long polling).
 Stop (SIGTERM): refuse new webhook requests (503, Telegram delivers again), stop polling,
 wait for the updates in flight to commit, stop the outbox sender after its current round,
 then close the Telegram session, the FSM storage and the database engine.
@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.db import SessionFactory
+from bot.desk import DeskService
 from bot.knowledge import KnowledgeService
 from bot.metrics import Metrics
 
@@ -41,6 +42,7 @@ class Runtime:
     session_factory: SessionFactory
     metrics: Metrics
     knowledge: KnowledgeService
+    desk: DeskService
     mode: Mode
     engine: AsyncEngine | None = None  # set when the app created (and so disposes) it
     bot: Bot | None = None
@@ -64,6 +66,7 @@ class Runtime:
     # -- start ------------------------------------------------------------------------------
 
     async def start(self) -> None:
+        await self.desk.start(self.session_factory)
         await self.knowledge.start()
         if self.sender is not None:
             await self.sender.start()

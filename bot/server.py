@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from bot.app import RUNTIME, create_app
 from bot.config import Settings
 from bot.db import create_engine, create_session_factory, is_sqlite
+from bot.desk import DeskConfigError
 from bot.migrate import current_revision, head_revision, upgrade
 
 log = logging.getLogger("citizen_desk.server")
@@ -60,7 +61,12 @@ async def serve(settings: Settings) -> int:
             return 1
         app = create_app(settings, session_factory=create_session_factory(engine))
         runner = web.AppRunner(app, handle_signals=False, access_log=None)
-        await runner.setup()
+        try:
+            await runner.setup()
+        except DeskConfigError as exc:
+            _say(str(exc))
+            await runner.cleanup()
+            return 1
         try:
             site = web.TCPSite(runner, settings.host, settings.port)
             try:

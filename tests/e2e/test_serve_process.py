@@ -26,6 +26,7 @@ def _env(tmp_path: Path, port: int, **extra: str) -> dict[str, str]:
     env.update(
         DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}",
         FAQ_DIR=str(write_faq(tmp_path / "faq")),
+        DEPARTMENTS_FILE=str(Path(__file__).resolve().parents[2] / "config" / "departments.yaml"),
         PORT=str(port),
         HOST="127.0.0.1",
         REDIS_URL="",
