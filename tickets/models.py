@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from tickets.dbtypes import JSONType, UTCDateTime
@@ -33,7 +33,9 @@ class Department(SQLModel, table=True):
     head_user_id: int | None = Field(default=None, sa_type=BigInteger)
     active: bool = True
     # SLA windows, working hours overrides, canned replies... as synced from the file.
-    settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
+    settings: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONType, nullable=False)
+    )
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -113,7 +115,9 @@ class Ticket(SQLModel, table=True):
     lang: str | None = Field(default=None, max_length=8)
     faq_entry_id: str | None = Field(default=None, max_length=100)
     # Attachments and contact the citizen chose to share: {"photos": [file_id], "location": ...}
-    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
+    details: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONType, nullable=False)
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     response_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -163,7 +167,9 @@ class ProcessedUpdate(SQLModel, table=True):
 
     __tablename__ = "processed_update"
 
-    update_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    update_id: int = Field(
+        sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
     kind: str = Field(default="", max_length=32)
     processed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 
@@ -178,7 +184,9 @@ class Outbox(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     chat_id: int = Field(sa_type=BigInteger, index=True)
     method: str = Field(default="sendMessage", max_length=48)
-    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
+    payload: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONType, nullable=False)
+    )
     status: str = Field(default="pending", max_length=16)  # pending | sending | sent | failed
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -220,3 +228,56 @@ ALL_TABLES = (
     Outbox,
     UnansweredQuestion,
 )
+
+
+# --- scheduler (issue 6): exactly-once alerts and marks, indexes for the sweeps ---------------
+
+
+class TicketAlert(SQLModel, table=True):
+    """One reminder, nag or escalation sent about one deadline of one ticket.
+
+    The unique key is what makes a sweep exactly-once across instances: the row is inserted
+    with ``INSERT ... ON CONFLICT DO NOTHING`` in the transaction that queues the message.
+    ``deadline`` is ``response`` | ``resolution`` | ``closure``; ``alert`` is ``reminder``,
+    ``nag-<n>``, ``urge`` (督办, department head), ``reprimand`` (administrators),
+    ``callback`` (post-closure question) or ``autoclose``.
+    """
+
+    __tablename__ = "ticket_alert"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "deadline", "alert", name="uq_ticket_alert"),
+        Index("ix_ticket_alert_alert_created", "alert", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id")
+    deadline: str = Field(max_length=16)
+    alert: str = Field(max_length=24)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SchedulerMark(SQLModel, table=True):
+    """A scheduled job done once, cluster-wide (e.g. ``digest:3:2026-03-02``)."""
+
+    __tablename__ = "scheduler_mark"
+
+    key: str = Field(max_length=128, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+_ticket_columns = Ticket.__table__.c  # type: ignore[attr-defined]
+_ACTIVE = "status IN ('new', 'in_progress')"
+for _name, _column, _where in (
+    ("ix_ticket_sweep_active", "next_reminder_at", _ACTIVE),
+    ("ix_ticket_sweep_answered", "answered_at", "status = 'answered'"),
+    ("ix_ticket_sweep_closed", "closed_at", "status = 'closed'"),
+):
+    # Partial indexes: the sweeps only ever look at these slices of the ticket table.
+    Index(
+        _name,
+        _ticket_columns[_column],
+        postgresql_where=text(_where),
+        sqlite_where=text(_where),
+    )
+
+ALL_TABLES = (*ALL_TABLES, TicketAlert, SchedulerMark)

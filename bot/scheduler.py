@@ -1,0 +1,182 @@
+"""The scheduler: APScheduler 3.x triggering the sweeps of :mod:`tickets.sweeps`.
+
+The job store is in memory (APScheduler cannot share one between processes); every sweep
+claims its rows in the database, so any number of instances may run this against one
+PostgreSQL and each message is still queued once. Jobs:
+
+* ``sweeps``: every ``interval`` seconds (default 60) one full round (reminders, nags,
+  escalations, auto-close, post-closure callbacks, and the digests/summary when due);
+* ``digests``: cron at the policy's ``digest_time`` every day (the round above also catches up);
+* ``weekly``: cron on ``weekly_day`` at ``weekly_time``.
+
+All with ``max_instances=1`` and ``coalesce=True``. Wire it from the app's startup (inside the
+running loop)::
+
+    from bot.scheduler import start_scheduler
+    scheduler = start_scheduler(session_factory, settings, clock, config, calendar,
+                                on_queued=sender.wake if sender else None)
+    ...
+    await scheduler.stop()   # at shutdown, before disposing the engine
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Collection
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.config import Settings
+from bot.db import SessionFactory
+from tickets.clock import Clock
+from tickets.sweeps import RoundReport, SweepContext, SweepPolicy, run_round
+from tickets.sweeps.policy import WEEKDAYS
+from tickets.workcalendar import WorkCalendar
+
+__all__ = ["SweepScheduler", "policy_from_config", "start_scheduler"]
+
+log = logging.getLogger(__name__)
+
+
+def policy_from_config(config: Any) -> SweepPolicy:
+    """The policy carried by the departments configuration (``config.scheduler``: a
+    :class:`SweepPolicy` or a mapping), else the defaults."""
+    value = getattr(config, "scheduler", None)
+    if isinstance(value, SweepPolicy):
+        return value
+    if isinstance(value, dict):
+        return SweepPolicy.from_mapping(value)
+    return SweepPolicy()
+
+
+class SweepScheduler:
+    """Owns one ``AsyncIOScheduler``; :meth:`run` is also callable directly (tests, CLI)."""
+
+    def __init__(
+        self,
+        session_factory: SessionFactory,
+        settings: Settings,
+        clock: Clock,
+        calendar: WorkCalendar,
+        policy: SweepPolicy,
+        *,
+        on_queued: Callable[[], object] | None = None,
+        interval: float = 60.0,
+    ) -> None:
+        self.session_factory = session_factory
+        self.settings = settings
+        self.clock = clock
+        self.calendar = calendar
+        self.policy = policy
+        self.on_queued = on_queued
+        self.interval = interval
+        self.last_report: RoundReport | None = None
+        self._scheduler: AsyncIOScheduler | None = None
+
+    def context(self) -> SweepContext:
+        return SweepContext(
+            now=self.clock.now(),
+            policy=self.policy,
+            calendar=self.calendar,
+            admin_chat_ids=tuple(self.settings.admin_ids),
+        )
+
+    async def run(self, only: Collection[str] | None = None) -> RoundReport:
+        report = await run_round(
+            self.session_factory, self.context(), only=only, on_queued=self.on_queued
+        )
+        self.last_report = report
+        for line in report.lines():
+            if " 0 " not in line or line.startswith("error"):
+                log.info("sweep %s", line)
+        return report
+
+    def start(self) -> None:
+        """Start inside the running event loop."""
+        asyncio.get_running_loop()  # raises outside a loop: AsyncIOScheduler needs one
+        tz = self.calendar.tz
+        scheduler = AsyncIOScheduler(timezone=tz)
+        common: dict[str, Any] = {"max_instances": 1, "coalesce": True, "replace_existing": True}
+        scheduler.add_job(
+            self.run,
+            IntervalTrigger(seconds=self.interval, timezone=tz),
+            id="sweeps",
+            misfire_grace_time=max(1, int(self.interval)),
+            **common,
+        )
+        digest = self.policy.digest_time
+        scheduler.add_job(
+            self.run,
+            CronTrigger(hour=digest.hour, minute=digest.minute, timezone=tz),
+            kwargs={"only": ("digests",)},
+            id="digests",
+            misfire_grace_time=3600,
+            **common,
+        )
+        weekly = self.policy.weekly_time
+        scheduler.add_job(
+            self.run,
+            CronTrigger(
+                day_of_week=WEEKDAYS[self.policy.weekly_day],
+                hour=weekly.hour,
+                minute=weekly.minute,
+                timezone=tz,
+            ),
+            kwargs={"only": ("weekly",)},
+            id="weekly",
+            misfire_grace_time=3600,
+            **common,
+        )
+        scheduler.start()
+        self._scheduler = scheduler
+        log.info(
+            "scheduler started: sweeps every %ss, policy %s",
+            self.interval,
+            self.policy.to_mapping(),
+        )
+
+    @property
+    def running(self) -> bool:
+        return self._scheduler is not None and self._scheduler.running
+
+    def jobs(self) -> list[Any]:
+        return [] if self._scheduler is None else self._scheduler.get_jobs()
+
+    async def stop(self) -> None:
+        """Stop triggering; a round in progress finishes (its own transaction) on its own."""
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        self._scheduler = None
+
+
+def start_scheduler(
+    session_factory: SessionFactory,
+    settings: Settings,
+    clock: Clock,
+    config: Any,
+    calendar: WorkCalendar,
+    *,
+    on_queued: Callable[[], object] | None = None,
+    policy: SweepPolicy | None = None,
+    interval: float = 60.0,
+) -> SweepScheduler:
+    """Create and start the scheduler in the running loop; ``await result.stop()`` at shutdown.
+
+    ``config`` is the :class:`~tickets.deptconfig.DeskConfig` (its ``scheduler`` policy is used
+    when present); ``policy`` overrides it.
+    """
+    scheduler = SweepScheduler(
+        session_factory,
+        settings,
+        clock,
+        calendar,
+        policy or policy_from_config(config),
+        on_queued=on_queued,
+        interval=interval,
+    )
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,92 @@
+"""``citizen-desk sweep [--at] [--dry-run]`` through ``bot.cli.main`` on a SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.cli import main
+from bot.db import create_engine, create_session_factory
+
+from .helpers import add_department, add_ticket, local, outbox
+
+
+@pytest.fixture
+def cli_db(sqlite_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("DEPARTMENTS_FILE", str(tmp_path / "missing.yaml"))
+    monkeypatch.setenv("ADMIN_IDS", "")
+    monkeypatch.setenv("TIMEZONE", "Asia/Shanghai")
+    monkeypatch.chdir(tmp_path)
+
+    async def seed() -> list[str]:
+        engine = create_engine(sqlite_url)
+        try:
+            async with create_session_factory(engine)() as s:
+                dept = await add_department(s, "roads", chat=-100)
+                numbers = []
+                for _ in range(3):
+                    t = await add_ticket(
+                        s,
+                        dept,
+                        created_at=local(2026, 3, 2, 9),
+                        response_due_at=local(2026, 3, 2, 13),
+                    )
+                    numbers.append(t.number)
+                await s.commit()
+                return numbers
+        finally:
+            await engine.dispose()
+
+    return sqlite_url, asyncio.run(seed())
+
+
+def _count_outbox(url: str) -> int:
+    async def go() -> int:
+        engine = create_engine(url)
+        try:
+            async with create_session_factory(engine)() as s:
+                return len(await outbox(s))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(go())
+
+
+def test_sweep_dry_run_lists_and_changes_nothing_then_real_run_queues(cli_db, capsys):
+    url, numbers = cli_db
+    assert main(["sweep", "--at", "2026-03-02T14:00", "--dry-run", "--only", "deadlines"]) == 0
+    out = capsys.readouterr().out
+    assert "dry run as of 2026-03-02T14:00:00+08:00: nothing was changed" in out
+    assert "would send to chat -100:" in out
+    assert all(n in out for n in numbers)
+    assert "nags: 3 queued (1 message)" in out
+    assert "reminders: 0 queued" in out
+    assert _count_outbox(url) == 0
+
+    assert main(["sweep", "--at", "2026-03-02T14:00+08:00"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "nags: 3 queued (1 message)" in lines
+    assert {line.split(":")[0] for line in lines} >= {
+        "reminders",
+        "nags",
+        "urges",
+        "reprimands",
+        "auto-close",
+        "callbacks",
+        "digests",
+        "weekly",
+    }
+    assert _count_outbox(url) == 2  # the batched nag and the department's digest
+    assert main(["sweep", "--at", "2026-03-02T14:00+08:00"]) == 0
+    assert "nags: 0 queued" in capsys.readouterr().out
+
+
+def test_sweep_in_quiet_hours_and_bad_arguments(cli_db, capsys):
+    assert main(["sweep", "--at", "2026-03-02T20:00"]) == 0
+    assert "nags: 0 queued (quiet hours)" in capsys.readouterr().out
+    assert main(["sweep", "--at", "yesterday"]) == 2
+    assert "not an ISO time" in capsys.readouterr().out
+    assert main(["sweep", "--only", "nothing"]) == 2
+    assert "unknown sweep 'nothing'" in capsys.readouterr().out

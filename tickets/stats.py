@@ -1,0 +1,316 @@
+"""Ticket statistics: the 12345 hotline "three rates", the on-time rate and digest counts.
+
+All periods are half-open ``[start, end)`` of aware UTC instants (a week in the city's time
+zone is converted by the caller). A rate is ``None`` when its denominator is zero (shown as
+"—", never as 0 % or 100 %). Definitions, per department:
+
+**Response rate (响应率)** = ``responded_on_time / response_due``.
+  ``response_due``: tickets *created* in the period whose response was assessable by ``end``:
+  they got a first response before ``end``, or their response deadline passed before ``end``.
+  ``responded_on_time``: those whose ``first_response_at`` is before ``end`` and no later than
+  ``response_due_at`` (a ticket without a response deadline counts as on time once answered).
+
+**Resolution rate (解决率)** = ``solved / verdicts``.
+  A *verdict* is the citizen's word on whether the problem was solved, given in the period:
+  "solved" = ``confirmed`` (the citizen pressed *Resolved*) or ``callback_solved`` (the
+  post-closure question); "not solved" = ``callback_unsolved`` or ``reopened`` by the citizen.
+  Only each ticket's latest verdict in the period counts. Tickets without a verdict (closed
+  without reaction) are not in the denominator.
+
+**Satisfaction rate (满意率)** = ``satisfied / rated``: tickets *closed* in the period that have a
+  rating (1-5 stars); satisfied when ``rating >= satisfied_min`` (default 4: 满意 and 基本满意).
+
+**On-time rate (按时办结率)** = ``done_on_time / (done + late_open)``.
+  ``done``: tickets *closed* in the period; their finishing time is the answer (``answered_at``)
+  when there was one, else ``closed_at``; on time when that is no later than
+  ``resolution_due_at`` (or there is no resolution deadline). ``late_open``: tickets whose
+  resolution deadline fell in the period and that were neither closed before ``end`` nor
+  answered by the deadline: they are late and count against the rate.
+
+**Ranking** (:func:`rank_departments`): by the mean of the rates that are not ``None`` (equal
+weights), highest first; departments without any rate come last; ties by more tickets
+created, then by slug.
+
+**Reprimands**: ``ticket_alert`` rows with ``alert = 'reprimand'`` created in the period.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from tickets.models import Department, Ticket, TicketAlert, TicketEvent
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "SOLVED_KINDS",
+    "UNSOLVED_KINDS",
+    "DepartmentRates",
+    "DigestCounts",
+    "ReprimandRow",
+    "department_rates",
+    "digest_counts",
+    "rank_departments",
+    "reprimands",
+]
+
+ACTIVE_STATUSES = ("new", "in_progress")
+OPEN_STATUSES = ("new", "in_progress", "waiting_citizen", "answered")
+SOLVED_KINDS = ("confirmed", "callback_solved")
+UNSOLVED_KINDS = ("callback_unsolved",)  # plus "reopened" by the citizen
+
+_T = Ticket.__table__  # type: ignore[attr-defined]
+_E = TicketEvent.__table__  # type: ignore[attr-defined]
+_A = TicketAlert.__table__  # type: ignore[attr-defined]
+_D = Department.__table__  # type: ignore[attr-defined]
+
+
+def _rate(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+@dataclass
+class DepartmentRates:
+    department_id: int
+    slug: str
+    name_zh: str
+    name_en: str
+    created: int = 0
+    response_due: int = 0
+    responded_on_time: int = 0
+    verdicts: int = 0
+    solved: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    done: int = 0
+    done_on_time: int = 0
+    late_open: int = 0
+    reprimands: int = 0
+
+    @property
+    def response_rate(self) -> float | None:
+        return _rate(self.responded_on_time, self.response_due)
+
+    @property
+    def resolution_rate(self) -> float | None:
+        return _rate(self.solved, self.verdicts)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return _rate(self.satisfied, self.rated)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _rate(self.done_on_time, self.done + self.late_open)
+
+    @property
+    def rates(self) -> tuple[float | None, float | None, float | None, float | None]:
+        return (self.response_rate, self.resolution_rate, self.satisfaction_rate, self.on_time_rate)
+
+    @property
+    def score(self) -> float | None:
+        """Mean of the rates that exist (the ranking key)."""
+        known = [r for r in self.rates if r is not None]
+        return sum(known) / len(known) if known else None
+
+    def name(self, lang: str | None) -> str:
+        return self.name_en if (lang or "").startswith("en") else self.name_zh
+
+
+async def department_rates(
+    session: AsyncSession,
+    start: datetime,
+    end: datetime,
+    *,
+    satisfied_min: int = 4,
+    include_inactive: bool = False,
+) -> list[DepartmentRates]:
+    """The rates of every (active) department over ``[start, end)``, ordered by slug."""
+    depts = select(_D.c.id, _D.c.slug, _D.c.name_zh, _D.c.name_en, _D.c.active).order_by(_D.c.slug)
+    out: dict[int, DepartmentRates] = {}
+    for did, slug, zh, en, active in (await session.exec(depts)).all():
+        if active or include_inactive:
+            out[int(did)] = DepartmentRates(int(did), slug, zh, en)
+
+    def add(dept_id: int, **values: int) -> None:
+        rates = out.get(int(dept_id))
+        if rates is not None:
+            for key, value in values.items():
+                setattr(rates, key, getattr(rates, key) + int(value or 0))
+
+    # Response: tickets created in the period.
+    responded = and_(_T.c.first_response_at.is_not(None), _T.c.first_response_at < end)
+    assessable = or_(responded, _T.c.response_due_at < end)
+    on_time = and_(
+        responded,
+        or_(_T.c.response_due_at.is_(None), _T.c.first_response_at <= _T.c.response_due_at),
+    )
+    stmt = (
+        select(
+            _T.c.department_id,
+            func.count(),
+            func.sum(case((assessable, 1), else_=0)),
+            func.sum(case((on_time, 1), else_=0)),
+        )
+        .where(_T.c.created_at >= start, _T.c.created_at < end)
+        .group_by(_T.c.department_id)
+    )
+    for did, created, due, ok in (await session.exec(stmt)).all():
+        add(did, created=created, response_due=due, responded_on_time=ok)
+
+    # Satisfaction and on time (done): tickets closed in the period.
+    finished = func.coalesce(_T.c.answered_at, _T.c.closed_at)
+    done_ok = or_(_T.c.resolution_due_at.is_(None), finished <= _T.c.resolution_due_at)
+    stmt = (
+        select(
+            _T.c.department_id,
+            func.count(),
+            func.sum(case((done_ok, 1), else_=0)),
+            func.sum(case((_T.c.rating.is_not(None), 1), else_=0)),
+            func.sum(case((_T.c.rating >= satisfied_min, 1), else_=0)),
+        )
+        .where(_T.c.closed_at >= start, _T.c.closed_at < end)
+        .group_by(_T.c.department_id)
+    )
+    for did, done, ok, rated, satisfied in (await session.exec(stmt)).all():
+        add(did, done=done, done_on_time=ok, rated=rated, satisfied=satisfied)
+
+    # Late and still open at the end of the period.
+    stmt = (
+        select(_T.c.department_id, func.count())
+        .where(
+            _T.c.resolution_due_at >= start,
+            _T.c.resolution_due_at < end,
+            or_(_T.c.closed_at.is_(None), _T.c.closed_at >= end),
+            or_(_T.c.answered_at.is_(None), _T.c.answered_at > _T.c.resolution_due_at),
+        )
+        .group_by(_T.c.department_id)
+    )
+    for did, late in (await session.exec(stmt)).all():
+        add(did, late_open=late)
+
+    # Verdicts: the latest per ticket in the period.
+    verdict_kinds = (*SOLVED_KINDS, *UNSOLVED_KINDS, "reopened")
+    stmt = (
+        select(_E.c.ticket_id, _T.c.department_id, _E.c.kind, _E.c.actor_kind, _E.c.at, _E.c.id)
+        .join(_T, _T.c.id == _E.c.ticket_id)
+        .where(_E.c.at >= start, _E.c.at < end, _E.c.kind.in_(verdict_kinds))
+        .order_by(_E.c.at, _E.c.id)
+    )
+    latest: dict[int, tuple[int, bool]] = {}
+    for tid, did, kind, actor_kind, _at, _id in (await session.exec(stmt)).all():
+        if kind == "reopened" and actor_kind != "citizen":
+            continue
+        latest[int(tid)] = (int(did), kind in SOLVED_KINDS)
+    for did, solved in latest.values():
+        add(did, verdicts=1, solved=int(solved))
+
+    # Reprimands.
+    stmt = (
+        select(_T.c.department_id, func.count())
+        .join(_T, _T.c.id == _A.c.ticket_id)
+        .where(_A.c.alert == "reprimand", _A.c.created_at >= start, _A.c.created_at < end)
+        .group_by(_T.c.department_id)
+    )
+    for did, count in (await session.exec(stmt)).all():
+        add(did, reprimands=count)
+    return list(out.values())
+
+
+def rank_departments(rates: list[DepartmentRates]) -> list[DepartmentRates]:
+    """Best first (see the module docstring for the rule)."""
+
+    def key(r: DepartmentRates) -> tuple[int, float, int, str]:
+        score = r.score
+        return (0 if score is not None else 1, -(score or 0.0), -r.created, r.slug)
+
+    return sorted(rates, key=key)
+
+
+@dataclass(frozen=True)
+class ReprimandRow:
+    ticket_id: int
+    number: str
+    department_id: int
+    deadline: str
+    at: datetime
+
+
+async def reprimands(session: AsyncSession, start: datetime, end: datetime) -> list[ReprimandRow]:
+    """Reprimands issued in ``[start, end)``, oldest first."""
+    stmt = (
+        select(_A.c.ticket_id, _T.c.number, _T.c.department_id, _A.c.deadline, _A.c.created_at)
+        .join(_T, _T.c.id == _A.c.ticket_id)
+        .where(_A.c.alert == "reprimand", _A.c.created_at >= start, _A.c.created_at < end)
+        .order_by(_A.c.created_at, _A.c.ticket_id)
+    )
+    return [
+        ReprimandRow(int(t), str(n), int(d), str(k), at)
+        for t, n, d, k, at in (await session.exec(stmt)).all()
+    ]
+
+
+@dataclass
+class DigestCounts:
+    """A department's day: ``open`` (not closed), ``due_today`` (an open deadline of an active
+    ticket falls later today), ``overdue`` (an active ticket with an open deadline passed),
+    ``closed_yesterday``; ``overdue_numbers`` lists the most overdue (at most 10)."""
+
+    open: int = 0
+    due_today: int = 0
+    overdue: int = 0
+    closed_yesterday: int = 0
+    overdue_numbers: list[str] = field(default_factory=list)
+
+
+async def digest_counts(
+    session: AsyncSession,
+    now: datetime,
+    day_end: datetime,
+    yesterday: tuple[datetime, datetime],
+) -> dict[int, DigestCounts]:
+    """Digest counts of every department at ``now``. ``day_end`` is the end of the local day;
+    ``yesterday`` the local previous day as UTC instants. "Open deadline": the response
+    deadline until the first response, and the resolution deadline."""
+    out: dict[int, DigestCounts] = defaultdict(DigestCounts)
+    response_open = and_(_T.c.first_response_at.is_(None), _T.c.response_due_at.is_not(None))
+    overdue = or_(and_(response_open, _T.c.response_due_at <= now), _T.c.resolution_due_at <= now)
+    due_today = or_(
+        and_(response_open, _T.c.response_due_at > now, _T.c.response_due_at < day_end),
+        and_(_T.c.resolution_due_at > now, _T.c.resolution_due_at < day_end),
+    )
+    active = _T.c.status.in_(ACTIVE_STATUSES)
+    stmt = (
+        select(
+            _T.c.department_id,
+            func.count(),
+            func.sum(case((and_(active, overdue), 1), else_=0)),
+            func.sum(case((and_(active, due_today, ~overdue), 1), else_=0)),
+        )
+        .where(_T.c.status.in_(OPEN_STATUSES))
+        .group_by(_T.c.department_id)
+    )
+    for did, n_open, n_over, n_today in (await session.exec(stmt)).all():
+        c = out[int(did)]
+        c.open, c.overdue, c.due_today = int(n_open), int(n_over or 0), int(n_today or 0)
+    stmt = (
+        select(_T.c.department_id, func.count())
+        .where(_T.c.closed_at >= yesterday[0], _T.c.closed_at < yesterday[1])
+        .group_by(_T.c.department_id)
+    )
+    for did, n in (await session.exec(stmt)).all():
+        out[int(did)].closed_yesterday = int(n)
+    for did, c in out.items():
+        if c.overdue:
+            stmt = (
+                select(_T.c.number)
+                .where(_T.c.department_id == did, active, overdue)
+                .order_by(func.coalesce(_T.c.response_due_at, _T.c.resolution_due_at), _T.c.id)
+                .limit(10)
+            )
+            c.overdue_numbers = [str(r[0]) for r in (await session.exec(stmt)).all()]
+    return dict(out)

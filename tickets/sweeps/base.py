@@ -1,0 +1,266 @@
+"""What every sweep shares: its context, its result, exactly-once claims and the staff directory.
+
+Exactly-once: a sweep inserts one :class:`~tickets.models.TicketAlert` (or
+:class:`~tickets.models.SchedulerMark`) per thing it sends with ``INSERT ... ON CONFLICT DO
+NOTHING RETURNING``, in the same transaction as the outbox rows and audit events. Only the rows
+the insert returns are acted upon; a concurrent instance that computed the same alerts gets
+nothing back (on PostgreSQL its insert waits for the first transaction and then skips), so any
+number of instances queue every message exactly once. Outbox rows carry a ``dedupe_key`` too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from tickets.clock import ensure_utc
+from tickets.models import Department, SchedulerMark, StaffMember, TicketAlert, TicketEvent
+from tickets.outbox import enqueue
+from tickets.sweeps.policy import SweepPolicy
+from tickets.workcalendar import WorkCalendar
+
+__all__ = [
+    "AlertKey",
+    "DeptInfo",
+    "Directory",
+    "QueuedMessage",
+    "SweepContext",
+    "SweepResult",
+    "add_events",
+    "claim_alerts",
+    "claim_mark",
+    "is_postgres",
+    "queue_message",
+]
+
+AlertKey = tuple[int, str, str]  # (ticket_id, deadline, alert)
+
+
+@dataclass(frozen=True)
+class SweepContext:
+    """Everything a sweep needs besides the session: the moment, the rules, the calendar."""
+
+    now: datetime
+    policy: SweepPolicy
+    calendar: WorkCalendar
+    admin_chat_ids: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "now", ensure_utc(self.now))
+
+    @property
+    def day_length(self) -> timedelta:
+        """Working time of a normal working day (for "2 working days 3 h")."""
+        total = timedelta(0)
+        for start, end in self.calendar.periods:
+            total += datetime.combine(datetime.min, end) - datetime.combine(datetime.min, start)
+        return total
+
+    def may_send(self, at: datetime | None = None) -> bool:
+        """May messages to staff go out now? Always, unless quiet hours are on and ``at`` is
+        neither working time nor within ``quiet_grace`` after it."""
+        at = self.now if at is None else at
+        if not self.policy.quiet_hours or self.calendar.is_working_time(at):
+            return True
+        grace = self.policy.quiet_grace
+        return grace > timedelta(0) and self.calendar.working_time_between(
+            at - grace, at
+        ) > timedelta(0)
+
+
+@dataclass(frozen=True)
+class QueuedMessage:
+    """A snapshot of a queued outbox row (still readable after a dry run's rollback)."""
+
+    id: int | None
+    chat_id: int
+    method: str
+    payload: dict[str, Any]
+    dedupe_key: str | None
+
+
+@dataclass
+class SweepResult:
+    """What one sweep did: ``count`` things (tickets, digests) and the outbox rows it queued."""
+
+    name: str
+    count: int = 0
+    verb: str = "queued"
+    messages: list[QueuedMessage] = field(default_factory=list)
+    details: dict[str, int] = field(default_factory=dict)
+    note: str = ""
+
+    def merge(self, other: SweepResult) -> None:
+        self.count += other.count
+        self.messages.extend(other.messages)
+        for key, value in other.details.items():
+            self.details[key] = self.details.get(key, 0) + value
+        self.note = other.note or self.note
+
+    def summary(self) -> str:
+        """``reminders: 3 queued`` (plus details such as message counts)."""
+        extra = [f"{v} {k}" for k, v in self.details.items() if v]
+        if self.messages:
+            n = len(self.messages)
+            extra.append(f"{n} message{'s' if n != 1 else ''}")
+        if self.note:
+            extra.append(self.note)
+        tail = f" ({', '.join(extra)})" if extra else ""
+        return f"{self.name}: {self.count} {self.verb}{tail}"
+
+
+def is_postgres(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _insert(session: AsyncSession) -> Any:
+    return pg_insert if is_postgres(session) else sqlite_insert
+
+
+async def claim_alerts(
+    session: AsyncSession, keys: Sequence[AlertKey], now: datetime
+) -> set[AlertKey]:
+    """Insert the alerts; return the ones this transaction created (the others exist already)."""
+    won: set[AlertKey] = set()
+    if not keys:
+        return won
+    table = TicketAlert.__table__  # type: ignore[attr-defined]
+    ordered = sorted(set(keys))  # one lock order for every instance: no deadlocks
+    for i in range(0, len(ordered), 1000):
+        chunk = ordered[i : i + 1000]
+        stmt = (
+            _insert(session)(table)
+            .values(
+                [
+                    {"ticket_id": t, "deadline": d, "alert": a, "created_at": now}
+                    for t, d, a in chunk
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["ticket_id", "deadline", "alert"])
+            .returning(table.c.ticket_id, table.c.deadline, table.c.alert)
+        )
+        rows = (await session.exec(stmt)).all()
+        won.update((int(r[0]), str(r[1]), str(r[2])) for r in rows)
+    return won
+
+
+async def claim_mark(session: AsyncSession, key: str, now: datetime) -> bool:
+    """Record a once-only job (a digest, a weekly summary); False when already done."""
+    table = SchedulerMark.__table__  # type: ignore[attr-defined]
+    stmt = (
+        _insert(session)(table)
+        .values(key=key, created_at=now)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(table.c.key)
+    )
+    return (await session.exec(stmt)).first() is not None
+
+
+async def marks_done(session: AsyncSession, keys: Iterable[str]) -> set[str]:
+    keys = list(keys)
+    if not keys:
+        return set()
+    stmt = select(SchedulerMark.key).where(SchedulerMark.key.in_(keys))  # type: ignore[attr-defined]
+    return {str(r[0]) for r in (await session.exec(stmt)).all()}
+
+
+async def add_events(session: AsyncSession, events: list[dict[str, Any]]) -> None:
+    """Append audit events (dicts with ticket_id, at, kind, data) as the system actor."""
+    if not events:
+        return
+    rows = [{"actor_kind": "system", "actor_id": None, **e} for e in events]
+    await session.exec(insert(TicketEvent.__table__), params=rows)  # type: ignore[attr-defined]
+
+
+async def queue_message(
+    session: AsyncSession,
+    ctx: SweepContext,
+    chat_id: int,
+    text: str,
+    *,
+    key: str,
+    reply_markup: dict[str, Any] | None = None,
+    ref: str | None = None,
+) -> QueuedMessage | None:
+    """Queue a sendMessage with a dedupe key (hashed when long); None when already queued."""
+    if len(key) > 120:
+        key = key[:80] + ":" + hashlib.sha1(key.encode()).hexdigest()[:32]
+    payload: dict[str, Any] = {"text": text[:4096]}
+    if reply_markup is not None:
+        payload["reply_markup"] = reply_markup
+    row = await enqueue(
+        session, chat_id, "sendMessage", payload, ref=ref, dedupe_key=key, now=ctx.now
+    )
+    if row is None:
+        return None
+    return QueuedMessage(row.id, row.chat_id, row.method, dict(row.payload), row.dedupe_key)
+
+
+# --- who gets what ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeptInfo:
+    id: int
+    slug: str
+    name_zh: str
+    name_en: str
+    staff_chat_id: int | None
+    head_chat_ids: tuple[int, ...]
+    active: bool = True
+
+    def name(self, lang: str | None) -> str:
+        return self.name_en if (lang or "").startswith("en") else self.name_zh
+
+
+class Directory:
+    """Departments (with their heads) and the private chats of assignees, loaded once a round."""
+
+    def __init__(self, departments: dict[int, DeptInfo], staff_chats: dict[int, int]) -> None:
+        self.departments = departments
+        self.staff_chats = staff_chats
+
+    @classmethod
+    async def load(cls, session: AsyncSession) -> Directory:
+        heads: dict[int, list[int]] = {}
+        staff_chats: dict[int, int] = {}
+        stmt = select(
+            StaffMember.id,
+            StaffMember.telegram_user_id,
+            StaffMember.department_id,
+            StaffMember.role,
+        ).where(StaffMember.active.is_(True))  # type: ignore[attr-defined]
+        for sid, tg, dept_id, role in (await session.exec(stmt)).all():
+            staff_chats[int(sid)] = int(tg)
+            if role == "head" and dept_id is not None:
+                heads.setdefault(int(dept_id), []).append(int(tg))
+        departments: dict[int, DeptInfo] = {}
+        for d in (await session.exec(select(Department))).scalars().all():
+            head_ids = [d.head_user_id] if d.head_user_id else []
+            head_ids += [h for h in sorted(heads.get(d.id or 0, [])) if h not in head_ids]
+            departments[int(d.id or 0)] = DeptInfo(
+                id=int(d.id or 0),
+                slug=d.slug,
+                name_zh=d.name_zh,
+                name_en=d.name_en,
+                staff_chat_id=d.staff_chat_id,
+                head_chat_ids=tuple(head_ids),
+                active=bool(d.active),
+            )
+        return cls(departments, staff_chats)
+
+    def dept(self, dept_id: int) -> DeptInfo:
+        info = self.departments.get(dept_id)
+        if info is None:
+            return DeptInfo(
+                dept_id, str(dept_id), f"部门{dept_id}", f"department {dept_id}", None, ()
+            )
+        return info

@@ -1,0 +1,186 @@
+"""The daily department digest and the weekly summary to administrators.
+
+Both are "catch-up" jobs: a round at any moment sends what is due and not yet sent, so a cron
+trigger at the configured time and the every-minute round (or ``citizen-desk sweep``) agree,
+and an instance that was down at 09:00 sends it when it comes back (the same day for a digest,
+the same week for the summary). A :class:`~tickets.models.SchedulerMark` (``digest:<dept>:<date>``,
+``weekly:<monday>``) makes each exactly-once across instances.
+
+* Digest, per active department with a staff chat, at ``digest_time`` local: open tickets,
+  due today, overdue, closed yesterday (see :func:`tickets.stats.digest_counts`). With quiet
+  hours on it is sent on working days only, and not before working time starts.
+* Weekly summary, on ``weekly_day`` at ``weekly_time``, to every administrator: departments
+  ranked by the three rates and the on-time rate over the previous Monday-Sunday week, and the
+  reprimands of that week (:mod:`tickets.stats`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from tickets import stats
+from tickets.sweeps.base import (
+    Directory,
+    SweepContext,
+    SweepResult,
+    claim_mark,
+    marks_done,
+    queue_message,
+)
+from tickets.sweeps.texts import st
+
+__all__ = ["format_rate", "sweep_digests", "sweep_weekly", "week_bounds"]
+
+
+def _local_midnight(ctx: SweepContext, day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=ctx.calendar.tz)
+
+
+def format_rate(rate: float | None, lang: str | None) -> str:
+    return st(lang, "rate.none") if rate is None else f"{rate * 100:.1f}%"
+
+
+async def sweep_digests(
+    session: AsyncSession, ctx: SweepContext, directory: Directory
+) -> SweepResult:
+    result = SweepResult("digests")
+    policy = ctx.policy
+    local = ctx.now.astimezone(ctx.calendar.tz)
+    today = local.date()
+    if local.time() < policy.digest_time:
+        return result
+    if policy.quiet_hours and not ctx.calendar.is_working_day(today):
+        result.note = "day off"
+        return result
+    if not ctx.may_send():
+        result.note = "quiet hours"
+        return result
+    wanted = {
+        f"digest:{d.id}:{today.isoformat()}": d
+        for d in directory.departments.values()
+        if d.staff_chat_id is not None and d.active
+    }
+    pending = {k: d for k, d in wanted.items() if k not in await marks_done(session, wanted)}
+    if not pending:
+        return result
+    day_end = _local_midnight(ctx, today + timedelta(days=1))
+    yesterday = (_local_midnight(ctx, today - timedelta(days=1)), _local_midnight(ctx, today))
+    counts = await stats.digest_counts(session, ctx.now, day_end, yesterday)
+    lang = policy.staff_lang
+    for key, dept in pending.items():
+        if not await claim_mark(session, key, ctx.now):
+            continue
+        c = counts.get(dept.id, stats.DigestCounts())
+        text = st(
+            lang,
+            "digest",
+            department=dept.name(lang),
+            date=today.isoformat(),
+            open=c.open,
+            due_today=c.due_today,
+            overdue=c.overdue,
+            closed_yesterday=c.closed_yesterday,
+        )
+        if c.overdue_numbers:
+            text += (
+                "\n\n"
+                + st(lang, "digest.overdue_head")
+                + "\n"
+                + "\n".join(f"• {n}" for n in c.overdue_numbers)
+            )
+        assert dept.staff_chat_id is not None
+        row = await queue_message(session, ctx, dept.staff_chat_id, text, key=key)
+        result.count += 1
+        if row is not None:
+            result.messages.append(row)
+    return result
+
+
+def week_bounds(ctx: SweepContext) -> tuple[date, datetime, datetime, datetime]:
+    """(this week's Monday, when the summary is due, previous week start, end) in UTC."""
+    local = ctx.now.astimezone(ctx.calendar.tz)
+    monday = local.date() - timedelta(days=local.weekday())
+    due = datetime.combine(
+        monday + timedelta(days=ctx.policy.weekly_day),
+        ctx.policy.weekly_time,
+        tzinfo=ctx.calendar.tz,
+    )
+    start = _local_midnight(ctx, monday - timedelta(days=7))
+    end = _local_midnight(ctx, monday)
+    return monday, due, start, end
+
+
+async def sweep_weekly(
+    session: AsyncSession, ctx: SweepContext, directory: Directory
+) -> SweepResult:
+    result = SweepResult("weekly")
+    monday, due, start, end = week_bounds(ctx)
+    if ctx.now < due:
+        return result
+    if not ctx.admin_chat_ids:
+        result.note = "no administrators"
+        return result
+    if not ctx.may_send():
+        result.note = "quiet hours"
+        return result
+    key = f"weekly:{monday.isoformat()}"
+    if await marks_done(session, [key]) or not await claim_mark(session, key, ctx.now):
+        return result
+    policy = ctx.policy
+    lang = policy.staff_lang
+    rates = stats.rank_departments(
+        await stats.department_rates(session, start, end, satisfied_min=policy.satisfied_min_rating)
+    )
+    tz = ctx.calendar.tz
+    lines = [
+        st(
+            lang,
+            "weekly.head",
+            start=start.astimezone(tz).date().isoformat(),
+            end=(end.astimezone(tz).date() - timedelta(days=1)).isoformat(),
+        )
+    ]
+    for rank, r in enumerate(rates, 1):
+        lines.append(
+            st(
+                lang,
+                "weekly.line",
+                rank=rank,
+                department=r.name(lang),
+                response=format_rate(r.response_rate, lang),
+                resolution=format_rate(r.resolution_rate, lang),
+                satisfaction=format_rate(r.satisfaction_rate, lang),
+                on_time=format_rate(r.on_time_rate, lang),
+                created=r.created,
+                overdue=r.late_open,
+            )
+        )
+    if not rates:
+        lines.append(st(lang, "weekly.empty"))
+    found = await stats.reprimands(session, start, end)
+    lines.append("")
+    if found:
+        lines.append(st(lang, "weekly.reprimands", count=len(found)))
+        for rep in found[:50]:
+            lines.append(
+                st(
+                    lang,
+                    "weekly.reprimand_line",
+                    number=rep.number,
+                    department=directory.dept(rep.department_id).name(lang),
+                    deadline=st(lang, f"deadline.{rep.deadline}"),
+                )
+            )
+        if len(found) > 50:
+            lines.append(st(lang, "more", count=len(found) - 50))
+    else:
+        lines.append(st(lang, "weekly.no_reprimands"))
+    text = "\n".join(lines)
+    for chat in ctx.admin_chat_ids:
+        row = await queue_message(session, ctx, chat, text, key=f"{key}:{chat}")
+        if row is not None:
+            result.messages.append(row)
+    result.count = 1
+    return result
