@@ -77,6 +77,7 @@ def create_app(
         metrics=metrics,
         knowledge=knowledge,
         desk=desk,
+        clock=clock,
         mode=_mode(settings, bot),
         engine=engine,
         bot=bot,

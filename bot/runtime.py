@@ -28,6 +28,7 @@ from bot.metrics import Metrics
 if TYPE_CHECKING:
     from bot.polling import Poller
     from bot.processing import UpdateProcessor
+    from bot.scheduler import SweepScheduler
     from bot.webhook import WebhookHandler
     from tickets.outbox import OutboxSender
 
@@ -51,6 +52,8 @@ class Runtime:
     storage: BaseStorage | None = None
     processor: UpdateProcessor | None = None
     sender: OutboxSender | None = None
+    scheduler: SweepScheduler | None = None
+    clock: Any = None
     webhook: WebhookHandler | None = None
     poller: Poller | None = None
     drain_timeout: float = 20.0
@@ -70,6 +73,8 @@ class Runtime:
         await self.knowledge.start()
         if self.sender is not None:
             await self.sender.start()
+        if self.settings.scheduler_enabled:
+            self._start_scheduler()
         if self.mode == "disabled":
             log.warning("Telegram is disabled: BOT_TOKEN is not set (serving HTTP only)")
         elif self.mode == "webhook":
@@ -80,6 +85,21 @@ class Runtime:
         elif self.poller is not None:
             await self.poller.start()
             log.info("Telegram: long polling (WEBHOOK_BASE_URL is not set)")
+
+    def _start_scheduler(self) -> None:
+        from bot.scheduler import start_scheduler
+        from tickets.clock import SystemClock
+
+        holder = self.desk.holder
+        self.scheduler = start_scheduler(
+            self.session_factory,
+            self.settings,
+            self.clock or SystemClock(),
+            holder.config,
+            holder.calendar,
+            on_queued=self.sender.wake if self.sender is not None else None,
+            desk=holder,
+        )
 
     async def _set_webhook(self) -> bool:
         assert self.bot is not None
@@ -109,6 +129,8 @@ class Runtime:
 
     async def shutdown(self) -> None:
         """Stop taking work and let the work in flight finish (aiohttp ``on_shutdown``)."""
+        if self.scheduler is not None:
+            await self.scheduler.stop()
         if self.webhook is not None:
             self.webhook.accepting = False
         for task in list(self._background):

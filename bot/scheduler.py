@@ -66,7 +66,9 @@ class SweepScheduler:
         *,
         on_queued: Callable[[], object] | None = None,
         interval: float = 60.0,
+        desk: Any = None,
     ) -> None:
+        self.desk = desk  # live configuration (handlers.deps.DeskConfigHolder): read per round
         self.session_factory = session_factory
         self.settings = settings
         self.clock = clock
@@ -78,6 +80,9 @@ class SweepScheduler:
         self._scheduler: AsyncIOScheduler | None = None
 
     def context(self) -> SweepContext:
+        if self.desk is not None and self.desk.loaded:  # follow /reload of the departments file
+            self.calendar = self.desk.calendar
+            self.policy = policy_from_config(self.desk.config)
         return SweepContext(
             now=self.clock.now(),
             policy=self.policy,
@@ -163,6 +168,7 @@ def start_scheduler(
     on_queued: Callable[[], object] | None = None,
     policy: SweepPolicy | None = None,
     interval: float = 60.0,
+    desk: Any = None,
 ) -> SweepScheduler:
     """Create and start the scheduler in the running loop; ``await result.stop()`` at shutdown.
 
@@ -177,6 +183,7 @@ def start_scheduler(
         policy or policy_from_config(config),
         on_queued=on_queued,
         interval=interval,
+        desk=desk,
     )
     scheduler.start()
     return scheduler

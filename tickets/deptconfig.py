@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from yaml.nodes import Node, ScalarNode
 
 from tickets.durations import WindowKind, WorkWindow, parse_window
+from tickets.sweeps.policy import POLICY_KEYS, SweepPolicy
 from tickets.workcalendar import (
     DEFAULT_PERIODS,
     DEFAULT_WEEKEND,
@@ -68,7 +69,7 @@ BUILTIN_SLA: dict[str, tuple[str, str]] = {
 BUILTIN_URGENT: tuple[str, str] = ("1h", "same_day")
 BUILTIN_TRANSFER_CLOCK: TransferClock = "keep"
 
-_TOP_KEYS = ("calendar", "defaults", "departments")
+_TOP_KEYS = ("calendar", "defaults", "departments", "scheduler")
 _CALENDAR_KEYS = (
     "working_hours",
     "weekend",
@@ -205,6 +206,7 @@ class DeskConfig:
     source: Path | None = None
     weekend: frozenset[int] = DEFAULT_WEEKEND
     acknowledged_years: frozenset[int] = frozenset()
+    scheduler: SweepPolicy = field(default_factory=SweepPolicy)  # reminders, nags, digests
 
     def calendar(self, tz: ZoneInfo | str) -> WorkCalendar:
         """The city's work calendar with this file's working hours and local exceptions."""
@@ -261,6 +263,7 @@ def load_desk_config(path: Path) -> DeskConfigResult:
         return DeskConfigResult(None, reader.problems)
 
     calendar_values = _read_calendar(reader, top.get("calendar"))
+    policy = _read_scheduler(reader, top.get("scheduler"))
 
     base: _SlaParts = {
         t: {"response": _SlaPart(parse_window(r)), "resolution": _SlaPart(parse_window(s))}
@@ -306,6 +309,7 @@ def load_desk_config(path: Path) -> DeskConfigResult:
         source=path,
         weekend=weekend,
         acknowledged_years=years,
+        scheduler=policy,
     )
     try:  # last line of defence: whatever WorkCalendar still rejects
         config.calendar("UTC")
@@ -313,6 +317,27 @@ def load_desk_config(path: Path) -> DeskConfigResult:
         line = line_of(top["calendar"].key) if "calendar" in top else 1
         return DeskConfigResult(None, [Problem(str(path), line, f"calendar: {exc}")])
     return DeskConfigResult(config, [])
+
+
+def _read_scheduler(reader: NodeReader, entry: Field | None) -> SweepPolicy:
+    """The ``scheduler:`` section (see tickets.sweeps.policy); each bad key is a problem."""
+    if entry is None:
+        return SweepPolicy()
+    fields_ = reader.mapping(entry.value, "scheduler", allowed=POLICY_KEYS)
+    if fields_ is None:
+        return SweepPolicy()
+    values: dict[str, str] = {}
+    for key, item in fields_.items():
+        text = reader.text(item.value, f"scheduler.{key}")
+        if text is None:
+            continue
+        try:
+            SweepPolicy.from_mapping({key: text})
+        except ValueError as exc:
+            reader.problem(item.value, str(exc))
+            continue
+        values[key] = text
+    return SweepPolicy.from_mapping(values)
 
 
 _CalendarValues = tuple[

@@ -176,7 +176,7 @@ def test_unknown_keys(tmp_path: Path) -> None:
         "extra_holidays, extra_working_days, acknowledged_years)",
         f"{name}:6: department: unknown key 'staff_chat' (allowed: slug, name, staff_chat_id, "
         "head_user_id, sla, urgent, transfer_clock, canned_replies, keywords)",
-        f"{name}:7: file: unknown key 'colour' (allowed: calendar, defaults, departments)",
+        f"{name}:7: file: unknown key 'colour' (allowed: calendar, defaults, departments, scheduler)",
     ]
 
 
@@ -531,3 +531,32 @@ def test_sample_config_covers_sample_faq_departments() -> None:
     assert result.config is not None
     missing = {slug: f for slug, f in used.items() if slug not in result.config.departments}
     assert missing == {}, f"FAQ departments missing from {SAMPLE.name}: {missing}"
+
+
+def test_scheduler_section_is_read_and_checked(tmp_path):
+    from tickets.deptconfig import load_desk_config
+    from tickets.durations import parse_window
+
+    good = tmp_path / "good.yaml"
+    good.write_text(
+        "scheduler:\n  reminder_share: 80%\n  nag_interval: 1h\n  quiet_hours: false\n"
+        "departments:\n  - slug: a\n    name: A\n",
+        encoding="utf-8",
+    )
+    result = load_desk_config(good)
+    assert result.ok, result.problems
+    policy = result.config.scheduler
+    assert policy.reminder_share == 0.8
+    assert policy.nag_interval == parse_window("1h")
+    assert policy.quiet_hours is False
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "scheduler:\n  nag_interval: 2x\n  bogus: 1\ndepartments:\n  - slug: a\n    name: A\n",
+        encoding="utf-8",
+    )
+    result = load_desk_config(bad)
+    assert result.config is None
+    messages = [str(p) for p in result.problems]
+    assert any(m.startswith(f"{bad}:2: scheduler.nag_interval") for m in messages), messages
+    assert any(m.startswith(f"{bad}:3:") and "bogus" in m for m in messages), messages
