@@ -1,0 +1,102 @@
+"""The staff side of the bot: onboarding by invite link, ticket commands and buttons, prompts,
+and the administrators' commands. ``create_router()`` must be included before the catch-all
+basic router.
+
+Commands work in private chats and in staff chats; every one checks who is asking (active
+staff of the ticket's department, heads for extension decisions, administrators for the admin
+commands) through the ticket domain, and answers a malformed call with its usage, in the
+sender's language.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
+from aiogram.types import Message
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.admin import ADMIN_COMMANDS
+from handlers.deps import Deps
+from handlers.outgoing import Outgoing
+from handlers.staff_callbacks import (
+    cancel,
+    reply_text,
+    reply_to_post,
+    staff_callback_filter,
+    staff_interface_button,
+    ticket_button,
+    ticket_callback_filter,
+    transfer_reason,
+)
+from handlers.staff_commands import COMMANDS
+from handlers.staff_common import StaffFlow
+from handlers.staff_texts import t
+from tickets.staff import INVITE_PREFIX, redeem_invite
+
+__all__ = ["STAFF_COMMANDS", "create_router", "start_staff"]
+
+log = logging.getLogger(__name__)
+
+STAFF_COMMANDS = (*COMMANDS, *ADMIN_COMMANDS, "cancel")
+
+
+async def start_staff(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    outgoing: Outgoing,
+    lang: str,
+    deps: Deps,
+) -> None:
+    """``/start staff-<token>``: register the sender with the invite's department and role."""
+    user = message.from_user
+    if user is None:
+        return
+    result = await redeem_invite(
+        session,
+        command.args or "",
+        telegram_user_id=user.id,
+        display_name=user.full_name,
+        username=user.username,
+        now=deps.clock.now(),
+    )
+    if not result.ok or result.staff is None or result.department is None:
+        log.info("staff invite refused for user %s: %s", user.id, result.reason)
+        await outgoing.send_message(message.chat.id, t(lang, f"sh.invite.{result.reason}"))
+        return
+    log.info("user %s joined %s as %s", user.id, result.department.slug, result.staff.role)
+    cfg = deps.desk.config.get(result.department.slug)
+    department = (
+        cfg.name_for(lang)
+        if cfg is not None
+        else (result.department.name_en if lang == "en" else result.department.name_zh)
+    )
+    text = t(
+        lang,
+        "sh.welcome_staff",
+        name=result.staff.display_name or user.full_name,
+        department=department,
+        role=t(lang, f"sh.role.{result.staff.role}"),
+        help=t(lang, "sh.help"),
+    )
+    await outgoing.send_message(message.chat.id, text)
+
+
+def create_router() -> Router:
+    """A fresh router (a router can belong to one dispatcher only). Order matters."""
+    router = Router(name="staff")
+    router.message.register(
+        start_staff, CommandStart(deep_link=True, magic=F.args.startswith(INVITE_PREFIX))
+    )
+    for name, handler in {**COMMANDS, **ADMIN_COMMANDS}.items():
+        router.message.register(handler, Command(name))
+    router.message.register(cancel, Command("cancel"), StateFilter(StaffFlow))
+    not_command = F.text & ~F.text.startswith("/")
+    router.message.register(reply_text, StateFilter(StaffFlow.reply_text), not_command)
+    router.message.register(transfer_reason, StateFilter(StaffFlow.transfer_reason), not_command)
+    router.message.register(reply_to_post, F.reply_to_message)
+    router.callback_query.register(ticket_button, ticket_callback_filter)
+    router.callback_query.register(staff_interface_button, staff_callback_filter)
+    return router

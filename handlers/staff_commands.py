@@ -1,0 +1,203 @@
+"""Staff commands (private chat and staff chats): thin calls into :class:`TicketService`."""
+
+from __future__ import annotations
+
+from aiogram.filters import CommandObject
+
+from handlers import staff_flows as flows
+from handlers.staff_common import StaffContext, Usage, split_args, staff_command
+from handlers.staff_views import PAGE_SIZE, details_text, queue_view
+from tickets.texts import format_time
+
+__all__ = ["COMMANDS"]
+
+
+def _ref(args: list[str]) -> str:
+    if not args:
+        raise Usage()
+    return args[0]
+
+
+def _page(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise Usage("error.bad_page")
+    return int(value)
+
+
+@staff_command("sh.usage.queue")
+async def queue(ctx: StaffContext, command: CommandObject | None) -> None:
+    """/queue [PAGE] — admins: /queue [DEPARTMENT] [PAGE] (no department: every department)."""
+    args = split_args(command, 3)
+    slug: str | None = None
+    page = 1
+    if len(args) > 2:
+        raise Usage("sh.usage.queue_admin" if ctx.actor.is_admin else None)
+    for arg in args:
+        if arg.isdigit():
+            page = _page(arg)
+        elif ctx.actor.is_admin and slug is None:
+            slug = flows.check_department(ctx, arg).slug
+        else:
+            raise Usage("sh.usage.queue_admin" if ctx.actor.is_admin else None)
+    result = await ctx.service.queue(ctx.actor, slug, page=page, page_size=PAGE_SIZE)
+    key = slug or ("*" if result.department is None else "")
+    text, markup = await queue_view(ctx, result, key)
+    await ctx.say(text, markup)
+
+
+@staff_command("sh.usage.ticket")
+async def ticket(ctx: StaffContext, command: CommandObject | None) -> None:
+    """/ticket N — details, conversation, notes and audit trail."""
+    args = split_args(command, 2)
+    if len(args) != 1:
+        raise Usage()
+    details = await ctx.service.details(args[0], ctx.actor)
+    await ctx.say(await details_text(ctx, details))
+
+
+@staff_command("sh.usage.take")
+async def take(ctx: StaffContext, command: CommandObject | None) -> None:
+    args = split_args(command, 2)
+    if len(args) != 1:
+        raise Usage()
+    result = await ctx.service.take(args[0], ctx.actor)
+    await ctx.say(ctx.t("sh.taken", number=result.number))
+
+
+@staff_command("sh.usage.reply")
+async def reply(ctx: StaffContext, command: CommandObject | None) -> None:
+    """/reply N TEXT; /reply N alone asks for the text (with the canned replies)."""
+    args = split_args(command, 2)
+    ref = _ref(args)
+    if len(args) == 1:
+        await flows.start_reply(ctx, ref)
+        return
+    await flows.send_reply(ctx, ref, args[1])
+
+
+@staff_command("sh.usage.note")
+async def note(ctx: StaffContext, command: CommandObject | None) -> None:
+    args = split_args(command, 2)
+    if len(args) != 2:
+        raise Usage()
+    await ctx.service.note(args[0], ctx.actor, args[1])
+    details = await ctx.service.details(args[0], ctx.actor)
+    await ctx.say(ctx.t("sh.noted", number=details.ticket.number))
+
+
+@staff_command("sh.usage.askinfo")
+async def askinfo(ctx: StaffContext, command: CommandObject | None) -> None:
+    args = split_args(command, 2)
+    if len(args) != 2:
+        raise Usage()
+    result = await ctx.service.ask_info(args[0], ctx.actor, args[1])
+    await ctx.say(ctx.t("sh.asked", number=result.number))
+
+
+@staff_command("sh.usage.transfer")
+async def transfer(ctx: StaffContext, command: CommandObject | None) -> None:
+    """/transfer N (department buttons) | /transfer N DEPT (asks why) | /transfer N DEPT WHY."""
+    args = split_args(command, 3)
+    ref = _ref(args)
+    if len(args) == 1:
+        await flows.start_transfer(ctx, ref)
+    elif len(args) == 2:
+        await flows.ask_transfer_reason(ctx, ref, args[1])
+    else:
+        await flows.transfer(ctx, ref, args[1], args[2])
+
+
+@staff_command("sh.usage.close")
+async def close(ctx: StaffContext, command: CommandObject | None) -> None:
+    args = split_args(command, 2)
+    ref = _ref(args)
+    result = await ctx.service.close(ref, ctx.actor, args[1] if len(args) > 1 else "")
+    await ctx.say(ctx.t("sh.closed", number=result.number))
+
+
+@staff_command("sh.usage.reopen")
+async def reopen(ctx: StaffContext, command: CommandObject | None) -> None:
+    args = split_args(command, 2)
+    ref = _ref(args)
+    result = await ctx.service.reopen(ref, ctx.actor, args[1] if len(args) > 1 else "")
+    status = ctx.t(f"status.{result.status}")
+    await ctx.say(ctx.t("sh.reopened", number=result.number, status=status))
+
+
+@staff_command("sh.usage.extend")
+async def extend(ctx: StaffContext, command: CommandObject | None) -> None:
+    args = split_args(command, 3)
+    if len(args) != 3:
+        raise Usage()
+    limit = ctx.service.max_extension_days
+    if not args[1].isdigit():
+        raise Usage("sh.bad_days", value=args[1], max=limit)
+    days = int(args[1])
+    await ctx.service.request_extension(args[0], ctx.actor, days, args[2])
+    details = await ctx.service.details(args[0], ctx.actor)
+    await ctx.say(ctx.t("sh.extension_requested", number=details.ticket.number, days=days))
+
+
+@staff_command("sh.usage.type")
+async def retype(ctx: StaffContext, command: CommandObject | None) -> None:
+    """/type N TYPE [urgent] — the urgent flag is not changed (only reported)."""
+    args = split_args(command, 4)
+    if len(args) not in (2, 3) or (len(args) == 3 and args[2].lower() != "urgent"):
+        raise Usage()
+    result = await ctx.service.set_demand_type(args[0], ctx.actor, args[1].lower())
+    text = ctx.t(
+        "sh.retyped",
+        number=result.number,
+        type=ctx.t(f"type.{result.demand_type}"),
+        deadline=format_time(result.resolution_due_at, ctx.deps.tz, ctx.lang),
+    )
+    if len(args) == 3 and not result.urgent:
+        text += "\n" + ctx.t("sh.urgent_unsupported")
+    await ctx.say(text)
+
+
+@staff_command("sh.usage.contact")
+async def contact(ctx: StaffContext, command: CommandObject | None) -> None:
+    """/contact N — the unmasked contact, always in a private message (audited)."""
+    args = split_args(command, 2)
+    if len(args) != 1:
+        raise Usage()
+    found = await ctx.service.reveal_contact(args[0], ctx.actor)
+    details = await ctx.service.details(args[0], ctx.actor)
+    none = ctx.t("label.none")
+    telegram = str(found.telegram_user_id) if found.telegram_user_id is not None else none
+    text = ctx.t(
+        "sh.contact",
+        number=details.ticket.number,
+        name=found.display_name or none,
+        phone=found.phone or none,
+        telegram=telegram,
+    )
+    await ctx.outgoing.send_message(ctx.user_id, text)
+    if ctx.chat_id != ctx.user_id:
+        await ctx.say(ctx.t("sh.contact_sent_privately"))
+
+
+@staff_command("sh.help")
+async def staffhelp(ctx: StaffContext, command: CommandObject | None) -> None:
+    text = ctx.t("sh.help")
+    if ctx.actor.is_admin:
+        text += ctx.t("sh.help_admin")
+    await ctx.say(text)
+
+
+COMMANDS = {
+    "queue": queue,
+    "ticket": ticket,
+    "take": take,
+    "reply": reply,
+    "note": note,
+    "askinfo": askinfo,
+    "transfer": transfer,
+    "close": close,
+    "reopen": reopen,
+    "extend": extend,
+    "type": retype,
+    "contact": contact,
+    "staffhelp": staffhelp,
+}

@@ -1,0 +1,220 @@
+"""What every staff command and button shares: who is acting, where to answer, and the
+uniform handling of bad input and refusals (usage or reason in the user's language, never a
+traceback, never silence)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiogram.filters import CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.deps import Deps
+from handlers.outgoing import Outgoing
+from handlers.staff_texts import t
+from tickets.authz import Actor, actor_for
+from tickets.errors import TicketError
+from tickets.service import TicketService
+
+__all__ = [
+    "CALLBACK_TEXT_MAX",
+    "StaffContext",
+    "StaffFlow",
+    "Usage",
+    "split_args",
+    "staff_button",
+    "staff_command",
+]
+
+log = logging.getLogger(__name__)
+CALLBACK_TEXT_MAX = 200  # Telegram's limit for answerCallbackQuery texts
+GROUP_TYPES = ("group", "supergroup")
+
+
+class StaffFlow(StatesGroup):
+    """Multi-step staff actions: the text of a reply, the reason of a transfer."""
+
+    reply_text = State()
+    transfer_reason = State()
+
+
+class Usage(Exception):
+    """Bad input: answer with the text of ``key`` (the command's usage by default)."""
+
+    def __init__(self, key: str | None = None, **params: Any) -> None:
+        super().__init__(key or "usage")
+        self.key = key
+        self.params = params
+
+
+@dataclass
+class StaffContext:
+    """One staff interaction: the actor, the update's transaction, where to answer."""
+
+    session: AsyncSession
+    outgoing: Outgoing
+    lang: str
+    deps: Deps
+    actor: Actor
+    state: FSMContext | None
+    chat_id: int
+    chat_type: str
+    user_id: int
+    message_id: int | None = None  # the user's message (commands) to answer to in groups
+    query: CallbackQuery | None = None
+    text: str = ""  # the incoming message's text (prompts complete with it)
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. the ticket a reply points at
+    toast_text: str | None = None
+    toast_alert: bool = False
+    _service: TicketService | None = field(default=None, repr=False)
+
+    @property
+    def service(self) -> TicketService:
+        if self._service is None:
+            self._service = self.deps.tickets(self.session)
+        return self._service
+
+    @property
+    def in_group(self) -> bool:
+        return self.chat_type in GROUP_TYPES
+
+    def t(self, key: str, **params: Any) -> str:
+        return t(self.lang, key, **params)
+
+    async def say(self, text: str, markup: dict[str, Any] | None = None) -> None:
+        """Answer in the chat of the interaction (as a reply to the command in groups)."""
+        reply_to = self.message_id if self.in_group else None
+        await self.outgoing.send_message(
+            self.chat_id, text, reply_markup=markup, reply_to_message_id=reply_to
+        )
+
+    def toast(self, text: str, *, alert: bool = False) -> None:
+        """The answer to a button press (shown by the user's Telegram client)."""
+        self.toast_text = text
+        self.toast_alert = alert
+
+    async def answer_query(self) -> None:
+        if self.query is None:
+            return
+        payload: dict[str, Any] = {"callback_query_id": self.query.id}
+        if self.toast_text:
+            payload["text"] = self.toast_text[:CALLBACK_TEXT_MAX]
+            if self.toast_alert:
+                payload["show_alert"] = True
+        await self.outgoing.call("answerCallbackQuery", self.user_id, payload)
+        self.query = None
+
+
+def split_args(command: CommandObject | None, count: int) -> list[str]:
+    """The command's arguments split on whitespace into at most ``count`` parts (the last
+    part keeps the rest of the text, line breaks included)."""
+    text = (command.args if command is not None else None) or ""
+    return text.strip().split(maxsplit=count - 1) if text.strip() else []
+
+
+async def _actor(session: AsyncSession, deps: Deps, user_id: int) -> Actor:
+    return await actor_for(session, user_id, deps.admin_ids)
+
+
+Handler = Callable[..., Awaitable[None]]
+
+
+def staff_command(
+    usage_key: str, *, admin: bool = False
+) -> Callable[[Callable[[StaffContext, CommandObject | None], Awaitable[None]]], Handler]:
+    """Wrap a command: only (active) staff, or only administrators, get through; bad input
+    answers with ``usage_key`` or the reason; domain errors with their text."""
+
+    def wrap(fn: Callable[[StaffContext, CommandObject | None], Awaitable[None]]) -> Handler:
+        async def handler(message: Message, **data: Any) -> None:
+            if message.from_user is None:
+                return
+            deps: Deps = data["deps"]
+            session: AsyncSession = data["session"]
+            ctx = StaffContext(
+                session=session,
+                outgoing=data["outgoing"],
+                lang=data.get("lang") or "zh",
+                deps=deps,
+                actor=await _actor(session, deps, message.from_user.id),
+                state=data.get("state"),
+                chat_id=message.chat.id,
+                chat_type=message.chat.type,
+                user_id=message.from_user.id,
+                message_id=message.message_id,
+                text=message.text or message.caption or "",
+                extra=dict(data.get("staff_extra") or {}),
+            )
+            if not ctx.actor.is_staff:
+                await ctx.say(ctx.t("error.not_allowed"))
+                return
+            if admin and not ctx.actor.is_admin:
+                await ctx.say(ctx.t("sh.admin_only"))
+                return
+            await run(ctx, fn(ctx, data.get("command")), usage_key)
+
+        # aiogram must see (message, **data), not fn's signature: no functools.wraps.
+        handler.__name__ = fn.__name__
+        handler.__doc__ = fn.__doc__
+        return handler
+
+    return wrap
+
+
+def staff_button(
+    fn: Callable[[StaffContext, list[str]], Awaitable[None]],
+) -> Handler:
+    """Wrap a button: the press is always answered (toast), refusals say why."""
+
+    async def handler(query: CallbackQuery, callback_args: list[str], **data: Any) -> None:
+        deps: Deps = data["deps"]
+        session: AsyncSession = data["session"]
+        message = query.message
+        chat_id = message.chat.id if message is not None else query.from_user.id
+        chat_type = message.chat.type if message is not None else "private"
+        ctx = StaffContext(
+            session=session,
+            outgoing=data["outgoing"],
+            lang=data.get("lang") or "zh",
+            deps=deps,
+            actor=await _actor(session, deps, query.from_user.id),
+            state=data.get("state"),
+            chat_id=chat_id,
+            chat_type=chat_type,
+            user_id=query.from_user.id,
+            message_id=message.message_id if message is not None else None,
+            query=query,
+        )
+        if not ctx.actor.is_staff:
+            ctx.toast(ctx.t("error.not_allowed"), alert=True)
+        else:
+            await run(ctx, fn(ctx, callback_args), "sh.stale_button", toast=True)
+        await ctx.answer_query()
+
+    handler.__name__ = fn.__name__
+    handler.__doc__ = fn.__doc__
+    return handler
+
+
+async def run(
+    ctx: StaffContext, action: Awaitable[None], usage_key: str, *, toast: bool = False
+) -> None:
+    """Run ``action``; turn bad input and domain refusals into an answer."""
+    try:
+        await action
+    except Usage as exc:
+        text = ctx.t(exc.key or usage_key, **exc.params)
+    except TicketError as exc:
+        text = exc.render(ctx.lang)
+    else:
+        return
+    if toast:
+        ctx.toast(text, alert=True)
+    else:
+        await ctx.say(text)

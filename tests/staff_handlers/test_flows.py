@@ -1,0 +1,190 @@
+"""Buttons, prompts (FSM), canned replies, replies to ticket posts, queue pages, contact,
+extensions and onboarding."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.staff_handlers.conftest import (
+    ADMIN,
+    HEAD_ID,
+    HOUSING_CHAT,
+    ROLES,
+    TRANSPORT_CHAT,
+    Desk,
+    buttons,
+    texts,
+    toast,
+)
+from tickets.i18n import t
+from tickets.models import TicketMessage
+from tickets.staff import create_invite, invite_payload
+
+CLERK = ROLES["clerk"]
+
+
+async def test_take_button(desk: Desk) -> None:
+    tid, number = await desk.open_ticket()
+    rows = await desk.press(CLERK, f"tk:take:{tid}", chat=HOUSING_CHAT)
+    assert toast(rows)["text"] == t("en", "sh.taken", number=number)
+    assert texts(rows, HOUSING_CHAT) == [t("zh", "staff.taken", staff="王小明", number=number)]
+    again = await desk.press(ROLES["head"], f"tk:take:{tid}", chat=HOUSING_CHAT)
+    assert toast(again) == {
+        "callback_query_id": toast(again)["callback_query_id"],
+        "text": t("en", "error.already_taken", number=number, name="王小明"),
+        "show_alert": True,
+        "chat_id": HEAD_ID,
+    }
+
+
+async def test_buttons_refuse_outsiders_stale_and_forged_data(desk: Desk) -> None:
+    tid, _ = await desk.open_ticket()
+    for uid, key in ((5001, "error.not_allowed"), (201, "error.unavailable")):
+        rows = await desk.press(uid, f"tk:take:{tid}", chat=HOUSING_CHAT)
+        assert toast(rows)["text"] == t("en", key) and toast(rows)["show_alert"] is True
+        assert [r.method for r in rows] == ["answerCallbackQuery"]
+    stale = await desk.press(CLERK, "tk:take:987654", chat=HOUSING_CHAT)
+    assert toast(stale)["text"] == t("en", "error.unavailable")
+    for data in ("sf:cr:x:0", f"sf:cr:{tid}:7", "sf:send:1", "sf:q:x:", "sf:tr:1"):
+        rows = await desk.press(CLERK, data, chat=HOUSING_CHAT)
+        assert toast(rows)["text"] == t("en", "sh.stale_button"), data
+    assert [e.kind for e in await desk.events(tid)] == ["created"]
+
+
+async def test_reply_button_prompt_text_and_cancel(desk: Desk) -> None:
+    tid, number = await desk.open_ticket()
+    rows = await desk.press(CLERK, f"tk:reply:{tid}", chat=HOUSING_CHAT)
+    prompt = next(r for r in rows if r.method == "sendMessage")
+    assert buttons(prompt) == [f"sf:cr:{tid}:0", "sf:cancel"]
+    assert await desk.state(CLERK, HOUSING_CHAT) == "StaffFlow:reply_text"
+    cancel = await desk.press(CLERK, "sf:cancel", chat=HOUSING_CHAT)
+    assert toast(cancel)["text"] == t("en", "sh.cancelled")
+    assert await desk.state(CLERK, HOUSING_CHAT) is None
+    await desk.press(CLERK, f"tk:reply:{tid}", chat=HOUSING_CHAT)
+    rows = await desk.message(CLERK, "The lamp is fixed tomorrow", chat=HOUSING_CHAT)
+    assert any("The lamp is fixed tomorrow" in x for x in texts(rows, 5001))
+    assert texts(rows, HOUSING_CHAT) == [t("en", "sh.replied", number=number)]
+    assert await desk.state(CLERK, HOUSING_CHAT) is None
+
+
+async def test_canned_reply_preview_masked_send_real_name(desk: Desk) -> None:
+    tid, number = await desk.open_ticket()
+    await desk.press(CLERK, f"tk:reply:{tid}", chat=HOUSING_CHAT)
+    rows = await desk.press(CLERK, f"sf:cr:{tid}:0", chat=HOUSING_CHAT)
+    preview = texts(rows, HOUSING_CHAT)[0]
+    assert f"张*您好，您的诉求（工单 {number}）已受理。" in preview and "张三" not in preview
+    rows = await desk.press(CLERK, f"sf:send:{tid}", chat=HOUSING_CHAT)
+    assert any(f"张三您好，您的诉求（工单 {number}）已受理。" in x for x in texts(rows, 5001))
+    assert toast(rows)["text"] == t("en", "sh.replied", number=number)
+    # Edited instead of sent as is: the staff's text goes out.
+    await desk.press(CLERK, f"tk:reply:{tid}", chat=HOUSING_CHAT)
+    await desk.press(CLERK, f"sf:cr:{tid}:0", chat=HOUSING_CHAT)
+    rows = await desk.message(CLERK, "张先生您好，已派人维修。", chat=HOUSING_CHAT)
+    assert any("张先生您好，已派人维修。" in x for x in texts(rows, 5001))
+
+
+async def test_transfer_button_flow(desk: Desk) -> None:
+    tid, number = await desk.open_ticket()
+    rows = await desk.press(CLERK, f"tk:transfer:{tid}", chat=HOUSING_CHAT)
+    pick = next(r for r in rows if r.method == "sendMessage")
+    assert buttons(pick) == [f"sf:tr:{tid}:transport", f"sf:tr:{tid}:parks", "sf:cancel"]
+    rows = await desk.press(CLERK, f"sf:tr:{tid}:transport", chat=HOUSING_CHAT)
+    assert texts(rows, HOUSING_CHAT)[0].startswith(f"↪️ Why transfer ticket {number}")
+    rows = await desk.message(CLERK, "it is about a bus stop", chat=HOUSING_CHAT)
+    assert texts(rows, TRANSPORT_CHAT)[0].startswith("↪️ 由「住建局」转来：it is about a bus stop")
+    assert texts(rows, HOUSING_CHAT) == [
+        t("en", "sh.transferred", number=number, department="Transport Bureau")
+    ]
+    new_post = next(r for r in rows if r.chat_id == TRANSPORT_CHAT)
+    assert buttons(new_post) == [f"tk:take:{tid}", f"tk:reply:{tid}", f"tk:transfer:{tid}"]
+
+
+async def test_reply_to_a_ticket_post_in_the_staff_chat(desk: Desk) -> None:
+    tid, _number = await desk.open_ticket()
+    async with desk.factory() as session:
+        session.add(TicketMessage(chat_id=HOUSING_CHAT, message_id=777, ticket_id=tid))
+        await session.commit()
+    post = desk.bot_post(HOUSING_CHAT, 777)
+    outsider = await desk.message(5001, "let me in", chat=HOUSING_CHAT, reply_to=post)
+    assert texts(outsider) == [t("en", "error.not_allowed")]
+    rows = await desk.message(CLERK, "Someone comes at 3pm", chat=HOUSING_CHAT, reply_to=post)
+    assert any("Someone comes at 3pm" in x for x in texts(rows, 5001))
+    other = desk.bot_post(HOUSING_CHAT, 778)
+    assert await desk.message(CLERK, "hello", chat=HOUSING_CHAT, reply_to=other) == []
+
+
+async def test_queue_pages(desk: Desk) -> None:
+    numbers = [(await desk.open_ticket())[1] for _ in range(12)]
+    rows = await desk.message(CLERK, "/queue")
+    first = rows[0]
+    assert "(12 in all, page 1/2)" in first.payload["text"]
+    assert buttons(first) == ["sf:q:2:"]
+    assert numbers[0] in first.payload["text"] and numbers[11] not in first.payload["text"]
+    rows = await desk.press(CLERK, "sf:q:2:", message_id=first.id or 1)
+    edit = next(r for r in rows if r.method == "editMessageText")
+    assert "page 2/2" in edit.payload["text"] and numbers[11] in edit.payload["text"]
+    assert buttons(edit) == ["sf:q:1:"]
+    all_depts = texts(await desk.message(ADMIN, "/queue"))[0]
+    assert "All departments open tickets (12 in all" in all_depts
+    transport = texts(await desk.message(ADMIN, "/queue transport"))[0]
+    assert transport.startswith("Transport Bureau open tickets (0 in all")
+
+
+async def test_contact_goes_privately_and_is_audited(desk: Desk) -> None:
+    tid, number = await desk.open_ticket()
+    rows = await desk.message(CLERK, f"/contact {number}", chat=HOUSING_CHAT)
+    assert texts(rows, HOUSING_CHAT) == [t("en", "sh.contact_sent_privately")]
+    assert "13812345678" in texts(rows, CLERK)[0] and "张三" in texts(rows, CLERK)[0]
+    assert all("13812345678" not in x for x in texts(rows, HOUSING_CHAT))
+    assert [e.kind for e in await desk.events(tid)][-1] == "contact_revealed"
+
+
+async def test_extension_request_and_head_decision(desk: Desk) -> None:
+    tid, number = await desk.open_ticket()
+    rows = await desk.message(CLERK, f"/extend {number} 3 waiting for parts")
+    assert texts(rows, CLERK) == [t("en", "sh.extension_requested", number=number, days=3)]
+    request = next(r for r in rows if r.chat_id == HEAD_ID)
+    assert buttons(request) == [f"tk:extok:{tid}", f"tk:extno:{tid}"]
+    refused = await desk.press(CLERK, f"tk:extok:{tid}")
+    assert toast(refused)["text"] == t("en", "error.not_allowed")
+    ok = await desk.press(HEAD_ID, f"tk:extok:{tid}")
+    assert toast(ok)["text"].startswith(f"✅ Extension of ticket {number} approved")
+    assert any(r.method == "editMessageReplyMarkup" for r in ok)
+    again = await desk.press(HEAD_ID, f"tk:extno:{tid}")
+    assert toast(again)["text"] == t("en", "error.no_pending_extension")
+    kinds = [e.kind for e in await desk.events(tid)]
+    assert kinds == ["created", "extension_requested", "extension_approved"]
+
+
+async def test_staff_onboarding(desk: Desk) -> None:
+    async with desk.factory() as session:
+        fresh = await create_invite(session, "parks", "head", now=desk.clock.now())
+        old = await create_invite(
+            session, "parks", now=desk.clock.now() - timedelta(days=5), ttl=timedelta(days=1)
+        )
+        await session.commit()
+    rows = await desk.message(7777, f"/start {invite_payload(fresh)}", lang="zh")
+    welcome = texts(rows)[0]
+    assert welcome.startswith("👋 User7777，欢迎加入「园林局」（部门负责人）！")
+    assert "/staffhelp" in welcome
+    assert "园林局" in texts(await desk.message(7777, "/queue", lang="zh"))[0]
+    used = await desk.message(7778, f"/start {invite_payload(fresh)}")
+    assert texts(used) == [t("en", "sh.invite.used")]
+    expired = await desk.message(7778, f"/start {invite_payload(old)}")
+    assert texts(expired) == [t("en", "sh.invite.expired")]
+    unknown = await desk.message(7778, "/start staff-doesnotexist")
+    assert texts(unknown) == [t("en", "sh.invite.unknown")]
+    assert texts(await desk.message(7778, "/queue")) == [t("en", "error.not_allowed")]
+
+
+async def test_full_flow_on_both_databases(any_desk: Desk) -> None:
+    desk = any_desk
+    tid, number = await desk.open_ticket()
+    await desk.press(CLERK, f"tk:take:{tid}", chat=HOUSING_CHAT)
+    await desk.message(CLERK, f"/reply {number} on our way")
+    await desk.message(CLERK, f"/transfer {number} transport bus stop")
+    rows = await desk.message(201, f"/close {number} done")
+    assert texts(rows, 201) == [t("en", "sh.closed", number=number)]
+    assert texts(await desk.message(301, f"/ticket {number}")) == [t("en", "error.unavailable")]
+    kinds = [e.kind for e in await desk.events(tid)]
+    assert kinds == ["created", "taken", "replied", "transferred", "closed"]

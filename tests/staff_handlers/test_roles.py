@@ -1,0 +1,99 @@
+"""Every staff command against every role: citizen, clerk of the department, clerk of another
+department, head, admin, inactive staff."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.staff_handlers.conftest import ADMIN, HOUSING_CHAT, ROLES, Desk, texts
+from tickets.i18n import t
+
+TICKET_COMMANDS = [
+    "/ticket {n}",
+    "/take {n}",
+    "/reply {n} We are on it",
+    "/note {n} internal remark",
+    "/askinfo {n} Which floor?",
+    "/transfer {n} transport wrong department",
+    "/close {n} fixed",
+    "/reopen {n}",
+    "/extend {n} 2 waiting for parts",
+    "/type {n} complaint",
+    "/contact {n}",
+]
+OTHER_COMMANDS = ["/queue", "/staffhelp", "/staff", "/staffmove 101 parks", "/staffoff 101"]
+
+
+@pytest.mark.parametrize("role", ["citizen", "inactive"])
+async def test_non_staff_get_not_allowed_and_nothing_happens(desk: Desk, role: str) -> None:
+    tid, number = await desk.open_ticket()
+    before = len(await desk.events(tid))
+    for template in [*TICKET_COMMANDS, *OTHER_COMMANDS]:
+        rows = await desk.message(ROLES[role], template.format(n=number), lang="zh")
+        assert texts(rows) == [t("zh", "error.not_allowed")], template
+        assert all(r.chat_id == ROLES[role] for r in rows), template
+    assert len(await desk.events(tid)) == before
+
+
+async def test_clerk_of_another_department_learns_nothing(desk: Desk) -> None:
+    tid, number = await desk.open_ticket()
+    before = len(await desk.events(tid))
+    for template in TICKET_COMMANDS:
+        rows = await desk.message(ROLES["other_clerk"], template.format(n=number))
+        # The same text whether the ticket exists or not.
+        assert texts(rows) == [t("en", "error.unavailable")], template
+    missing = await desk.message(ROLES["other_clerk"], "/ticket 2026-009999")
+    assert texts(missing) == [t("en", "error.unavailable")]
+    assert len(await desk.events(tid)) == before
+    queue = texts(await desk.message(ROLES["other_clerk"], "/queue"))
+    assert "Transport Bureau" in queue[0] and number not in queue[0]
+
+
+@pytest.mark.parametrize("role", ["clerk", "head", "admin"])
+async def test_department_staff_and_admin_work_the_ticket(desk: Desk, role: str) -> None:
+    uid = ROLES[role]
+    tid, number = await desk.open_ticket()
+    details = texts(await desk.message(uid, f"/ticket {number}"))[0]
+    assert number in details and "138****5678" in details and "13812345678" not in details
+    rows = await desk.message(uid, f"/take {number}")
+    assert texts(rows, uid) == [t("en", "sh.taken", number=number)]
+    assert texts(rows, HOUSING_CHAT)[0].startswith("✋")  # the domain's notice to the team
+    rows = await desk.message(uid, f"/reply {number} We are on it")
+    assert any("We are on it" in x for x in texts(rows, 5001))
+    rows = await desk.message(uid, f"/note {number} internal remark")
+    assert not texts(rows, 5001) and texts(rows) == [t("en", "sh.noted", number=number)]
+    rows = await desk.message(uid, f"/type {number} complaint")
+    assert texts(rows, uid)[0].startswith(f"🏷️ Ticket {number} is now a complaint")
+    rows = await desk.message(uid, f"/close {number} fixed")
+    assert texts(rows, uid) == [t("en", "sh.closed", number=number)]
+    rows = await desk.message(uid, f"/reopen {number} not really")
+    assert texts(rows, uid)[0].startswith(f"🔄 Ticket {number} was reopened")
+    kinds = [e.kind for e in await desk.events(tid)]
+    assert kinds == ["created", "taken", "replied", "note", "retyped", "closed", "reopened"]
+    assert all(e.actor_id == uid for e in (await desk.events(tid))[1:])
+
+
+async def test_admin_commands_by_role(desk: Desk) -> None:
+    for role in ("clerk", "head", "other_clerk"):
+        for command in ("/staff", "/staffmove 201 parks", "/staffoff 201", "/reload"):
+            rows = await desk.message(ROLES[role], command)
+            assert texts(rows) == [t("en", "sh.admin_only")], (role, command)
+    listing = texts(await desk.message(ADMIN, "/staff"))[0]
+    assert "101 | 王小明 | housing | clerk" in listing
+    assert "104 | 钱五 | housing | clerk (inactive)" in listing
+
+
+async def test_staffhelp_in_the_users_language(desk: Desk) -> None:
+    zh = texts(await desk.message(ROLES["clerk"], "/staffhelp", lang="zh"))[0]
+    en = texts(await desk.message(ROLES["clerk"], "/staffhelp", lang="en"))[0]
+    assert "/reply N 内容" in zh and "/reply N TEXT" in en
+    assert "/staffmove" not in en
+    assert "/staffmove" in texts(await desk.message(ADMIN, "/staffhelp"))[0]
+
+
+async def test_commands_work_in_the_staff_chat(desk: Desk) -> None:
+    _tid, number = await desk.open_ticket()
+    rows = await desk.message(ROLES["clerk"], f"/take@desk_bot {number}", chat=HOUSING_CHAT)
+    mine = [r for r in rows if r.payload.get("reply_parameters")]
+    assert texts(mine) == [t("en", "sh.taken", number=number)]
+    assert mine[0].chat_id == HOUSING_CHAT

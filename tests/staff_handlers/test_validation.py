@@ -1,0 +1,98 @@
+"""Malformed calls get their usage or reason, in the user's language; never silence."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.staff_handlers.conftest import ADMIN, ROLES, Desk, texts
+from tickets.i18n import t
+
+CLERK = ROLES["clerk"]
+
+
+@pytest.mark.parametrize(
+    ("command", "key"),
+    [
+        ("/reply", "sh.usage.reply"),
+        ("/ticket", "sh.usage.ticket"),
+        ("/take", "sh.usage.take"),
+        ("/note", "sh.usage.note"),
+        ("/note 1", "sh.usage.note"),
+        ("/askinfo 1", "sh.usage.askinfo"),
+        ("/transfer", "sh.usage.transfer"),
+        ("/close", "sh.usage.close"),
+        ("/reopen", "sh.usage.reopen"),
+        ("/extend 1 2", "sh.usage.extend"),
+        ("/type 1", "sh.usage.type"),
+        ("/type 1 help now", "sh.usage.type"),
+        ("/contact", "sh.usage.contact"),
+        ("/queue a b c", "sh.usage.queue"),
+    ],
+)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_usage(desk: Desk, command: str, key: str, lang: str) -> None:
+    assert texts(await desk.message(CLERK, command, lang=lang)) == [t(lang, key)]
+
+
+async def test_reasons(desk: Desk) -> None:
+    tid, number = await desk.open_ticket()
+    cases = {
+        "/reply abc hello": t("en", "error.bad_ticket_ref", ref="abc"),
+        f"/transfer {number} nowhere because": t(
+            "en", "sh.unknown_department_known", slug="nowhere", known="housing, transport, parks"
+        ),
+        f"/transfer {number} housing because": t("en", "error.same_department"),
+        f"/extend {number} many because": t("en", "sh.bad_days", value="many", max=30),
+        f"/extend {number} 99 because": t("en", "error.bad_days", max=30),
+        f"/type {number} gossip": t(
+            "en",
+            "error.bad_demand_type",
+            value="gossip",
+            allowed="consultation, help, complaint, report, suggestion",
+        ),
+        f"/type {number} help": t("en", "error.same_demand_type"),
+        "/take 2026-009999": t("en", "error.unavailable"),
+        f"/reopen {number}": t(
+            "en", "error.invalid_transition", number=number, status="new", action="reopen"
+        ),
+        "/queue 0": t("en", "error.bad_page"),
+    }
+    for command, expected in cases.items():
+        assert texts(await desk.message(CLERK, command)) == [expected], command
+    assert [e.kind for e in await desk.events(tid)] == ["created"]
+
+
+async def test_admin_input_is_validated(desk: Desk) -> None:
+    cases = {
+        "/staffmove": t("en", "sh.usage.staffmove"),
+        "/staffmove x housing": t("en", "sh.bad_user_id", value="x"),
+        "/staffmove 101 nowhere": t(
+            "en", "sh.unknown_department_known", slug="nowhere", known="housing, transport, parks"
+        ),
+        "/staffmove 4242 parks": t("en", "sh.unknown_staff", user_id=4242),
+        "/staffoff": t("en", "sh.usage.staffoff"),
+        "/staffoff 104": t("en", "sh.already_inactive", user_id=104),
+        "/staff nowhere": t(
+            "en", "sh.unknown_department_known", slug="nowhere", known="housing, transport, parks"
+        ),
+    }
+    for command, expected in cases.items():
+        assert texts(await desk.message(ADMIN, command)) == [expected], command
+
+
+async def test_admin_moves_and_deactivates_staff(desk: Desk) -> None:
+    _tid, number = await desk.open_ticket()
+    assert texts(await desk.message(ADMIN, "/staffmove 201 housing")) == [
+        t("en", "sh.staff_moved", name="孙六", user_id=201, department="Housing Bureau")
+    ]
+    assert number in texts(await desk.message(201, f"/ticket {number}"))[0]
+    assert texts(await desk.message(ADMIN, "/staffoff 201")) == [
+        t("en", "sh.staff_off", name="孙六", user_id=201)
+    ]
+    assert texts(await desk.message(201, f"/ticket {number}")) == [t("en", "error.not_allowed")]
+
+
+async def test_reload_without_configured_sources_says_so(desk: Desk) -> None:
+    text = texts(await desk.message(ADMIN, "/reload"))[0]
+    assert text.startswith("🔄 Reload")
+    assert "FAQ: not configured" in text and "departments: not configured" in text
