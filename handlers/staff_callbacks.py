@@ -14,7 +14,7 @@ from aiogram.types import CallbackQuery, Message
 from handlers import staff_flows as flows
 from handlers.keyboards import parse_staff_callback
 from handlers.staff_common import GROUP_TYPES, StaffContext, Usage, staff_button, staff_command
-from handlers.staff_views import PAGE_SIZE, queue_view
+from handlers.staff_views import PAGE_SIZE, details_text, queue_view
 from tickets.lookups import ticket_id_for_message
 from tickets.texts import format_time, parse_callback
 
@@ -25,7 +25,7 @@ __all__ = [
     "ticket_callback_filter",
 ]
 
-STAFF_TICKET_ACTIONS = ("take", "reply", "transfer", "extok", "extno")
+STAFF_TICKET_ACTIONS = ("take", "reply", "transfer", "extok", "extno", "view")
 
 
 # -- filters (their dict goes into the handler's arguments) ------------------------------------
@@ -73,6 +73,9 @@ async def ticket_button(ctx: StaffContext, args: list[str]) -> None:
         ticket = await service.refuse_extension(ticket_id, ctx.actor)
         ctx.toast(ctx.t("sh.extension_refused", number=ticket.number))
         await _remove_buttons(ctx)
+    elif action == "view":  # the [Open] button on scheduler nags and digests
+        details = await service.details(ticket_id, ctx.actor)
+        await ctx.say(await details_text(ctx, details))
 
 
 # -- staff interface buttons -------------------------------------------------------------------

@@ -741,6 +741,10 @@ class TicketService:
         """Conditional UPDATE on ``version``; raises :class:`Conflict` if someone was first."""
         changes.pop("_paused", None)
         changes["updated_at"] = self.clock.now()
+        if "response_due_at" in changes or "resolution_due_at" in changes:
+            # A moved deadline (earlier after a retype or transfer, later after a pause): the
+            # scheduler plans this ticket afresh on its next round.
+            changes["next_reminder_at"] = None
         seen = ticket.version
         stmt = (
             update(Ticket)

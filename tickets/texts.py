@@ -61,6 +61,9 @@ CALLBACK_ACTIONS = (
     "rate3",
     "rate4",
     "rate5",
+    "view",  # staff: open the ticket (scheduler nags, digests)
+    "solved",  # citizen: "really solved?" after closure -> yes
+    "unsolved",  # ... -> no, reopen
 )
 MAX_CALLBACK_BYTES = 64
 

@@ -188,3 +188,13 @@ async def test_full_flow_on_both_databases(any_desk: Desk) -> None:
     assert texts(await desk.message(301, f"/ticket {number}")) == [t("en", "error.unavailable")]
     kinds = [e.kind for e in await desk.events(tid)]
     assert kinds == ["created", "taken", "replied", "transferred", "closed"]
+
+
+async def test_open_button_on_nags_shows_the_ticket_to_its_department_only(desk: Desk) -> None:
+    tid, number = await desk.open_ticket()
+    rows = await desk.press(CLERK, f"tk:view:{tid}", chat=HOUSING_CHAT)
+    shown = texts(rows, HOUSING_CHAT)
+    assert len(shown) == 1 and number in shown[0]
+    outsider = await desk.press(5001, f"tk:view:{tid}", chat=HOUSING_CHAT)
+    assert toast(outsider)["text"] == t("en", "error.not_allowed")
+    assert not texts(outsider, HOUSING_CHAT)
