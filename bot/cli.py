@@ -22,6 +22,8 @@ COMMAND_MODULES = (
     "bot.commands.departments",
     "bot.commands.staff",
     "bot.commands.sweep",
+    "bot.commands.stats",
+    "bot.commands.gaps",
 )
 
 
