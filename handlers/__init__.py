@@ -9,10 +9,11 @@ from handlers.middlewares import LanguageMiddleware
 
 def build_router() -> Router:
     """All routers under one root; the catch-all basic router comes last."""
-    from handlers import basic, staff
+    from handlers import basic, citizen, staff
 
     root = Router(name="root")
     root.include_router(staff.create_router())
+    root.include_router(citizen.create_router())
     root.include_router(basic.create_router())
     return root
 

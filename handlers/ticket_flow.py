@@ -1,0 +1,528 @@
+"""Submitting a ticket: describe -> department -> summary (type, photos, location, phone) ->
+submit. Cancel works at every step (``/cancel`` or the Cancel button).
+
+The draft lives in the FSM data (``draft``); nothing reaches the database until the citizen
+submits, except a phone number they explicitly agree to share (stored with its consent time).
+``TicketService.create_ticket`` confirms the number and the response deadline to the citizen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.citizen_context import answer_callback
+from handlers.citizen_texts import tr
+from handlers.deps import Deps
+from handlers.keyboards_citizen import (
+    FlowCb,
+    cancel_keyboard,
+    contact_keyboard,
+    departments_keyboard,
+    draft_keyboard,
+    types_keyboard,
+)
+from handlers.outgoing import Outgoing
+from tickets.citizens import get_or_create_citizen, record_contact
+from tickets.deptconfig import DEMAND_TYPES
+from tickets.errors import TicketError
+from tickets.gaps import link_ticket
+from tickets.i18n import t
+from tickets.intake import (
+    append_text,
+    cap_ticket_text,
+    guess_demand_type,
+    guess_department,
+    text_for_matching,
+)
+
+MAX_PHOTOS = 10
+PREVIEW = 300  # characters of the text shown in the summary
+
+
+class TicketForm(StatesGroup):
+    describe = State()
+    department = State()
+    draft = State()
+    phone = State()
+
+
+FORM_STATES = (TicketForm.describe, TicketForm.department, TicketForm.draft, TicketForm.phone)
+
+
+# ----------------------------------------------------------------------------------------------
+# starting and showing the form
+# ----------------------------------------------------------------------------------------------
+async def start_form(
+    state: FSMContext,
+    outgoing: Outgoing,
+    chat_id: int,
+    lang: str,
+    deps: Deps,
+    *,
+    text: str | None = None,
+    department: str | None = None,
+    faq_entry: str | None = None,
+    gap_id: int | None = None,
+) -> None:
+    """Open the form; with ``text`` it goes straight to the department / summary."""
+    data = await state.get_data()
+    pending = data.pop("pending", None) or {}
+    draft: dict[str, Any] = {
+        "text": "",
+        "dept": department if department and deps.desk.config.get(department) else None,
+        "type": "consultation",
+        "photos": list(pending.get("photos", []))[:MAX_PHOTOS],
+        "location": pending.get("location"),
+        "phone": False,
+        "faq_entry": faq_entry,
+        "gap_id": gap_id,
+        "lang": lang,
+    }
+    data["draft"] = draft
+    await state.set_data(data)
+    if text:
+        await _set_text(state, outgoing, chat_id, lang, deps, draft, text)
+        return
+    await state.set_state(TicketForm.describe)
+    if draft["dept"]:
+        name = deps.desk.config.departments[draft["dept"]].name_for(lang)
+        prompt = tr(lang, "flow.describe_dept", department=name)
+    else:
+        prompt = tr(lang, "flow.describe")
+    await outgoing.send_message(chat_id, prompt, reply_markup=cancel_keyboard(lang))
+
+
+async def _set_text(
+    state: FSMContext,
+    outgoing: Outgoing,
+    chat_id: int,
+    lang: str,
+    deps: Deps,
+    draft: dict[str, Any],
+    text: str,
+) -> None:
+    draft["text"] = cap_ticket_text(text)
+    draft["type"] = guess_demand_type(text)
+    if not draft["dept"]:
+        faq_department = _faq_department(deps, draft.get("faq_entry"), text, lang)
+        draft["dept"] = guess_department(text, deps.desk.config, faq_department).slug
+    await _save_draft(state, draft)
+    if draft["dept"]:
+        await show_draft(state, outgoing, chat_id, lang, deps)
+    else:
+        await state.set_state(TicketForm.department)
+        await outgoing.send_message(
+            chat_id,
+            tr(lang, "flow.choose_dept"),
+            reply_markup=departments_keyboard(lang, deps.desk.config),
+        )
+
+
+def _faq_department(deps: Deps, entry_id: str | None, text: str, lang: str) -> str | None:
+    """The department of the FAQ entry the question came from, or of the closest entry."""
+    kb = deps.knowledge
+    if kb is None:
+        return None
+    if entry_id and entry_id in kb:
+        return kb.get(entry_id).department
+    result = kb.match(text_for_matching(text), lang)
+    best = result.entry_id or (result.candidates[0].id if result.candidates else None)
+    if best and best in kb:
+        return kb.get(best).department
+    return None
+
+
+async def show_draft(
+    state: FSMContext,
+    outgoing: Outgoing,
+    chat_id: int,
+    lang: str,
+    deps: Deps,
+    note: str | None = None,
+) -> None:
+    """The summary with its buttons (change department / type, phone, submit, cancel)."""
+    draft = await _draft(state)
+    if draft is None:
+        return
+    await state.set_state(TicketForm.draft)
+    dept = deps.desk.config.get(draft["dept"] or "")
+    text = draft["text"]
+    if len(text) > PREVIEW:
+        text = text[:PREVIEW] + "…"
+    body = tr(
+        lang,
+        "flow.draft",
+        department=dept.name_for(lang) if dept else "?",
+        type=t(lang, f"type.{draft['type']}"),
+        text=text,
+        photos=len(draft["photos"]),
+        location=tr(lang, "flow.yes" if draft["location"] else "flow.no"),
+        phone=tr(lang, "flow.yes" if draft["phone"] else "flow.no"),
+    )
+    if note:
+        body = f"{note}\n\n{body}"
+    await outgoing.send_message(
+        chat_id, body, reply_markup=draft_keyboard(lang, has_phone=bool(draft["phone"]))
+    )
+
+
+async def _draft(state: FSMContext) -> dict[str, Any] | None:
+    draft = (await state.get_data()).get("draft")
+    return dict(draft) if isinstance(draft, dict) else None
+
+
+async def _save_draft(state: FSMContext, draft: dict[str, Any]) -> None:
+    await state.update_data(draft=draft)
+
+
+async def end_form(state: FSMContext) -> None:
+    """Leave the form, keeping the other FSM data (recent questions)."""
+    data = await state.get_data()
+    data.pop("draft", None)
+    data.pop("pending", None)
+    await state.set_data(data)
+    await state.set_state(None)
+
+
+# ----------------------------------------------------------------------------------------------
+# message handlers
+# ----------------------------------------------------------------------------------------------
+async def cancel_command(
+    message: Message, state: FSMContext, outgoing: Outgoing, lang: str
+) -> None:
+    """/cancel anywhere: leave whatever step the citizen is in."""
+    if await state.get_state() is None:
+        await outgoing.send_message(message.chat.id, tr(lang, "flow.nothing_to_cancel"))
+        return
+    await end_form(state)
+    await outgoing.send_message(
+        message.chat.id, tr(lang, "flow.cancelled"), reply_markup=ReplyKeyboardRemove()
+    )
+
+
+async def describe_text(
+    message: Message, state: FSMContext, outgoing: Outgoing, lang: str, deps: Deps
+) -> None:
+    draft = await _draft(state)
+    if draft is None:
+        await end_form(state)
+        return
+    await _set_text(state, outgoing, message.chat.id, lang, deps, draft, message.text or "")
+
+
+async def department_text(
+    message: Message, state: FSMContext, outgoing: Outgoing, lang: str, deps: Deps
+) -> None:
+    """Text while choosing a department: added to the description, then ask again."""
+    draft = await _draft(state)
+    if draft is None:
+        await end_form(state)
+        return
+    draft["text"] = append_text(draft["text"], message.text or "")
+    await _save_draft(state, draft)
+    await outgoing.send_message(
+        message.chat.id,
+        f"{tr(lang, 'flow.added_text')}\n{tr(lang, 'flow.choose_dept')}",
+        reply_markup=departments_keyboard(lang, deps.desk.config),
+    )
+
+
+async def draft_text(
+    message: Message, state: FSMContext, outgoing: Outgoing, lang: str, deps: Deps
+) -> None:
+    draft = await _draft(state)
+    if draft is None:
+        await end_form(state)
+        return
+    draft["text"] = append_text(draft["text"], message.text or "")
+    await _save_draft(state, draft)
+    await show_draft(state, outgoing, message.chat.id, lang, deps, tr(lang, "flow.added_text"))
+
+
+async def form_photo(
+    message: Message, state: FSMContext, outgoing: Outgoing, lang: str, deps: Deps
+) -> None:
+    draft = await _draft(state)
+    if draft is None or not message.photo:
+        await end_form(state)
+        return
+    if len(draft["photos"]) >= MAX_PHOTOS:
+        await outgoing.send_message(
+            message.chat.id, tr(lang, "flow.too_many_photos", max=MAX_PHOTOS)
+        )
+        return
+    draft["photos"] = [*draft["photos"], message.photo[-1].file_id]
+    if message.caption:
+        draft["text"] = append_text(draft["text"], message.caption)
+    await _save_draft(state, draft)
+    await _after_attachment(
+        state,
+        outgoing,
+        message.chat.id,
+        lang,
+        deps,
+        draft,
+        tr(lang, "flow.added_photo", count=len(draft["photos"])),
+    )
+
+
+async def form_location(
+    message: Message, state: FSMContext, outgoing: Outgoing, lang: str, deps: Deps
+) -> None:
+    draft = await _draft(state)
+    if draft is None or message.location is None:
+        await end_form(state)
+        return
+    draft["location"] = {
+        "latitude": message.location.latitude,
+        "longitude": message.location.longitude,
+    }
+    await _save_draft(state, draft)
+    await _after_attachment(
+        state, outgoing, message.chat.id, lang, deps, draft, tr(lang, "flow.added_location")
+    )
+
+
+async def _after_attachment(
+    state: FSMContext,
+    outgoing: Outgoing,
+    chat_id: int,
+    lang: str,
+    deps: Deps,
+    draft: dict[str, Any],
+    note: str,
+) -> None:
+    current = await state.get_state()
+    if current == TicketForm.describe.state and not draft["text"]:
+        await outgoing.send_message(
+            chat_id, f"{note}\n{tr(lang, 'flow.need_text')}", reply_markup=cancel_keyboard(lang)
+        )
+    elif current == TicketForm.describe.state:
+        await _set_text(state, outgoing, chat_id, lang, deps, draft, draft["text"])
+    elif current == TicketForm.department.state:
+        await outgoing.send_message(
+            chat_id,
+            f"{note}\n{tr(lang, 'flow.choose_dept')}",
+            reply_markup=departments_keyboard(lang, deps.desk.config),
+        )
+    else:
+        await show_draft(state, outgoing, chat_id, lang, deps, note)
+
+
+async def form_other(message: Message, outgoing: Outgoing, lang: str) -> None:
+    """Stickers, voice, documents... inside the form."""
+    await outgoing.send_message(
+        message.chat.id, tr(lang, "flow.need_text"), reply_markup=cancel_keyboard(lang)
+    )
+
+
+async def phone_contact(
+    message: Message,
+    state: FSMContext,
+    outgoing: Outgoing,
+    lang: str,
+    deps: Deps,
+    session: AsyncSession,
+) -> None:
+    """The contact from the request_contact button: the citizen's explicit consent."""
+    contact = message.contact
+    user = message.from_user
+    if (
+        contact is None
+        or user is None
+        or (contact.user_id is not None and contact.user_id != user.id)
+    ):
+        await outgoing.send_message(message.chat.id, tr(lang, "flow.phone_not_own"))
+        return
+    draft = await _draft(state)
+    if draft is None:
+        await end_form(state)
+        return
+    citizen = await get_or_create_citizen(
+        session,
+        telegram_user_id=user.id,
+        chat_id=message.chat.id,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        now=deps.clock.now(),
+    )
+    await record_contact(session, citizen, contact.phone_number, now=deps.clock.now())
+    draft["phone"] = True
+    await _save_draft(state, draft)
+    await outgoing.send_message(
+        message.chat.id, tr(lang, "flow.phone_saved"), reply_markup=ReplyKeyboardRemove()
+    )
+    await show_draft(state, outgoing, message.chat.id, lang, deps)
+
+
+async def phone_text(
+    message: Message, state: FSMContext, outgoing: Outgoing, lang: str, deps: Deps
+) -> None:
+    if (message.text or "").strip() in (tr("zh", "btn.cancel_plain"), tr("en", "btn.cancel_plain")):
+        await outgoing.send_message(
+            message.chat.id, tr(lang, "flow.phone_declined"), reply_markup=ReplyKeyboardRemove()
+        )
+        await show_draft(state, outgoing, message.chat.id, lang, deps)
+        return
+    await outgoing.send_message(
+        message.chat.id, tr(lang, "flow.phone_use_button"), reply_markup=contact_keyboard(lang)
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# buttons
+# ----------------------------------------------------------------------------------------------
+async def flow_button(
+    query: CallbackQuery,
+    callback_data: FlowCb,
+    state: FSMContext,
+    outgoing: Outgoing,
+    lang: str,
+    deps: Deps,
+    session: AsyncSession,
+) -> None:
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    action = callback_data.action
+    if action == "new":
+        await answer_callback(outgoing, query)
+        await start_form(state, outgoing, chat_id, lang, deps)
+        return
+    draft = await _draft(state)
+    if draft is None or await state.get_state() not in {s.state for s in FORM_STATES}:
+        await answer_callback(outgoing, query, tr(lang, "flow.expired"), alert=True)
+        return
+    if action == "cancel":
+        await answer_callback(outgoing, query)
+        await end_form(state)
+        await outgoing.send_message(
+            chat_id, tr(lang, "flow.cancelled"), reply_markup=ReplyKeyboardRemove()
+        )
+    elif action == "dept":
+        await answer_callback(outgoing, query)
+        await outgoing.send_message(
+            chat_id,
+            tr(lang, "flow.choose_dept"),
+            reply_markup=departments_keyboard(lang, deps.desk.config),
+        )
+    elif action == "setdept":
+        if deps.desk.config.get(callback_data.value) is None:
+            await answer_callback(outgoing, query, tr(lang, "stale"), alert=True)
+            return
+        await answer_callback(outgoing, query)
+        draft["dept"] = callback_data.value
+        await _save_draft(state, draft)
+        if not draft["text"]:
+            await state.set_state(TicketForm.describe)
+            name = deps.desk.config.departments[draft["dept"]].name_for(lang)
+            await outgoing.send_message(
+                chat_id,
+                tr(lang, "flow.describe_dept", department=name),
+                reply_markup=cancel_keyboard(lang),
+            )
+            return
+        await show_draft(state, outgoing, chat_id, lang, deps)
+    elif action == "type":
+        await answer_callback(outgoing, query)
+        await outgoing.send_message(
+            chat_id, tr(lang, "flow.choose_type"), reply_markup=types_keyboard(lang, draft["type"])
+        )
+    elif action == "settype":
+        if callback_data.value not in DEMAND_TYPES:
+            await answer_callback(outgoing, query, tr(lang, "stale"), alert=True)
+            return
+        await answer_callback(outgoing, query)
+        draft["type"] = callback_data.value
+        await _save_draft(state, draft)
+        await show_draft(state, outgoing, chat_id, lang, deps)
+    elif action == "phone":
+        await answer_callback(outgoing, query)
+        await state.set_state(TicketForm.phone)
+        await outgoing.send_message(
+            chat_id, tr(lang, "flow.phone_consent"), reply_markup=contact_keyboard(lang)
+        )
+    elif action == "submit":
+        await _submit(query, state, outgoing, chat_id, lang, deps, session, draft)
+    else:
+        await answer_callback(outgoing, query, tr(lang, "stale"), alert=True)
+
+
+async def _submit(
+    query: CallbackQuery,
+    state: FSMContext,
+    outgoing: Outgoing,
+    chat_id: int,
+    lang: str,
+    deps: Deps,
+    session: AsyncSession,
+    draft: dict[str, Any],
+) -> None:
+    if not draft.get("dept"):
+        await answer_callback(outgoing, query, tr(lang, "flow.no_dept"), alert=True)
+        return
+    if not draft.get("text"):
+        await answer_callback(outgoing, query, tr(lang, "flow.need_text"), alert=True)
+        return
+    user = query.from_user
+    citizen = await get_or_create_citizen(
+        session,
+        telegram_user_id=user.id,
+        chat_id=chat_id,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        now=deps.clock.now(),
+    )
+    details: dict[str, Any] = {}
+    if draft["photos"]:
+        details["photos"] = list(draft["photos"])
+    if draft["location"]:
+        details["location"] = dict(draft["location"])
+    if draft["phone"]:
+        details["contact_consent"] = True
+    try:
+        ticket = await deps.tickets(session).create_ticket(
+            citizen,
+            draft["dept"],
+            draft["text"],
+            demand_type=draft["type"],
+            lang=lang,
+            details=details,
+            faq_entry_id=draft.get("faq_entry"),
+        )
+    except TicketError as exc:
+        await answer_callback(outgoing, query)
+        await outgoing.send_message(chat_id, tr(lang, "flow.failed", reason=exc.render(lang)))
+        return
+    if draft.get("gap_id"):
+        await link_ticket(session, int(draft["gap_id"]), ticket.id)  # type: ignore[arg-type]
+    await answer_callback(outgoing, query)
+    await end_form(state)
+
+
+def create_router() -> Router:
+    router = Router(name="ticket_flow")
+    router.message.filter(F.chat.type == "private")
+    router.message.register(cancel_command, Command("cancel"))
+    in_form = StateFilter(*FORM_STATES)
+    router.message.register(phone_contact, StateFilter(TicketForm.phone), F.contact)
+    router.message.register(phone_text, StateFilter(TicketForm.phone), F.text)
+    router.message.register(
+        describe_text, StateFilter(TicketForm.describe), F.text & ~F.text.startswith("/")
+    )
+    router.message.register(
+        department_text, StateFilter(TicketForm.department), F.text & ~F.text.startswith("/")
+    )
+    router.message.register(
+        draft_text, StateFilter(TicketForm.draft), F.text & ~F.text.startswith("/")
+    )
+    router.message.register(form_photo, in_form, F.photo)
+    router.message.register(form_location, in_form, F.location)
+    router.message.register(form_other, in_form, ~F.text)
+    router.callback_query.register(flow_button, FlowCb.filter())
+    return router
