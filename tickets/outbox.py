@@ -282,6 +282,21 @@ class _Window:
         return not self.times
 
 
+# Calls that put no message in the chat: Telegram's per-chat and per-group message limits do
+# not apply to them (only the overall one), so a button press is acknowledged at once.
+NOT_CHAT_MESSAGES = frozenset(
+    {
+        "answerCallbackQuery",
+        "answerPreCheckoutQuery",
+        "answerShippingQuery",
+        "sendChatAction",
+        "setMyCommands",
+        "deleteMyCommands",
+        "setChatMenuButton",
+    }
+)
+
+
 class RateLimiter:
     """In-process limiter over the injected clock's time."""
 
@@ -299,10 +314,13 @@ class RateLimiter:
     def next_overall(self, now: datetime) -> datetime:
         return self._overall.next_allowed(now)
 
-    def reserve(self, chat_id: int, now: datetime) -> datetime | None:
+    def reserve(self, chat_id: int, now: datetime, method: str = "sendMessage") -> datetime | None:
         """Take a send slot for ``chat_id`` now and return None, or return when it is allowed."""
-        windows = [self._overall, self._chat(self._chats, chat_id, self.limits.per_chat)]
-        if chat_id < 0:
+        if method in NOT_CHAT_MESSAGES:
+            windows = [self._overall]
+        else:
+            windows = [self._overall, self._chat(self._chats, chat_id, self.limits.per_chat)]
+        if chat_id < 0 and method not in NOT_CHAT_MESSAGES:
             windows.append(self._chat(self._groups, chat_id, self.limits.per_group))
         allowed = max(w.next_allowed(now) for w in windows)
         if allowed > now:
@@ -524,14 +542,21 @@ class OutboxSender:
                     error = f"gave up after {row.attempts - 1} attempts: {row.last_error or 'delivery interrupted'}"
                     outcomes.append(_Outcome(row, FAILED, error=error))
                     continue
-                allowed = self.limiter.reserve(row.chat_id, now)
+                allowed = self.limiter.reserve(row.chat_id, now, row.method)
                 if allowed is None:
                     to_send.append(row)
                 else:
                     deferred.append((row, allowed))
 
             delivered = await asyncio.gather(*(self._deliver(row) for row in to_send))
-            self.limiter.settle(now, {o.row.chat_id: o.done_at or now for o in delivered})
+            self.limiter.settle(
+                now,
+                {
+                    o.row.chat_id: o.done_at or now
+                    for o in delivered
+                    if o.row.method not in NOT_CHAT_MESSAGES
+                },
+            )
             outcomes += delivered
             done_at = self._clock.now()
             for outcome in outcomes:

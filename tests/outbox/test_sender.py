@@ -318,3 +318,16 @@ def test_limiter_counts_a_send_from_when_it_finished():
     assert limiter.reserve(-5, START + timedelta(seconds=1)) is None  # unaffected
     assert limiter.available(START + timedelta(seconds=1.2)) == 28
     assert limiter.available(START + timedelta(seconds=2.5)) == 30
+
+
+def test_calls_that_post_nothing_in_the_chat_skip_its_message_limits():
+    limiter = RateLimiter(RateLimits())
+    assert limiter.reserve(1, START) is None  # the bot's reply to the chat
+    # acknowledging the button press in the same chat is not a message: no wait
+    assert limiter.reserve(1, START, "answerCallbackQuery") is None
+    assert limiter.reserve(-5, START, "answerCallbackQuery") is None
+    # ...and it took no message slot from the chat or the group
+    assert limiter.reserve(1, START, "sendMessage") == START + timedelta(seconds=1)
+    assert limiter.reserve(-5, START, "sendMessage") is None
+    # the overall limit still counts it: 4 of 30 used
+    assert limiter.available(START) == 26
