@@ -71,6 +71,8 @@ class Runtime:
     async def start(self) -> None:
         await self.desk.start(self.session_factory)
         await self.knowledge.start()
+        if self.bot is not None:
+            await self._queue_command_menus()
         if self.sender is not None:
             await self.sender.start()
         if self.settings.scheduler_enabled:
@@ -85,6 +87,19 @@ class Runtime:
         elif self.poller is not None:
             await self.poller.start()
             log.info("Telegram: long polling (WEBHOOK_BASE_URL is not set)")
+
+    async def _queue_command_menus(self) -> None:
+        """The citizens' command menus (zh, en) via the outbox; deduplicated, so every
+        instance may do this at every start."""
+        from handlers.citizen_commands import queue_command_menus
+
+        now = self.clock.now() if self.clock is not None else None
+        try:
+            async with self.session_factory() as session:
+                await queue_command_menus(session, now=now)
+                await session.commit()
+        except Exception as exc:  # the database is down: /start queues them too
+            log.warning("command menus not queued: %s: %s", type(exc).__name__, exc)
 
     def _start_scheduler(self) -> None:
         from bot.scheduler import start_scheduler

@@ -59,11 +59,23 @@ from tickets.i18n import t
 from tickets.intake import text_for_matching
 from tickets.lifecycle import Status
 from tickets.models import Citizen, Department, Ticket
+from tickets.sweeps.closure import answer_closure_callback
 from tickets.texts import format_time, parse_callback
 
 RECENT_QUESTIONS = 5
 PAGE_SIZE = 5
-CITIZEN_ACTIONS = ("resolved", "followup", "reopen", "rate1", "rate2", "rate3", "rate4", "rate5")
+CITIZEN_ACTIONS = (
+    "resolved",
+    "followup",
+    "reopen",
+    "rate1",
+    "rate2",
+    "rate3",
+    "rate4",
+    "rate5",
+    "solved",  # the scheduler's "was it really solved?" question after closure
+    "unsolved",
+)
 # Flood control defaults (see handlers.citizen_context.FloodGuard): generous enough for a fast
 # citizen tapping through the form, tight enough to stop a script.
 FLOOD_LIMIT = 20
@@ -612,6 +624,10 @@ async def ticket_button(
             await outgoing.send_message(
                 chat_id, tr(lang, "tk.followup_prompt", number=details.ticket.number)
             )
+        elif action in ("solved", "unsolved"):
+            answer = await answer_closure_callback(svc, ticket_id, actor, action == "solved")
+            await answer_callback(outgoing, query)
+            await outgoing.send_message(chat_id, answer.text)
         elif action == "reopen":
             ticket = await svc.reopen(ticket_id, actor)
             await answer_callback(outgoing, query)
@@ -800,7 +816,7 @@ def create_router(flood: FloodGuard | None = None) -> Router:
     router.callback_query.register(skip_comment, RateCommentCb.filter())
     router.callback_query.register(
         ticket_button,
-        F.data.regexp(r"^tk:(resolved|followup|reopen|rate[1-5]):\d{1,19}$"),
+        F.data.regexp(r"^tk:(resolved|followup|reopen|rate[1-5]|solved|unsolved):\d{1,19}$"),
     )
     root.include_router(router)
     return root

@@ -18,7 +18,7 @@ from tests.citizen.conftest import (
 )
 from tickets.authz import Actor
 from tickets.i18n import t
-from tickets.models import Citizen, Ticket, UnansweredQuestion
+from tickets.models import Citizen, Ticket, TicketEvent, UnansweredQuestion
 
 
 async def _rows(desk: Desk, model: type) -> list:  # type: ignore[type-arg]
@@ -428,3 +428,31 @@ async def test_mydata_and_deleteme(desk: Desk) -> None:
         await desk.deps.tickets(session).reply(ticket_id, Actor(1, is_admin=True), "More news")
         await session.commit()
     assert messages(await desk.new_calls(), chat.user_id) == []
+
+
+async def test_really_solved_question_after_closure(desk: Desk) -> None:
+    """The scheduler asks after closure; "not solved" reopens the ticket for the department."""
+    ticket_id, number = await _ticket_with_reply(desk)
+    chat = desk.chat()
+    async with desk.factory() as session:
+        await desk.deps.tickets(session).close(ticket_id, Actor(1, is_admin=True), "Repaired")
+        await session.commit()
+    await desk.new_calls()
+    calls = await chat.press(f"tk:unsolved:{ticket_id}")
+    assert [c.method for c in calls].count("answerCallbackQuery") == 1
+    answer = last_message(calls, chat.user_id)
+    assert number in answer.text
+    [ticket] = await _rows(desk, Ticket)
+    assert ticket.status in ("new", "in_progress")
+    async with desk.factory() as session:
+        kinds = [
+            e.kind
+            for e in (
+                await session.exec(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id))
+            ).all()
+        ]
+    assert "callback_unsolved" in kinds and "reopened" in kinds
+    stranger = desk.chat(user_id=8888)
+    denied = await stranger.press(f"tk:solved:{ticket_id}")
+    assert [c.method for c in denied] == ["answerCallbackQuery"]
+    assert denied[0].payload["show_alert"] is True
