@@ -52,6 +52,15 @@ class DeskService:
             problems = "\n".join(str(p) for p in outcome.problems)
             raise DeskConfigError(f"the departments file cannot be used:\n{problems}")
         log.info("departments file %s: %s", self.holder.path, outcome.summary())
+        self.warn_about_calendar()
+
+    def warn_about_calendar(self) -> None:
+        """Say when this or next year's make-up working days are not known yet."""
+        year = self.clock.now().astimezone(self.holder.calendar.tz).year
+        for y in (year, year + 1):
+            warning = self.holder.calendar.coverage_warning(y)
+            if warning:
+                log.warning("%s", warning)
 
     def status(self) -> tuple[bool, dict[str, Any]]:
         path = str(self.holder.path)

@@ -21,7 +21,6 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from faq.knowledge_base import MIN_ANSWER_QCOV
 from faq.models import MatcherConfig, Thresholds
 from faq.text import detect_language
 
@@ -33,14 +32,15 @@ MAX_PROBES = 600  # per kind; keeps loading a 10,000-entry knowledge base quick
 MIN_POSITIVES = 12
 ANSWER_RANGE = (40.0, 90.0)
 SUGGEST_RANGE = (18.0, 45.0)
-MARGINS = (0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 15.0, 18.0, 22.0)
+# A lead under 4 points is a tie with the runner-up: never answered directly.
+MARGINS = (4.0, 6.0, 8.0, 10.0, 12.0, 15.0, 18.0, 22.0)
 
 
 @dataclass(frozen=True)
 class Probe:
     score: float
     margin: float
-    answerable: bool  # passes the fixed answer conditions (coverage, no intent conflict)
+    answerable: bool  # passes the fixed answer conditions (Scored.answerable)
     right: bool  # the top entry is the expected one (always False for out-of-scope probes)
     in_top3: bool
     in_scope: bool
@@ -81,7 +81,7 @@ def _probe(ranked: list, expected: int, in_scope: bool) -> Probe:
     return Probe(
         top.score,
         top.score - second,
-        top.qcov >= MIN_ANSWER_QCOV and not top.conflict,
+        top.answerable,
         top.entry == expected,
         expected in top3,
         in_scope,

@@ -28,6 +28,7 @@ _Adder = Callable[[str, float], None]
 
 _SINGLE_STOP = frozenset("吗呢吧啊呀嘛哦了的我你您他她它咋啥")
 _MULTI_STOP = tuple(w for w in lexicon.ZH_STOP_WORDS if len(w) > 1)
+CONTRAST_MARKERS = ("不是", "并非", "就是", "只是", "而是", ",是", "是要", "是想", "是因为")
 _NEG_CAP = {"不是": 6, "并非": 6, "没有": 3, "并没": 3, "还没": 3, "没": 3, "未": 3, "不": 2}
 _NEG_FIRST = frozenset(g[0] for g in _NEG_CAP)
 _NEG_EXEMPT = frozenset(lexicon.ZH_NEGATION_EXEMPT)
@@ -68,6 +69,8 @@ class Analysis:
     units: frozenset[str]  # the features that stand for the text's content words/characters
     text: str  # normalised text, tokens joined by spaces (for rapidfuzz)
     content_chars: int  # informative characters (not stop words / punctuation)
+    negated: frozenset[str] = frozenset()  # features the message explicitly rules out
+    weak: frozenset[str] = frozenset()  # intents seen only in a weak form (lexicon)
 
 
 class Analyzer:
@@ -136,22 +139,49 @@ class Analyzer:
             if weight > feats.get(feature, 0.0):
                 feats[feature] = weight
 
+        negated: set[str] = set()
+        strong: set[str] = set()  # intents expressed by a phrase, not one character
         latin: list[str] = []
         for tok in toks:
             if is_cjk(tok):
-                content += self._analyze_cjk(tok, add)
+                content += self._analyze_cjk(tok, add, negated.add, units.add, strong.add)
             else:
                 latin.append(tok)
         pinyin_units: list[str] = []
         if latin:
+            before = {f for f in feats if f[0] == "i"}
             content += self._analyze_latin(latin, add, pinyin_units)
-        units.update(f for f in feats if f[0] == "u" or f[0] == "e")
+            strong.update(f for f in feats if f[0] == "i" and f not in before)
+        units.update(f for f in feats if f[0] == "e")
         units.update(pinyin_units)
+        # What a message negates is ruled out only when it says what it is instead
+        # ("不是补办，是第一次办", "没丢，就是过期了"); a bare "还没有社保卡" is the topic.
+        if negated and not any(m in norm for m in CONTRAST_MARKERS):
+            negated.clear()
+        negated.difference_update(feats)
         return Analysis(
-            features=feats, units=frozenset(units), text=" ".join(toks), content_chars=content
+            features=feats,
+            units=frozenset(units),
+            text=" ".join(toks),
+            content_chars=content,
+            negated=frozenset(negated),
+            weak=frozenset(f for f in feats if f[0] == "i" and f not in strong),
         )
 
-    def _analyze_cjk(self, run: str, add: _Adder) -> int:
+    def _analyze_cjk(
+        self,
+        run: str,
+        add: _Adder,
+        add_negated: Callable[[str], None],
+        add_unit: Callable[[str], None],
+        add_strong: Callable[[str], None],
+    ) -> int:
+        """Features of one Han run; returns its informative characters.
+
+        Units (what coverage of the message counts) are its characters plus the intents
+        they express, so "缴纳" is partly covered by an entry that says "交" and "找不到"
+        by one that says "丢了", while the object in "停电" still has to match.
+        """
         n = len(run)
         stop = [False] * n
         negated = [False] * n
@@ -195,8 +225,12 @@ class Analyzer:
             for a in range(n):
                 for b in range(a + 2, min(n, a + self.zh_kw_max) + 1):
                     if run[a:b] in self.zh_keywords:
-                        add("k:" + run[a:b], KIND_WEIGHT["k"])
+                        if negated[a]:
+                            add_negated("k:" + run[a:b])
+                        else:
+                            add("k:" + run[a:b], KIND_WEIGHT["k"])
         dropped = [False] * n
+        intent_at: list[str | None] = [None] * n
         a = 0
         while a < n:
             for b in range(min(n, a + self._zh_intent_max), a, -1):
@@ -205,8 +239,13 @@ class Analyzer:
                     if negated[a]:
                         for j in range(a, b):
                             dropped[j] = True
+                        add_negated("i:" + concept)
                     else:
                         add("i:" + concept, KIND_WEIGHT["i"])
+                        if run[a:b] not in lexicon.WEAK_INTENT_FORMS:
+                            add_strong("i:" + concept)
+                        for j in range(a, b):
+                            intent_at[j] = concept
                     a = b - 1
                     break
             a += 1
@@ -226,7 +265,13 @@ class Analyzer:
             py = pinyin_of(ch)
             if not negated[a]:
                 add("u:" + ch, wu)
-            if prev == a - 1 and not (negated[a] and negated[prev]):
+                add_unit("u:" + ch)
+                concept = intent_at[a]
+                if concept is not None:
+                    add_unit("i:" + concept)
+            if prev == a - 1 and negated[a] and negated[prev]:
+                add_negated("b:" + run[prev] + ch)
+            elif prev == a - 1:
                 add("b:" + run[prev] + ch, wb)
                 if py and prev_py:
                     add("p:" + prev_py + " " + py, wp)

@@ -4,12 +4,20 @@ Scoring (all weights are IDF x kind weight, see :mod:`faq.features`):
 
 - ``dcov``: the share of an entry's best-covered question that the query covers,
 - ``qcov``: the share of the query that the entry (its questions and keywords) covers,
-- ``sim = F_beta(dcov, qcov)``, favouring ``dcov`` so a long message that contains the
-  question still scores high, then blended with rapidfuzz ``ratio`` on the normalised
-  texts for the few best entries.
+- ``sim = F_beta(dcov, qcov)`` with a length-adaptive beta: once the message is more than
+  ``LONG_RATIO`` times as long as the question, beta^2 grows with the ratio (up to
+  ``MAX_BETA2``) so a long chatty message that contains the question still scores high,
+- penalties: an action intent the entry lacks (either way), and a feature the message
+  explicitly rules out ("不是补办，是第一次办") found in the entry,
+- then blended with rapidfuzz ``ratio`` on the normalised texts for the few best entries.
 
 The decision compares the best score and its lead over the runner-up with thresholds
-calibrated from the knowledge base itself (:mod:`faq.calibration`) unless set.
+calibrated from the knowledge base itself (:mod:`faq.calibration`) unless set. A direct
+answer also needs fixed conditions (:attr:`Scored.answerable`): the entry explains at
+least half of the message (``qcov``, where an intent phrase also counts as its intent),
+it has at least half of the knowledge-base keywords the message names (``kcov``: a
+message about 公积金 is not answered by a 社保 entry however alike the rest), and the
+message asks no action the entry lacks.
 """
 
 from __future__ import annotations
@@ -26,10 +34,15 @@ from faq.lexicon import is_chitchat
 from faq.models import Candidate, Entry, MatcherConfig, MatchResult, Thresholds
 
 BETA2 = 1.0
+MAX_BETA2 = 4.0
+LONG_RATIO = 1.5  # a message this many times longer than the question counts as long
 RATIO_WEIGHT = 0.2
 RERANK = 5  # entries re-ranked with rapidfuzz
 PHASE2 = 24
-MIN_ANSWER_QCOV = 0.5  # an answer must explain at least half of the message
+TOPIC_KINDS = "k"  # feature kinds that name a topic for kcov (k: = declared keywords)
+MIN_ANSWER_KCOV = 0.5  # ... and name the entry's topic: half of its keywords (by weight)
+MIN_ANSWER_QCOV = 0.5  # an answer must explain at least this share of the message
+NEGATED_PENALTY = 0.7  # the entry's question is about what the message rules out
 INTENT_PENALTY = 0.8  # per direction: the message asks an action the entry lacks, or v.v.
 ACTION_INTENTS = frozenset(
     "i:" + c
@@ -49,6 +62,7 @@ class _Doc:
     is_keywords: bool
     question: int  # index in the entry's questions, -1 for the keywords document
     actions: frozenset[str]  # action intents of this question
+    content: int  # informative characters of the question
 
 
 @dataclass(frozen=True)
@@ -58,6 +72,17 @@ class Scored:
     dcov: float
     qcov: float
     conflict: bool = False  # the message asks for an action this entry does not cover
+    kcov: float = 1.0  # share of the message's knowledge-base keywords this entry has
+    named: bool = False  # the message names one of this entry's keywords
+
+    def rescored(self, score: float) -> Scored:
+        # The constructor, not dataclasses.replace: this runs for every candidate.
+        return Scored(self.entry, score, self.dcov, self.qcov, self.conflict, self.kcov, self.named)
+
+    @property
+    def answerable(self) -> bool:
+        """Fixed conditions of a direct answer, before the calibrated thresholds."""
+        return self.qcov >= MIN_ANSWER_QCOV and self.kcov >= MIN_ANSWER_KCOV and not self.conflict
 
 
 class KnowledgeBase:
@@ -80,8 +105,10 @@ class KnowledgeBase:
         self._docs = docs
         self._entry_docs: list[list[int]] = [[] for _ in self._entries]
         self._entry_actions: list[set[str]] = [set() for _ in self._entries]
+        self._entry_feats: list[set[str]] = [set() for _ in self._entries]
         for i, d in enumerate(docs):
             self._entry_docs[d.entry].append(i)
+            self._entry_feats[d.entry].update(d.features)
             self._entry_actions[d.entry].update(f for f in d.features if f in ACTION_INTENTS)
         self._idf = idf
         self._unknown_idf = unknown_idf
@@ -133,7 +160,9 @@ class KnowledgeBase:
             for f in feats:
                 postings.setdefault(f, []).append(len(docs))
             actions = frozenset(f for f in feats if f in ACTION_INTENTS)
-            docs.append(_Doc(i, feats, sum(feats.values()), a.text, j < 0, j, actions))
+            docs.append(
+                _Doc(i, feats, sum(feats.values()), a.text, j < 0, j, actions, a.content_chars)
+            )
         kb = cls(
             entries,
             analyzer,
@@ -216,6 +245,15 @@ class KnowledgeBase:
         u_total = sum(units.values())
         ukeys = units.keys()
         q_actions = {f for f in qf if f in ACTION_INTENTS}
+        # An action seen only in an ambiguous character ("清缴", "查验") is no conflict.
+        q_asked = q_actions - analysis.weak
+        q_len = analysis.content_chars
+        q_negated = analysis.negated
+        # Keywords the administrators declared: the message's topic words.
+        q_keywords = {
+            f: w for f, w in qw.items() if f[0] in TOPIC_KINDS and f in self._entry_postings
+        }
+        k_total = sum(q_keywords.values())
         scored: list[Scored] = []
         for e in top:
             best = 0.0
@@ -237,15 +275,26 @@ class KnowledgeBase:
                 continue
             qcov = sum([units[u] for u in covered]) / u_total if u_total > 0 else 0.0
             dcov = best
-            denom = BETA2 * qcov + dcov
-            sim = (1 + BETA2) * qcov * dcov / denom if denom > 0 else 0.0
-            conflict = bool(q_actions) and not q_actions <= self._entry_actions[e]
+            # Length-adaptive F-beta: the longer the message is than the question, the
+            # more the score rests on how much of the question it covers (chatter
+            # around a real question should not sink it).
+            beta2 = min(MAX_BETA2, max(BETA2, q_len / (LONG_RATIO * max(1, docs[best_d].content))))
+            denom = beta2 * qcov + dcov
+            sim = (1 + beta2) * qcov * dcov / denom if denom > 0 else 0.0
+            conflict = bool(q_asked) and not q_asked <= self._entry_actions[e]
             if conflict:
                 sim *= INTENT_PENALTY
+            if q_negated and not q_negated.isdisjoint(self._entry_feats[e]):
+                sim *= NEGATED_PENALTY
             d_actions = docs[best_d].actions
             if d_actions and not d_actions & q_actions:
                 sim *= INTENT_PENALTY
-            scored.append(Scored(e, sim, dcov, qcov, conflict))
+            if k_total > 0:
+                kfeats = self._entry_feats[e]
+                kcov = sum([w for f, w in q_keywords.items() if f in kfeats]) / k_total
+            else:
+                kcov = 1.0
+            scored.append(Scored(e, sim, dcov, qcov, conflict, kcov, k_total > 0 and kcov > 0))
         scored.sort(key=lambda s: s.score, reverse=True)
         # Re-rank the best few with rapidfuzz on the normalised texts.
         head = scored[:RERANK]
@@ -260,12 +309,9 @@ class KnowledgeBase:
                 if r > ratio:
                     ratio = r
             final = 100.0 * ((1 - RATIO_WEIGHT) * s.score + RATIO_WEIGHT * ratio)
-            out.append(Scored(s.entry, final, s.dcov, s.qcov, s.conflict))
+            out.append(s.rescored(final))
         out.sort(key=lambda s: s.score, reverse=True)
-        out.extend(
-            Scored(s.entry, 100.0 * (1 - RATIO_WEIGHT) * s.score, s.dcov, s.qcov, s.conflict)
-            for s in scored[RERANK:]
-        )
+        out.extend(s.rescored(100.0 * (1 - RATIO_WEIGHT) * s.score) for s in scored[RERANK:])
         return out
 
     def decide(self, ranked: list[Scored], thresholds: Thresholds | None = None) -> MatchResult:
@@ -275,12 +321,7 @@ class KnowledgeBase:
         top = ranked[0]
         second = ranked[1].score if len(ranked) > 1 else 0.0
         score = round(top.score, 1)
-        if (
-            top.score >= t.answer_score
-            and top.score - second >= t.answer_margin
-            and top.qcov >= MIN_ANSWER_QCOV
-            and not top.conflict
-        ):
+        if top.score >= t.answer_score and top.score - second >= t.answer_margin and top.answerable:
             return MatchResult("answer", self._entries[top.entry].id, score, [])
         if top.score >= t.suggest_score:
             floor = max(t.suggest_score, top.score - self.config.suggest_window)
@@ -289,6 +330,12 @@ class KnowledgeBase:
                 for s in ranked[: self.config.max_candidates]
                 if s.score >= floor
             ]
+            return MatchResult("suggest", None, score, cands)
+        # Below the suggest score, a keyword the message names (buried in a long story)
+        # is still worth offering when it points to only a few entries.
+        named = [s for s in ranked if s.named]
+        if named and len(named) <= self.config.max_candidates:
+            cands = [Candidate(self._entries[s.entry].id, round(s.score, 1)) for s in named]
             return MatchResult("suggest", None, score, cands)
         return MatchResult("none", None, score, [])
 

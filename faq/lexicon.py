@@ -106,6 +106,10 @@ INTENTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "refund": (("退税", "退费", "退款", "退还"), ("refund", "rebate")),
 }
 
+# Single-character intent forms that also sit inside unrelated words (检查, 查验, 清缴,
+# 免费): as the only sign of an intent they do not count as the action asked for.
+WEAK_INTENT_FORMS: frozenset[str] = frozenset("查缴费")
+
 # Words that negate what follows ("没丢", "不是补办", "not lost").
 ZH_NEGATORS: tuple[str, ...] = ("不是", "并非", "没有", "并没", "还没", "没", "未", "不")
 ZH_NEGATION_STOP: tuple[str, ...] = ("就是", "只是", "而是", "但是", "可是", "是", "但", "而")

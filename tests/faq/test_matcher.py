@@ -101,3 +101,86 @@ def test_heldout_knowledge_base_meets_the_targets(heldout_kb: KnowledgeBase) -> 
         totals = evaluate(heldout_kb, fh).totals()
     assert totals.resolved / totals.in_scope >= 0.9
     assert totals.wrong <= 1
+
+
+def test_long_chatty_message_containing_the_question_is_resolved(
+    sample_kb: KnowledgeBase,
+) -> None:
+    """Chatter around a knowledge-base topic must not sink the entry below suggest."""
+    text = (
+        "你好，我上周去超市买东西的时候钱包被偷了，里面的社保卡也丢了，"
+        "现在看病都不方便，想问下要怎么补办？"
+    )
+    result = sample_kb.match(text)
+    assert resolved(result, "ss-card-lost"), result
+    assert result.decision != "answer" or result.entry_id == "ss-card-lost"
+
+
+@pytest.mark.parametrize("text", ["你好，在吗？请问一下，谢谢", "麻烦问下，急死了，怎么办"])
+def test_chatter_only_message_gets_none(sample_kb: KnowledgeBase, text: str) -> None:
+    assert sample_kb.match(text).decision == "none"
+
+
+def test_contrastive_negation_rules_out_the_named_entry(sample_kb: KnowledgeBase) -> None:
+    analysis = sample_kb.analyze("不是补办，是第一次办社保卡")
+    assert "i:lost" in analysis.negated and "i:lost" not in analysis.features
+    ranked = sample_kb.rank(analysis)
+    ids = [sample_kb.entries[s.entry].id for s in ranked]
+    assert ids[0] == "ss-card-first"
+    # Without a contrast ("还没有社保卡" = the topic itself), nothing is ruled out.
+    assert not sample_kb.analyze("我还没有社保卡，想办一张").negated
+
+
+def test_long_messages_weigh_entry_coverage(sample_kb: KnowledgeBase) -> None:
+    """The same question scores higher inside chatter than with the old F1 (beta 1)."""
+    import faq.knowledge_base as kb_module
+
+    text = "我昨天在地铁上把身份证弄丢了，明天还要去银行办事，急得不行，身份证怎么补办"
+    analysis = sample_kb.analyze(text)
+    adaptive = sample_kb.rank(analysis)[0]
+    old = kb_module.MAX_BETA2
+    try:
+        kb_module.MAX_BETA2 = 1.0
+        plain = sample_kb.rank(analysis)[0]
+    finally:
+        kb_module.MAX_BETA2 = old
+    assert sample_kb.entries[adaptive.entry].id == "id-card-lost"
+    assert adaptive.score > plain.score
+
+
+def test_message_naming_a_keyword_the_entry_lacks_is_not_answered(
+    sample_kb: KnowledgeBase,
+) -> None:
+    """Without the housing-fund transfer entry, a housing-fund question is no social
+    insurance transfer question, however alike the rest of the wording."""
+    from faq import MatcherConfig
+
+    rest = [e for e in sample_kb.entries if e.id != "hf-transfer"]
+    kb = KnowledgeBase.build(rest, MatcherConfig(answer_score=30, suggest_score=10))
+    text = "换城市工作公积金怎么转移"
+    top = kb.rank(kb.analyze(text))[0]
+    assert kb.entries[top.entry].id == "ss-transfer"
+    assert top.kcov < 0.5 and not top.answerable
+    assert kb.match(text).decision == "suggest"
+    # With the entry present, the same message is answered by it.
+    assert sample_kb.match(text).entry_id == "hf-transfer"
+
+
+def test_intent_phrases_count_as_their_intent_for_coverage(sample_kb: KnowledgeBase) -> None:
+    analysis = sample_kb.analyze("水费怎么缴纳")
+    assert {"i:pay", "u:纳"} <= analysis.units
+    assert sample_kb.match("水费要在哪里缴纳").entry_id == "water-bill"
+
+
+def test_ambiguous_single_character_intents_are_weak(sample_kb: KnowledgeBase) -> None:
+    assert sample_kb.analyze("个税汇算清缴在哪里办理").weak == {"i:pay"}
+    assert sample_kb.analyze("水费怎么缴纳").weak == frozenset()
+    assert sample_kb.analyze("护照丢了怎么办").weak == frozenset()  # 丢 is unambiguous
+
+
+def test_keyword_buried_in_a_long_story_is_still_offered(sample_kb: KnowledgeBase) -> None:
+    text = "周末开车去超市，在停车场里倒车的时候跟别人的车追尾了，对方不依不饶，现在该怎么办"
+    result = sample_kb.match(text)
+    assert result.decision == "suggest"
+    assert "traffic-accident-minor" in [c.id for c in result.candidates]
+    assert len(result.candidates) <= 3
