@@ -70,6 +70,8 @@ def configure_logging(level: str = "INFO", fmt: Literal["text", "json"] = "text"
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # APScheduler says "Running job ..." every minute; the sweeps log what they queued.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def log_update(update_id: int | None, kind: str, outcome: str, latency_ms: float) -> None:
