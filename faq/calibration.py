@@ -27,13 +27,18 @@ from faq.text import detect_language
 if TYPE_CHECKING:
     from faq.knowledge_base import KnowledgeBase
 
-DEFAULT = Thresholds(answer_score=62.0, suggest_score=30.0, answer_margin=8.0, source="default")
+# Used when a knowledge base has too few alternate questions to test itself: a little
+# stricter than what calibration settles on for the sample and evaluation bases (40 / 10).
+DEFAULT = Thresholds(answer_score=45.0, suggest_score=18.0, answer_margin=10.0, source="default")
 MAX_PROBES = 600  # per kind; keeps loading a 10,000-entry knowledge base quick
 MIN_POSITIVES = 12
+MIN_TOLERATED = 3
 ANSWER_RANGE = (40.0, 90.0)
-SUGGEST_RANGE = (18.0, 45.0)
-# A lead under 4 points is a tie with the runner-up: never answered directly.
-MARGINS = (4.0, 6.0, 8.0, 10.0, 12.0, 15.0, 18.0, 22.0)
+SUGGEST_RANGE = (18.0, 18.0)
+# A lead under 10 points is a tie with the runner-up: never answered directly. Smaller
+# leads let the fit jump between margins on small changes of the knowledge base and
+# measured as false answers on held-out bases.
+MARGINS = (10.0, 12.0, 15.0, 18.0, 22.0)
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,10 @@ def fit(probes: list[Probe], target_wrong_rate: float) -> Thresholds | None:
     n_pos, n_neg = len(pos), len(neg)
     pos = [p for p in pos if p.answerable]
     neg = [p for p in neg if p.answerable]
+    # A handful of false answers on a few dozen probes is noise, not a rate: the
+    # tolerance never drops below MIN_TOLERATED, so the fit does not jump on small changes.
+    allowed_pos = max(target_wrong_rate * n_pos, MIN_TOLERATED)
+    allowed_neg = max(target_wrong_rate * n_neg, MIN_TOLERATED)
     grid: list[tuple[int, int, float, float]] = []  # right, false, score, margin
     lo, hi = ANSWER_RANGE
     score = lo
@@ -106,16 +115,16 @@ def fit(probes: list[Probe], target_wrong_rate: float) -> Thresholds | None:
                 1 for p in pos if not p.right and p.score >= score and p.margin >= margin
             )
             wrong_neg = sum(1 for p in neg if p.score >= score and p.margin >= margin)
-            if wrong_pos > target_wrong_rate * n_pos or wrong_neg > target_wrong_rate * n_neg:
+            if wrong_pos > allowed_pos or wrong_neg > allowed_neg:
                 continue
             grid.append((right, wrong_pos + wrong_neg, score, margin))
         score += 1.0
     if not grid:
         answer, margin = hi, MARGINS[-1]
     else:
-        most = max(g[0] for g in grid)
-        near = [g for g in grid if g[0] >= 0.97 * most]
-        _, _, answer, margin = min(near, key=lambda g: (g[1], -g[2] - g[3]))
+        # Most right answers within the tolerated false ones; among equals the fewest
+        # false ones, then the loosest rule (probes are too few to tell close rules apart).
+        _, _, answer, margin = max(grid, key=lambda g: (g[0], -g[1], -g[2] - g[3]))
     hits = sorted(p.score for p in probes if p.in_scope and p.in_top3)
     suggest = hits[int(0.03 * len(hits))] if hits else DEFAULT.suggest_score
     suggest = min(max(suggest - 1.0, SUGGEST_RANGE[0]), SUGGEST_RANGE[1], answer)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from faq import lexicon
-from faq.text import is_cjk, normalize, pinyin_of, split_pinyin, tokens
+from faq.text import canonical, is_cjk, normalize, pinyin_of, split_pinyin, tokens
 
 # Weight of each feature kind, before IDF.
 KIND_WEIGHT: dict[str, float] = {"b": 1.0, "u": 0.3, "p": 0.45, "k": 1.2, "e": 1.0, "i": 0.8}
@@ -80,7 +80,7 @@ class Analyzer:
         self.zh_keywords: set[str] = set()
         self.en_keywords: set[str] = set()
         for kw in keywords:
-            norm = normalize(kw)
+            norm = canonical(normalize(kw))
             toks = tokens(norm)
             if not toks:
                 continue
@@ -129,7 +129,7 @@ class Analyzer:
 
     # ------------------------------------------------------------------ analysis
     def analyze(self, text: str) -> Analysis:
-        norm = normalize(text)
+        norm = canonical(normalize(text))
         toks = tokens(norm)
         feats: dict[str, float] = {}
         units: set[str] = set()

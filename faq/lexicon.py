@@ -156,3 +156,32 @@ def is_chitchat(text: str) -> bool:
     if joined in CHITCHAT:
         return True
     return all(w in CHITCHAT for w in words)
+
+
+# Everyday names of the same thing in government services: canonical form first, then
+# the forms citizens or administrators also write. Applied to knowledge-base questions,
+# keywords and messages alike (longest form first), so "驾照" meets "驾驶证" and "社会保障卡"
+# meets "社保卡" whatever side writes which. Generic: no entry of any one base is named.
+ZH_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "驾照": ("驾驶证", "驾驶执照", "驾驶本", "驾驶照"),
+    "社保卡": ("社会保障卡", "社会保险卡"),
+    "医保": ("医疗保险",),
+    "公积金": ("住房公积金",),
+    "户口": ("户籍",),
+    "身份证": ("身分证", "居民身份证"),
+    "孩子": ("小孩", "子女", "小朋友", "儿女"),
+    "老人": ("老年人", "长者", "老人家"),
+    "房产证": ("不动产权证书", "不动产权证", "不动产证", "房本", "房产证书"),
+    "出生证": ("出生医学证明", "出生证明"),
+    "燃气": ("天然气", "煤气"),
+    "电动车": ("电动自行车", "电瓶车"),
+    "养老金": ("退休金", "退休工资"),
+    "失业金": ("失业保险金",),
+    "低保": ("最低生活保障",),
+    "工资": ("薪水", "薪资", "工钱"),
+    "违章": ("交通违法", "违法行为", "违规"),
+    "营业执照": ("营业证", "执照"),
+    "异地": ("外地", "外省", "外市"),
+    "就医": ("看病", "看医生"),
+    "新生儿": ("婴儿", "刚出生的孩子", "刚出生的宝宝"),
+}

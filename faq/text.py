@@ -55,6 +55,25 @@ def normalize(text: str) -> str:
     return to_simplified(text)
 
 
+@cache
+def _synonym_map() -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    from faq.lexicon import ZH_SYNONYMS
+
+    table = {form: canon for canon, forms in ZH_SYNONYMS.items() for form in forms if form}
+    if not table:
+        return None, table
+    forms = sorted(table, key=len, reverse=True)  # longest form first
+    return re.compile("|".join(re.escape(f) for f in forms)), table
+
+
+def canonical(normalized: str) -> str:
+    """An already normalised text with everyday synonyms written one way (驾驶证 -> 驾照)."""
+    pattern, table = _synonym_map()
+    if pattern is None:
+        return normalized
+    return pattern.sub(lambda m: table[m.group(0)], normalized)
+
+
 def tokens(normalized: str) -> list[str]:
     """Han runs and Latin/digit words of an already normalised text, in order."""
     return TOKEN_RE.findall(normalized)

@@ -49,3 +49,22 @@ def test_tiny_knowledge_base_falls_back_to_defaults(tmp_path: Path) -> None:
     assert kb is not None
     assert kb.thresholds.source == "default"
     assert kb.match("狂犬疫苗在哪里打").entry_id == "a"
+
+
+def test_fit_prefers_the_loosest_of_equally_good_rules() -> None:
+    from faq.calibration import Probe, fit
+
+    # Right answers well clear of the runner-up, near misses that never reach the floor.
+    pos = [Probe(70.0 + i % 5, 30.0, True, True, True, True) for i in range(40)]
+    neg = [Probe(20.0, 2.0, True, False, False, False) for _ in range(40)]
+    t = fit(pos + neg, 0.05)
+    assert t is not None
+    assert (t.answer_score, t.answer_margin) == (40.0, MARGINS[0])
+    # A few confident probes that land on the wrong entry do not move the rule
+    # (noise on a few dozen probes), many of them do.
+    few = [Probe(72.0, 30.0, True, False, True, True) for _ in range(3)]
+    assert fit(pos + neg + few, 0.05) == t
+    many = [Probe(72.0, 30.0, True, False, True, True) for _ in range(12)]
+    stricter = fit(pos + neg + many, 0.05)
+    assert stricter is not None
+    assert (stricter.answer_score, stricter.answer_margin) > (t.answer_score, t.answer_margin)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from faq import KnowledgeBase, MatchResult, detect_language
+from faq import KnowledgeBase, MatchResult, detect_language, load_knowledge_base
 from faq.text import normalize, split_pinyin
+from tests.faq.conftest import write
 
 
 def resolved(result: MatchResult, expect: str) -> bool:
@@ -184,3 +187,27 @@ def test_keyword_buried_in_a_long_story_is_still_offered(sample_kb: KnowledgeBas
     assert result.decision == "suggest"
     assert "traffic-accident-minor" in [c.id for c in result.candidates]
     assert len(result.candidates) <= 3
+
+
+def test_everyday_synonyms_are_written_one_way() -> None:
+    from faq.text import canonical
+
+    assert canonical(normalize("駕駛證丟了")) == canonical(normalize("驾照丢了"))
+    assert canonical(normalize("社会保障卡")) == "社保卡"
+    assert canonical(normalize("户籍迁移")) == "户口迁移"
+    assert canonical(normalize("社保卡")) == "社保卡"  # already canonical: unchanged
+
+
+def test_synonyms_apply_to_questions_and_messages_alike(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "t.yaml",
+        "department: traffic\nentries:\n"
+        "  - id: dl-lost\n    questions: [驾驶证丢了怎么补办, 驾驶证遗失补领流程]\n    answer: x\n"
+        "  - id: car-inspect\n    questions: [汽车年检怎么预约, 车辆年审在哪里办]\n    answer: y\n"
+        "  - id: pass-apply\n    questions: [护照怎么申请, 第一次办护照要什么材料]\n    answer: z\n",
+    )
+    kb = load_knowledge_base(tmp_path).kb
+    assert kb is not None
+    result = kb.match("驾照丢了怎么补办")  # the message says 驾照, the base 驾驶证
+    assert result.decision == "answer" and result.entry_id == "dl-lost", result
