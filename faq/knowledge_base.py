@@ -42,6 +42,13 @@ PHASE2 = 24
 TOPIC_KINDS = "k"  # feature kinds that name a topic for kcov (k: = declared keywords)
 MIN_ANSWER_KCOV = 0.5  # ... and name the entry's topic: half of its keywords (by weight)
 MIN_ANSWER_QCOV = 0.5  # an answer must explain at least this share of the message
+# Entry-level evidence: message words the best question lacks but another question or the
+# keywords of the same entry have raise dcov by SUPPORT_WEIGHT x their share of the message,
+# at most MAX_SUPPORT, when the entry explains SUPPORT_MIN_QCOV of the message and the
+# message names one of its keywords (without both, near-miss siblings got answered).
+SUPPORT_WEIGHT = 0.5
+MAX_SUPPORT = 0.3
+SUPPORT_MIN_QCOV = 0.6
 NEGATED_PENALTY = 0.7  # the entry's question is about what the message rules out
 INTENT_PENALTY = 0.8  # per direction: the message asks an action the entry lacks, or v.v.
 ACTION_INTENTS = frozenset(
@@ -258,6 +265,8 @@ class KnowledgeBase:
         for e in top:
             best = 0.0
             best_d = -1
+            best_common: set[str] = set()
+            matched: set[str] = set()
             covered: set[str] = set()
             for d in self._entry_docs[e]:
                 if d in excluded:
@@ -265,16 +274,25 @@ class KnowledgeBase:
                 doc = docs[d]
                 dfeats = doc.features
                 covered |= ukeys & dfeats.keys()
+                common = qkeys & dfeats.keys()
+                matched |= common
                 if doc.is_keywords:
                     continue
-                common = qkeys & dfeats.keys()
                 cov = sum([qw[f] for f in common]) / doc.total
                 if cov > best or best_d < 0:
-                    best, best_d = cov, d
+                    best, best_d, best_common = cov, d, common
             if best_d < 0:
                 continue
             qcov = sum([units[u] for u in covered]) / u_total if u_total > 0 else 0.0
             dcov = best
+            if (
+                qcov >= SUPPORT_MIN_QCOV
+                and len(matched) > len(best_common)
+                and not self._entry_feats[e].isdisjoint(q_keywords)
+            ):
+                # Entry-level evidence (see SUPPORT_WEIGHT).
+                extra = sum([qw[f] for f in matched - best_common]) / q_total
+                dcov = min(1.0, dcov + min(MAX_SUPPORT, SUPPORT_WEIGHT * extra))
             # Length-adaptive F-beta: the longer the message is than the question, the
             # more the score rests on how much of the question it covers (chatter
             # around a real question should not sink it).

@@ -211,3 +211,53 @@ def test_synonyms_apply_to_questions_and_messages_alike(tmp_path: Path) -> None:
     assert kb is not None
     result = kb.match("驾照丢了怎么补办")  # the message says 驾照, the base 驾驶证
     assert result.decision == "answer" and result.entry_id == "dl-lost", result
+
+
+def _bills_kb() -> KnowledgeBase:
+    from faq.models import Entry, MatcherConfig
+
+    def entry(id_: str, questions: tuple[str, ...], keywords: tuple[str, ...]) -> Entry:
+        return Entry(id_, questions, {"zh": "…"}, keywords, "utilities")
+
+    return KnowledgeBase.build(
+        [
+            entry(
+                "power-bill", ("阶梯电价是怎么计算的？", "电费账单在哪里看？"), ("电费", "交电费")
+            ),
+            entry("water-bill", ("水费怎么交？", "水费账单怎么查？"), ("水费",)),
+            entry("gas-bill", ("燃气费怎么交？", "燃气卡怎么充值？"), ("燃气费",)),
+            entry("dog-license-renew", ("狗证年检怎么办？",), ("狗证年检", "犬证续期")),
+        ],
+        MatcherConfig(calibrate=False),
+    )
+
+
+def test_entry_keywords_support_words_its_questions_lack(monkeypatch: pytest.MonkeyPatch) -> None:
+    import faq.knowledge_base as kb_module
+
+    kb = _bills_kb()
+    analysis = kb.analyze("电费怎么交")
+    with_support = kb.rank(analysis)[0]
+    monkeypatch.setattr(kb_module, "SUPPORT_WEIGHT", 0.0)
+    without = kb.rank(analysis)[0]
+    assert kb.entries[with_support.entry].id == "power-bill"
+    assert kb.entries[without.entry].id == "power-bill"
+    # "交" is in the keywords (交电费), not in the best question: the entry scores higher.
+    assert with_support.dcov > without.dcov
+    assert with_support.dcov - without.dcov <= kb_module.MAX_SUPPORT + 1e-9
+    assert with_support.score > without.score
+
+
+def test_no_entry_support_when_the_message_names_none_of_its_keywords(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import faq.knowledge_base as kb_module
+
+    kb = _bills_kb()
+    # A near-miss sibling: "狗证" alone is no keyword of the renewal entry.
+    analysis = kb.analyze("养狗需要办狗证吗")
+    with_support = kb.rank(analysis)[0]
+    monkeypatch.setattr(kb_module, "SUPPORT_WEIGHT", 0.0)
+    without = kb.rank(analysis)[0]
+    assert kb.entries[with_support.entry].id == "dog-license-renew"
+    assert with_support.dcov == without.dcov
