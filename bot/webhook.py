@@ -42,6 +42,16 @@ def _describe(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {k: _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
+
+
 class WebhookHandler:
     """``POST WEBHOOK_PATH``: one Telegram update per request."""
 
@@ -89,6 +99,8 @@ class WebhookHandler:
             return self._reject(400, f"invalid JSON: {exc}")
         if not isinstance(data, dict):
             return self._reject(400, "the body must be a JSON object (one Update)")
+        if b"\\u0000" in body:  # NUL characters: PostgreSQL cannot store them in text
+            data = _without_nul(data)
         update_id = data.get("update_id")
         if type(update_id) is not int:
             return self._reject(400, "update_id missing or not an integer")

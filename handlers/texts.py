@@ -9,21 +9,6 @@ from aiogram.types import Update, User
 Lang = Literal["zh", "en"]
 
 TEXTS: dict[str, dict[Lang, str]] = {
-    "welcome": {
-        "zh": "您好！这里是市民服务台。请直接用文字写下您的问题或诉求，我们会尽快答复。",
-        "en": (
-            "Hello! This is the city's citizen desk. Write your question or request as a text "
-            "message and we will answer as soon as possible."
-        ),
-    },
-    "received": {
-        "zh": "收到您的留言，谢谢！工作人员会尽快处理并答复您。",
-        "en": "Thanks, we received your message. Our staff will get back to you soon.",
-    },
-    "faq_footer": {
-        "zh": "如果这没有解答您的问题，请再详细描述一下。",
-        "en": "If this does not answer your question, please describe it in more detail.",
-    },
     "text_only": {
         "zh": "抱歉，目前只能处理文字消息。请用文字描述您的问题。",
         "en": "Sorry, for now we can only read text messages. Please describe your question in text.",

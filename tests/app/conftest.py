@@ -17,6 +17,7 @@ from bot.app import RUNTIME, create_app
 from bot.config import Settings, load_settings
 from bot.db import SessionFactory
 from bot.runtime import Runtime
+from handlers.citizen_commands import MENU_CHAT_ID
 from tests.app.support import SECRET, TEST_TOKEN, RecordingSession, recording_bot, write_faq
 from tickets.models import Outbox, ProcessedUpdate
 
@@ -104,9 +105,24 @@ async def count(session_factory: SessionFactory, model: Any) -> int:
         return int((await session.exec(select(func.count()).select_from(model))).one())
 
 
-async def outbox_rows(session_factory: SessionFactory) -> list[Outbox]:
+def is_command_menu(row: Outbox) -> bool:
+    """A ``setMyCommands`` call the app queues at start-up (not a reaction to an update)."""
+    return row.method == "setMyCommands" and row.chat_id == MENU_CHAT_ID
+
+
+async def all_outbox_rows(session_factory: SessionFactory) -> list[Outbox]:
     async with session_factory() as session:
         return list((await session.exec(select(Outbox).order_by(Outbox.id))).all())  # type: ignore[arg-type]
+
+
+async def outbox_rows(session_factory: SessionFactory) -> list[Outbox]:
+    """The queued calls reacting to updates: every row but the start-up command menus
+    (which ``test_start_up_queues_the_command_menus_once`` pins down exactly)."""
+    return [r for r in await all_outbox_rows(session_factory) if not is_command_menu(r)]
+
+
+async def menu_rows(session_factory: SessionFactory) -> list[Outbox]:
+    return [r for r in await all_outbox_rows(session_factory) if is_command_menu(r)]
 
 
 async def processed(session_factory: SessionFactory) -> dict[int, str]:

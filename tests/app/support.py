@@ -15,6 +15,10 @@ from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from faq import load_knowledge_base
+from handlers.citizen_texts import tr
+from handlers.keyboards_citizen import FaqCb
+
 UPDATES_DIR = Path("/work/shared/telegram-updates")
 TEST_TOKEN = "123456789:AAtest-token-for-citizen-desk-tests"
 SECRET = "s3cret-token_for-tests"
@@ -47,6 +51,47 @@ def write_faq(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "civil.yaml").write_text(FAQ_YAML, encoding="utf-8")
     return folder
+
+
+def faq_answer(folder: Path, entry_id: str, lang: str) -> str:
+    """The citizen's FAQ answer to ``entry_id`` of the FAQ in ``folder``, from the catalogue."""
+    loaded = load_knowledge_base(folder)
+    assert loaded.kb is not None, loaded.problems
+    entry = loaded.kb.get(entry_id)
+    assert not entry.links  # the test FAQ has none: no "faq.links" part
+    return tr(lang, "faq.answer", answer=entry.answer_for(lang).strip(), links="")
+
+
+def welcome_text(lang: str, first_name: str) -> str:
+    """The /start welcome from the citizen catalogue, addressed to ``first_name``."""
+    name = f"，{first_name}" if lang == "zh" else f" {first_name}"
+    return tr(lang, "welcome", name=name, privacy=tr(lang, "privacy"), menu=tr(lang, "menu"))
+
+
+def buttons(markup: dict[str, Any] | None) -> list[list[tuple[str, str | None]]]:
+    """(text, callback_data) of each inline button, row by row."""
+    rows = (markup or {}).get("inline_keyboard", [])
+    return [[(b["text"], b.get("callback_data")) for b in row] for row in rows]
+
+
+def offer_buttons(lang: str, key: int) -> list[list[tuple[str, str | None]]]:
+    """The "send it to a department?" buttons under a question without an answer."""
+    return [
+        [
+            (tr(lang, "btn.submit_question"), FaqCb(action="t", key=key).pack()),
+            (tr(lang, "btn.no_thanks"), FaqCb(action="k", key=key).pack()),
+        ]
+    ]
+
+
+def helpful_buttons(lang: str, key: int) -> list[list[tuple[str, str | None]]]:
+    """The "Did this help?" buttons under a FAQ answer."""
+    return [
+        [
+            (tr(lang, "btn.helpful_yes"), FaqCb(action="y", key=key).pack()),
+            (tr(lang, "btn.helpful_no"), FaqCb(action="n", key=key).pack()),
+        ]
+    ]
 
 
 def sample_update(name: str, update_id: int) -> dict[str, Any]:

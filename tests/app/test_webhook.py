@@ -5,18 +5,40 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiogram import BaseMiddleware
 from aiogram.methods import SetWebhook
+from sqlmodel import select
 
 from bot.db import SessionFactory
+from handlers.citizen_commands import MENU_CHAT_ID, command_menu_calls
+from handlers.citizen_texts import tr
+from handlers.keyboards_citizen import FlowCb
 from handlers.outgoing import Outgoing
 from handlers.texts import TEXTS
-from tests.app.conftest import AppHarness, MakeApp, count, outbox_rows, processed
-from tests.app.support import DatabaseFault, all_sample_names, sample_update, text_update
-from tickets.models import Outbox, ProcessedUpdate
+from tests.app.conftest import (
+    AppHarness,
+    MakeApp,
+    count,
+    menu_rows,
+    outbox_rows,
+    processed,
+)
+from tests.app.support import (
+    DatabaseFault,
+    all_sample_names,
+    buttons,
+    faq_answer,
+    helpful_buttons,
+    offer_buttons,
+    sample_update,
+    text_update,
+    welcome_text,
+)
+from tickets.models import ProcessedUpdate, UnansweredQuestion
 
 
 async def test_sets_the_webhook_with_secret_and_used_update_types(harness: AppHarness) -> None:
@@ -38,7 +60,7 @@ async def test_wrong_or_missing_secret_is_401_and_records_nothing(
     assert response.status == 401
     assert (await response.json())["ok"] is False
     assert await count(session_factory, ProcessedUpdate) == 0
-    assert await count(session_factory, Outbox) == 0
+    assert await outbox_rows(session_factory) == []
 
 
 @pytest.mark.parametrize(
@@ -96,29 +118,55 @@ async def test_unknown_update_kind_is_recorded_and_ignored(
     assert response.status == 200
     assert (await response.json())["outcome"] == "ignored"
     assert await processed(session_factory) == {77: "unknown"}
-    assert await count(session_factory, Outbox) == 0
+    assert await outbox_rows(session_factory) == []
+
+
+async def test_start_up_queues_the_command_menus_once(
+    make_app: MakeApp, session_factory: SessionFactory
+) -> None:
+    harness = await make_app()
+    expected = command_menu_calls()
+    rows = await menu_rows(session_factory)
+    # (the outbox sets every payload's chat_id to its row's: MENU_CHAT_ID here)
+    assert [(r.method, r.payload) for r in rows] == [
+        ("setMyCommands", {**p, "chat_id": MENU_CHAT_ID}) for p in expected
+    ]
+    assert all(r.status == "pending" and r.dedupe_key for r in rows)
+    # Neither /start (which queues them too) nor a second instance queues them again.
+    await harness.post(text_update(3, "/start"))
+    await make_app()
+    assert [r.id for r in await menu_rows(session_factory)] == [r.id for r in rows]
 
 
 @pytest.mark.parametrize(
-    ("lang", "expected"),
+    ("text", "lang", "expected_lang"),
     [
-        ("en", TEXTS["received"]["en"]),
-        ("zh-hans", TEXTS["received"]["zh"]),
-        (None, TEXTS["received"]["en"]),
+        ("My street light is broken", "en", "en"),
+        ("My street light is broken", "zh-hans", "zh"),
+        ("My street light is broken", None, "en"),  # no language code: the text's language
+        ("我家门口的路灯坏了", None, "zh"),
     ],
 )
-async def test_private_text_gets_an_acknowledgement_in_the_users_language(
-    harness: AppHarness, session_factory: SessionFactory, lang: str | None, expected: str
+async def test_private_question_without_an_answer_gets_the_offer_in_the_users_language(
+    harness: AppHarness,
+    session_factory: SessionFactory,
+    text: str,
+    lang: str | None,
+    expected_lang: str,
 ) -> None:
-    response = await harness.post(text_update(100, "My street light is broken", lang=lang))
+    response = await harness.post(text_update(100, text, lang=lang))
     assert response.status == 200
     assert await response.json() == {"ok": True, "outcome": "ok"}
     rows = await outbox_rows(session_factory)
     assert [(r.chat_id, r.method, r.payload["text"]) for r in rows] == [
-        (5550001, "sendMessage", expected)
+        (5550001, "sendMessage", tr(expected_lang, "faq.none"))
     ]
+    assert buttons(rows[0].payload["reply_markup"]) == offer_buttons(expected_lang, 100)
     assert rows[0].status == "pending"
     assert await processed(session_factory) == {100: "message"}
+    async with session_factory() as session:
+        gaps = (await session.exec(select(UnansweredQuestion))).all()
+    assert [(g.text, g.lang, g.decision) for g in gaps] == [(text, expected_lang, "none")]
 
 
 async def test_start_command_gets_the_welcome(
@@ -126,17 +174,31 @@ async def test_start_command_gets_the_welcome(
 ) -> None:
     await harness.post(text_update(5, "/start", lang="zh"))
     rows = await outbox_rows(session_factory)
-    assert [r.payload["text"] for r in rows] == [TEXTS["welcome"]["zh"]]
+    assert [(r.chat_id, r.payload["text"]) for r in rows] == [(5550001, welcome_text("zh", "Ada"))]
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "entry_id"),
+    [
+        ("结婚登记需要什么材料？", "zh", "marriage-registration"),
+        ("How do I get rid of an old sofa?", "en", "garbage-pickup"),
+    ],
+)
 async def test_faq_question_gets_the_faq_answer(
-    harness: AppHarness, session_factory: SessionFactory
+    harness: AppHarness,
+    session_factory: SessionFactory,
+    faq_dir: Path,
+    text: str,
+    lang: str,
+    entry_id: str,
 ) -> None:
-    await harness.post(text_update(6, "结婚登记需要什么材料？", lang="zh"))
+    await harness.post(text_update(6, text, lang=lang))
     rows = await outbox_rows(session_factory)
-    assert len(rows) == 1
-    assert rows[0].payload["text"].startswith("请双方携带身份证和户口簿")
+    assert [(r.chat_id, r.payload["text"]) for r in rows] == [
+        (5550001, faq_answer(faq_dir, entry_id, lang))
+    ]
     assert rows[0].payload["reply_parameters"]["message_id"] == 6
+    assert buttons(rows[0].payload["reply_markup"]) == helpful_buttons(lang, 6)
 
 
 async def test_group_messages_are_ignored_silently(
@@ -145,7 +207,7 @@ async def test_group_messages_are_ignored_silently(
     response = await harness.post(text_update(9, "hello group", chat_type="supergroup"))
     assert response.status == 200
     assert (await response.json())["outcome"] == "ignored"
-    assert await count(session_factory, Outbox) == 0
+    assert await outbox_rows(session_factory) == []
     assert await processed(session_factory) == {9: "message"}
 
 
@@ -159,7 +221,7 @@ async def test_redelivered_update_has_one_effect(
     assert (await second.json())["outcome"] == "duplicate"
     assert second.status == 200
     assert await count(session_factory, ProcessedUpdate) == 1
-    assert await count(session_factory, Outbox) == 1
+    assert await replies(session_factory) == [tr("en", "chitchat")]
 
 
 async def test_concurrent_duplicates_are_decided_by_the_unique_key(
@@ -170,7 +232,7 @@ async def test_concurrent_duplicates_are_decided_by_the_unique_key(
     outcomes = sorted([(await r.json())["outcome"] for r in responses])
     assert all(r.status == 200 for r in responses)
     assert outcomes == ["duplicate"] * 5 + ["ok"]
-    assert await count(session_factory, Outbox) == 1
+    assert await replies(session_factory) == [tr("en", "chitchat")]
 
 
 class Crash(BaseMiddleware):
@@ -205,7 +267,7 @@ async def test_handler_bug_rolls_back_and_apologises(
     # Redelivery of the poisoned update does nothing more.
     again = await harness.post(text_update(400, "boom", lang="zh-TW"))
     assert (await again.json())["outcome"] == "duplicate"
-    assert await count(session_factory, Outbox) == 1
+    assert len(await outbox_rows(session_factory)) == 1
 
 
 async def test_transient_database_failure_is_500_then_redelivery_works_once(
@@ -218,12 +280,12 @@ async def test_transient_database_failure_is_500_then_redelivery_works_once(
     assert response.status == 500
     assert fault.failures == 1
     assert await count(session_factory, ProcessedUpdate) == 0
-    assert await count(session_factory, Outbox) == 0
+    assert await outbox_rows(session_factory) == []
     retry = await harness.post(update)
     assert retry.status == 200
     assert (await harness.post(update)).status == 200  # and a third time: duplicate
     assert await count(session_factory, ProcessedUpdate) == 1
-    assert await count(session_factory, Outbox) == 1
+    assert await replies(session_factory) == [tr("en", "chitchat")]
 
 
 async def test_unreachable_database_is_500(make_app: MakeApp, db_url: str) -> None:
@@ -250,27 +312,36 @@ async def test_unreachable_database_is_500(make_app: MakeApp, db_url: str) -> No
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "reaction"),
     [
-        "a" * 5000,
-        "长" * 4097,
-        "👨‍👩‍👧‍👦" * 1500,  # ZWJ family emoji: 11 UTF-16 units each
-        "مرحبا، أين مكتب البلدية؟ \u202eRTL override\u202c",
-        "nul\x00inside\x00text",
-        "\x00",
-        "   ",
-        "e\u0301\u0301\u0301 combining, \ufeff BOM, \U0010ffff private",
+        ("a" * 5000, "faq.none"),
+        ("长" * 4097, "faq.none"),
+        ("👨‍👩‍👧‍👦" * 1500, "chitchat"),  # ZWJ family emoji: 11 UTF-16 units each, no words
+        ("مرحبا، أين مكتب البلدية؟ \u202eRTL override\u202c", "faq.none"),
+        ("nul\x00inside\x00text", "faq.none"),
+        ("\x00", "hint.other"),  # nothing left once NULs are removed: the "text, please" hint
+        ("   ", "chitchat"),
+        ("e\u0301\u0301\u0301 combining, \ufeff BOM, \U0010ffff private", "faq.none"),
     ],
 )
 async def test_odd_unicode_and_huge_texts_are_handled(
-    harness: AppHarness, session_factory: SessionFactory, text: str
+    harness: AppHarness,
+    session_factory: SessionFactory,
+    db_url: str,
+    request: pytest.FixtureRequest,
+    text: str,
+    reaction: str,
 ) -> None:
     response = await harness.post(text_update(700, text))
     assert response.status == 200
     assert (await response.json())["outcome"] == "ok"
     rows = await outbox_rows(session_factory)
-    assert len(rows) == 1
+    assert [r.payload["text"] for r in rows] == [tr("en", reaction)]
     assert "\x00" not in json.dumps(rows[0].payload)
+    if reaction == "faq.none":  # the question is kept for the gap report, without NULs
+        async with session_factory() as session:
+            [gap] = (await session.exec(select(UnansweredQuestion))).all()
+        assert "\x00" not in gap.text and gap.text.strip()
 
 
 @pytest.mark.parametrize("name", all_sample_names())
@@ -292,11 +363,44 @@ async def test_every_real_update_shape_gets_2xx_and_a_sensible_reaction(
     elif name == "message_with_successful_payment":
         assert methods == []  # deliberate silence
     else:
+        # The senders' language codes (ru, ln-LN) are neither zh nor en: the texts and
+        # captions are English, and without text a non-Chinese code means English.
         assert methods == [("sendMessage", 12345678)]
-        text = rows[0].payload["text"]
+        payload = rows[0].payload
+        update = sample_update(name, 900)
         if name in {"message", "forwarded_message", "reply_message"}:
-            assert text == TEXTS["received"]["en"]
+            # Questions the FAQ cannot answer: the honest offer to send them to a department.
+            assert payload["text"] == tr("en", "faq.none")
+            message_id = update["message"]["message_id"]
+            assert buttons(payload["reply_markup"]) == offer_buttons("en", message_id)
         elif name == "edited_message":
-            assert text == TEXTS["edited"]["en"]
+            assert payload["text"] == TEXTS["edited"]["en"]
+            edited_id = update["edited_message"]["message_id"]
+            assert payload["reply_parameters"]["message_id"] == edited_id
+        elif name in ATTACHMENT_HINTS:
+            assert payload["text"] == tr("en", ATTACHMENT_HINTS[name])
+            assert buttons(payload["reply_markup"]) == [
+                [(tr("en", "btn.new_with_attachment"), FlowCb(action="new").pack())]
+            ]
         else:
-            assert text == TEXTS["text_only"]["en"]
+            assert name in TEXT_ONLY_SHAPES, name
+            assert payload["text"] == tr("en", "hint.other")
+            assert "reply_markup" not in payload
+
+
+# A photo or location outside the form is kept for a request ("Submit a request" attaches it).
+ATTACHMENT_HINTS = {"message_with_photo": "hint.photo", "message_with_location": "hint.location"}
+TEXT_ONLY_SHAPES = {
+    "message_with_audio",
+    "message_with_document",
+    "message_with_game",
+    "message_with_invoice",
+    "message_with_sticker",
+    "message_with_video",
+    "message_with_voice",
+}
+
+
+async def replies(session_factory: SessionFactory) -> list[str]:
+    """The texts of the queued reactions to updates."""
+    return [r.payload["text"] for r in await outbox_rows(session_factory)]
