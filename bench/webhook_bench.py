@@ -46,8 +46,8 @@ PY = sys.executable
 TOKEN = "123456789:AAbench-token-for-citizen-desk"
 SECRET = "bench-secret"
 PG_ADMIN = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-SAMPLE = Path("/work/shared/telegram-updates/message.json")
-DEFAULT_FAQ = Path("/work/shared/faq-eval/kb")
+SAMPLE = ROOT / "tests" / "fixtures" / "telegram-updates" / "message.json"
+DEFAULT_FAQ = ROOT / "config" / "faq"
 TARGET_SIZE = 569
 
 ECHO_BOT = """

@@ -19,7 +19,7 @@ from faq import load_knowledge_base
 from handlers.citizen_texts import tr
 from handlers.keyboards_citizen import FaqCb
 
-UPDATES_DIR = Path("/work/shared/telegram-updates")
+UPDATES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "telegram-updates"
 TEST_TOKEN = "123456789:AAtest-token-for-citizen-desk-tests"
 SECRET = "s3cret-token_for-tests"
 

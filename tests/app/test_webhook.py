@@ -404,3 +404,8 @@ TEXT_ONLY_SHAPES = {
 async def replies(session_factory: SessionFactory) -> list[str]:
     """The texts of the queued reactions to updates."""
     return [r.payload["text"] for r in await outbox_rows(session_factory)]
+
+
+def test_the_replayed_update_shapes_are_all_there() -> None:
+    # An empty folder would silently turn the replay test above into zero cases.
+    assert len(all_sample_names()) == 16

@@ -19,7 +19,7 @@ from tests.emulator import BotAPIEmulator
 
 from .conftest import TOKEN, Receiver, make_bot
 
-UPDATES_DIR = Path("/work/shared/telegram-updates")
+UPDATES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "telegram-updates"
 REAL_UPDATES = {p.stem: json.loads(p.read_text()) for p in sorted(UPDATES_DIR.glob("*.json"))}
 
 

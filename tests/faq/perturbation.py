@@ -142,7 +142,7 @@ def main(argv: list[str]) -> int:
 
     from faq.evaluation import evaluate
 
-    kb_dir = Path(argv[0]) if argv else Path("/work/shared/faq-eval/kb")
+    kb_dir = Path(argv[0]) if argv else Path(__file__).resolve().parents[2] / "config" / "faq"
     kb, lines = build(kb_dir)
     report = evaluate(kb, (json.dumps(x, ensure_ascii=False) for x in lines))
     print(report.render(max_misses=int(argv[1]) if len(argv) > 1 else 10))
