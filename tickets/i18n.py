@@ -164,6 +164,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
     },
     "staff.new_ticket": {"zh": "🆕 新工单\n{body}", "en": "🆕 New ticket\n{body}"},
+    "staff.attachment": {"zh": "📎 工单 {number} 的附件", "en": "📎 Attachment to ticket {number}"},
     "staff.transferred_in": {
         "zh": "↪️ 由「{from_department}」转来：{reason}\n{body}",
         "en": "↪️ Transferred from {from_department}: {reason}\n{body}",

@@ -171,6 +171,7 @@ class TicketService:
         admins = self.admin_ids if admin_ids is None else tuple(admin_ids)
         for chat_id in self._staff_chats(dept, cfg, admins):
             await self._send(ticket, Notice(chat_id, staff_text, keyboard))
+            await self._send_attachments(ticket, chat_id)
         if notify_citizen:
             await self._to_citizen(
                 ticket,
@@ -309,6 +310,7 @@ class TicketService:
         keyboard = staff_ticket_keyboard(self.staff_lang, ticket.id)  # type: ignore[arg-type]
         for chat_id in self._staff_chats(new_dept, new_cfg, self.admin_ids):
             await self._send(ticket, Notice(chat_id, text, keyboard))
+            await self._send_attachments(ticket, chat_id)
         lang = self._citizen_lang(ticket, citizen)
         await self._to_citizen(
             ticket, citizen, "citizen.transferred", department=new_cfg.name_for(lang)
@@ -903,6 +905,31 @@ class TicketService:
             ref=f"ticket:{ticket.id}",
             now=self.clock.now(),
         )
+
+    async def _send_attachments(self, ticket: Ticket, chat_id: int) -> None:
+        """The citizen's photos and location, after the ticket's post (file ids are reused:
+        nothing is downloaded). A reply to them, like to the post, finds the ticket."""
+        details = ticket.details or {}
+        caption = t(self.staff_lang, "staff.attachment", number=ticket.number)
+        for file_id in details.get("photos") or []:
+            await enqueue(
+                self.session,
+                chat_id,
+                "sendPhoto",
+                {"photo": file_id, "caption": caption},
+                ref=f"ticket:{ticket.id}",
+                now=self.clock.now(),
+            )
+        location = details.get("location")
+        if isinstance(location, dict) and {"latitude", "longitude"} <= location.keys():
+            await enqueue(
+                self.session,
+                chat_id,
+                "sendLocation",
+                {"latitude": location["latitude"], "longitude": location["longitude"]},
+                ref=f"ticket:{ticket.id}",
+                now=self.clock.now(),
+            )
 
     async def _to_staff(self, ticket: Ticket, text: str) -> None:
         dept, cfg = await self._department(ticket.department_id)

@@ -392,3 +392,29 @@ async def test_reveal_contact_is_audited(world: World) -> None:
         (event,) = [e for e in await events(session, tid) if e.kind == "contact_revealed"]
         assert event.actor_id == world.clerk and event.at == world.clock.now()
         assert await outbox_rows(session, mark) == []  # nothing is posted anywhere
+
+
+async def test_photos_and_location_follow_the_post_to_staff(world: World) -> None:
+    async with world.factory() as session:
+        ticket = await world.service(session).create_ticket(
+            world.owner,
+            "housing",
+            "楼道漏水",
+            demand_type="help",
+            lang="zh",
+            details={
+                "photos": ["photo-a", "photo-b"],
+                "location": {"latitude": 31.23, "longitude": 121.47},
+            },
+        )
+        await session.commit()
+        rows = await outbox_rows(session)
+    staff = [(r.method, r.payload) for r in rows if r.chat_id == HOUSING_CHAT]
+    assert [m for m, _ in staff] == ["sendMessage", "sendPhoto", "sendPhoto", "sendLocation"]
+    assert [p["photo"] for m, p in staff if m == "sendPhoto"] == ["photo-a", "photo-b"]
+    assert all(ticket.number in p["caption"] for m, p in staff if m == "sendPhoto")
+    assert staff[3][1]["latitude"] == 31.23 and staff[3][1]["longitude"] == 121.47
+    # a reply to any of them finds the ticket
+    assert {r.ref for r in rows if r.chat_id == HOUSING_CHAT} == {f"ticket:{ticket.id}"}
+    # the citizen still gets one confirmation, no echo of their own attachments
+    assert [r.method for r in rows if r.chat_id == 5001] == ["sendMessage"]
