@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,8 @@ class KnowledgeService:
         self.problems: list[str] = []
         self.error: str | None = None
         self._watch_task: asyncio.Task[Any] | None = None
+        # Called with a failed automatic reload (the file watcher), to tell administrators.
+        self.on_failed_reload: Callable[[Any], Awaitable[None]] | None = None
 
     @property
     def current(self) -> Any:
@@ -63,6 +66,7 @@ class KnowledgeService:
             if holder_cls is not None:
                 self._holder = holder_cls(self.path, config=config)
                 self._holder.add_listener(self._note)
+                self._holder.add_listener(self._tell_admins)
                 result = await self._holder.reload(reason="start")
             else:
                 result = await asyncio.to_thread(faq.loader.load_knowledge_base, self.path, config)
@@ -89,6 +93,13 @@ class KnowledgeService:
             )
         elif self.current is not None:
             log.info("knowledge base %s: %d entries", self.path, len(self.current))
+
+    async def _tell_admins(self, result: Any) -> None:
+        # /reload answers the administrator who asked; at start the log and healthz say it.
+        if getattr(result, "ok", True) or getattr(result, "reason", "") in ("admin", "start"):
+            return
+        if self.on_failed_reload is not None:
+            await self.on_failed_reload(result)
 
     async def _watch(self, watch: Any) -> None:
         try:

@@ -70,6 +70,7 @@ class Runtime:
 
     async def start(self) -> None:
         await self.desk.start(self.session_factory)
+        self.knowledge.on_failed_reload = self._report_faq_problems
         await self.knowledge.start()
         if self.bot is not None:
             await self._queue_command_menus()
@@ -87,6 +88,39 @@ class Runtime:
         elif self.poller is not None:
             await self.poller.start()
             log.info("Telegram: long polling (WEBHOOK_BASE_URL is not set)")
+
+    async def _report_faq_problems(self, result: Any) -> None:
+        """A saved FAQ folder that does not load: tell the administrators (the live version
+        stays). Deduplicated per set of problems, so several instances send it once."""
+        import hashlib
+
+        from tickets.i18n import t
+        from tickets.outbox import enqueue
+
+        problems = [str(p) for p in getattr(result, "problems", [])]
+        if not self.settings.admin_ids or self.bot is None:
+            return
+        listing = "\n".join(problems[:20])
+        digest = hashlib.sha256(listing.encode()).hexdigest()[:16]
+        now = self.clock.now() if self.clock is not None else None
+        try:
+            async with self.session_factory() as session:
+                for admin in self.settings.admin_ids:
+                    text = t("zh", "admin.faq_reload_failed", count=len(problems), problems=listing)
+                    await enqueue(
+                        session,
+                        admin,
+                        "sendMessage",
+                        {"text": text},
+                        dedupe_key=f"faq-problems:{admin}:{digest}",
+                        now=now,
+                    )
+                await session.commit()
+        except Exception as exc:  # the log line (KnowledgeService._note) still has it
+            log.warning("could not queue the FAQ problems for admins: %s", exc)
+            return
+        if self.sender is not None:
+            self.sender.wake()
 
     async def _queue_command_menus(self) -> None:
         """The citizens' command menus (zh, en) via the outbox; deduplicated, so every

@@ -164,6 +164,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
     },
     "staff.new_ticket": {"zh": "🆕 新工单\n{body}", "en": "🆕 New ticket\n{body}"},
+    "admin.faq_reload_failed": {
+        "zh": "⚠️ FAQ 文件已修改但有 {count} 个问题，仍使用原知识库：\n{problems}",
+        "en": "⚠️ The FAQ files changed but have {count} problem(s); the previous knowledge base stays live:\n{problems}",
+    },
     "staff.attachment": {"zh": "📎 工单 {number} 的附件", "en": "📎 Attachment to ticket {number}"},
     "staff.transferred_in": {
         "zh": "↪️ 由「{from_department}」转来：{reason}\n{body}",

@@ -185,3 +185,38 @@ def test_split_text_respects_the_limit_and_keeps_everything() -> None:
     assert split_text("short") == ["short"]
     long_word = "x" * 9000
     assert [len(p) for p in split_text(long_word)] == [4096, 4096, 808]
+
+
+async def test_a_broken_faq_save_keeps_the_live_kb_and_tells_the_admins(
+    make_app, make_settings, faq_dir, session_factory
+) -> None:
+    import asyncio as _asyncio
+
+    from sqlmodel import select as _select
+
+    from tickets.models import Outbox as _Outbox
+
+    harness = await make_app(settings=make_settings(faq_watch=True, admin_ids=[42, 43]))
+    knowledge = harness.runtime.knowledge
+    before = knowledge.current
+    assert before is not None
+    failed = _asyncio.Event()
+    # Listeners run in order: this one after the one that queues the admins' messages.
+    knowledge._holder.add_listener(lambda result: None if result.ok else failed.set())
+    (faq_dir / "broken.yaml").write_text(
+        "entries:\n  - id: x\n    questions: [\n", encoding="utf-8"
+    )
+
+    async def admin_rows() -> list[_Outbox]:
+        async with session_factory() as session:
+            rows = (await session.exec(_select(_Outbox).where(_Outbox.chat_id.in_([42, 43])))).all()
+        return list(rows)
+
+    async with _asyncio.timeout(15):  # the watcher debounces, then reloads in a thread
+        await failed.wait()
+    rows = await admin_rows()
+    assert {r.chat_id for r in rows} == {42, 43}
+    assert all("broken.yaml:" in r.payload["text"] for r in rows)
+    assert knowledge.current is before  # the previous knowledge base stays live
+    status = (await (await harness.client.get("/healthz")).json())["knowledge_base"]
+    assert status["status"] == "ok" and status["reload_problems"]
