@@ -34,6 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db import SessionFactory
+from bot.fsm import FsmBuffer, TransactionalStorage
 from bot.logging import log_update
 from bot.metrics import Metrics
 from handlers.outgoing import Outgoing, chat_of
@@ -205,22 +206,40 @@ class UpdateProcessor:
         return await self._record_failure(update, kind)
 
     async def _handle(self, update: Update, kind: str) -> Result:
-        async with self.session_factory() as session, session.begin():
-            if not await record_update(session, update.update_id, kind, self.clock):
-                return Result(update.update_id, kind, "duplicate")
-            outgoing = Outgoing(session)
-            if kind == "unknown":
-                return Result(update.update_id, kind, "ignored")
-            response = await self.dispatcher.feed_update(
-                self.bot,
-                update,
-                session=session,
-                outgoing=outgoing,
-                clock=self.clock,
-                **self.data,
-            )
+        storage = self.dispatcher.storage
+        fsm = storage.buffer() if isinstance(storage, TransactionalStorage) else None
+        with fsm or contextlib.nullcontext() as buffer:
+            async with self.session_factory() as session, session.begin():
+                if not await record_update(session, update.update_id, kind, self.clock):
+                    return Result(update.update_id, kind, "duplicate")
+                outgoing = Outgoing(session)
+                if kind == "unknown":
+                    return Result(update.update_id, kind, "ignored")
+                response = await self.dispatcher.feed_update(
+                    self.bot,
+                    update,
+                    session=session,
+                    outgoing=outgoing,
+                    clock=self.clock,
+                    **self.data,
+                )
+            # Committed: now the conversation state may move on (see TransactionalStorage).
+            if buffer is not None:
+                await self._flush_fsm(update, buffer)
         outcome = "ignored" if response is UNHANDLED and not outgoing.queued else "ok"
         return Result(update.update_id, kind, outcome, outgoing.queued)
+
+    async def _flush_fsm(self, update: Update, buffer: FsmBuffer) -> None:
+        try:
+            await buffer.flush()
+        except Exception as exc:  # committed already: a redelivery would be a duplicate
+            self.metrics.errors.labels("fsm").inc()
+            log.error(
+                "update %s committed but its conversation state was not saved: %s: %s",
+                update.update_id,
+                type(exc).__name__,
+                exc,
+            )
 
     async def _record_failure(self, update: Update, kind: str) -> Result:
         """After a handler bug: mark the update handled and apologise, in a fresh transaction."""

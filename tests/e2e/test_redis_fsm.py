@@ -12,7 +12,7 @@ from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from redis.asyncio import Redis
 
 from bot.config import load_settings
-from bot.fsm import create_storage
+from bot.fsm import TransactionalStorage, create_storage
 from handlers.citizen_texts import tr
 from tests.e2e.conftest import StartApp
 from tests.emulator import BotAPIEmulator
@@ -52,10 +52,12 @@ async def prefix(redis_url: str) -> AsyncIterator[str]:
 
 async def test_storage_is_chosen_by_redis_url(redis_url: str) -> None:
     storage, isolation = create_storage(load_settings(redis_url=None))
-    assert isinstance(storage, MemoryStorage) and isolation is None
+    assert isinstance(storage, TransactionalStorage) and isolation is None
+    assert isinstance(storage.inner, MemoryStorage)
     storage, isolation = create_storage(load_settings(redis_url=redis_url), prefix="x")
     try:
-        assert isinstance(storage, RedisStorage)
+        assert isinstance(storage, TransactionalStorage)
+        assert isinstance(storage.inner, RedisStorage)
         assert isinstance(isolation, RedisEventIsolation)
     finally:
         await storage.close()
@@ -68,7 +70,8 @@ async def test_app_keeps_fsm_state_in_redis(
     app = await start_app(redis_url=redis_url, fsm_prefix=prefix)
     dispatcher, bot = app.runtime.dispatcher, app.runtime.bot
     assert dispatcher is not None and bot is not None
-    assert isinstance(dispatcher.storage, RedisStorage)
+    assert isinstance(dispatcher.storage, TransactionalStorage)
+    assert isinstance(dispatcher.storage.inner, RedisStorage)
     citizen = emu.user(language_code="en")
     await (await emu.send_message(citizen, "hello")).delivered()  # runs under the Redis lock
     assert (await emu.next_message(citizen))["text"] == tr("en", "chitchat")  # a greeting
