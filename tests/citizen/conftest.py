@@ -23,6 +23,7 @@ from sqlmodel import col, select
 
 import handlers
 from bot.db import SessionFactory
+from bot.fsm import TransactionalStorage
 from bot.metrics import Metrics
 from bot.processing import Result, UpdateProcessor
 from faq import KnowledgeBase, load_knowledge_base
@@ -288,7 +289,7 @@ async def desk(session_factory: SessionFactory, tmp_path: Path) -> Desk:
         clock=clock,
         citizen_reopen_days=7,
     )
-    dispatcher = Dispatcher(storage=MemoryStorage())
+    dispatcher = Dispatcher(storage=TransactionalStorage(MemoryStorage()))  # as in the app
     handlers.setup(dispatcher)
     processor = UpdateProcessor(
         dispatcher,

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+import pytest
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
+from bot.processing import TransientError
 from handlers.citizen import FLOOD_LIMIT, FLOOD_WINDOW
 from handlers.citizen_texts import tr
 from tests.citizen.conftest import (
@@ -235,6 +240,51 @@ async def test_same_update_twice_creates_one_ticket(desk: Desk) -> None:
     assert again == []
     assert len(await _rows(desk, Ticket)) == 1
     assert len(messages(calls, chat.user_id)) == 1
+
+
+async def test_a_failed_commit_is_redelivered_and_creates_the_ticket_once(
+    desk: Desk, engine
+) -> None:
+    """The database fails at COMMIT, after the handler has finished the form (a crash
+    mid-update): nothing is kept, the conversation stays at the summary, and Telegram's
+    redelivery creates the ticket exactly once."""
+    chat = desk.chat()
+    await chat.send("/new")
+    await chat.send("a pothole on the road")
+    failures = {"left": 1}
+
+    def fail_commit(conn: Any) -> None:
+        if failures["left"] and conn.in_transaction():
+            failures["left"] -= 1
+            raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+    event.listen(engine.sync_engine, "commit", fail_commit)
+    submit = {
+        "update_id": 99_998,
+        "callback_query": {
+            "id": "cq-crash",
+            "from": {"id": chat.user_id, "is_bot": False, "first_name": "Ada"},
+            "chat_instance": "ci",
+            "data": "tf:submit:",
+            "message": {
+                "message_id": 3,
+                "date": 0,
+                "chat": {"id": chat.user_id, "type": "private"},
+                "text": "…",
+            },
+        },
+    }
+    with pytest.raises(TransientError):
+        await desk.feed(submit)
+    assert failures["left"] == 0
+    assert await _rows(desk, Ticket) == [] and await desk.new_calls() == []
+    redelivered, calls = await desk.feed(submit)
+    assert redelivered.outcome == "ok"
+    [ticket] = await _rows(desk, Ticket)
+    assert ticket.text == "a pothole on the road"
+    assert any(ticket.number in c.text for c in messages(calls, chat.user_id))
+    again, _ = await desk.feed(submit)
+    assert again.outcome == "duplicate" and len(await _rows(desk, Ticket)) == 1
 
 
 async def test_group_chats_are_ignored(desk: Desk) -> None:
