@@ -13,6 +13,11 @@ The answer rule (score and lead over the runner-up) is the loosest one whose fal
 answers on both kinds of probe stay within ``target_wrong_rate``; the suggest score is
 set low enough that nearly every in-scope probe whose entry ranks in the top three
 reaches it. Settings override either value.
+
+Long messages are probed the same way with the questions wrapped in generic chatter
+(sentences about no topic): the entry coverage a long message needs for a direct answer
+(:attr:`Thresholds.long_coverage`) is the loosest value on :data:`LONG_GRID` at which no
+wrapped out-of-scope probe and no wrapped in-scope probe gets a wrong direct answer.
 """
 
 from __future__ import annotations
@@ -29,7 +34,13 @@ if TYPE_CHECKING:
 
 # Used when a knowledge base has too few alternate questions to test itself: a little
 # stricter than what calibration settles on for the sample and evaluation bases (40 / 10).
-DEFAULT = Thresholds(answer_score=45.0, suggest_score=18.0, answer_margin=10.0, source="default")
+DEFAULT = Thresholds(
+    answer_score=45.0,
+    suggest_score=18.0,
+    answer_margin=10.0,
+    source="default",
+    long_coverage=0.8,
+)
 MAX_PROBES = 600  # per kind; keeps loading a 10,000-entry knowledge base quick
 MIN_POSITIVES = 12
 MIN_TOLERATED = 3
@@ -39,6 +50,20 @@ SUGGEST_RANGE = (18.0, 18.0)
 # leads let the fit jump between margins on small changes of the knowledge base and
 # measured as false answers on held-out bases.
 MARGINS = (10.0, 12.0, 15.0, 18.0, 22.0)
+LONG_GRID = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.01)  # 1.01: never
+CHATTER_PROBES = 120  # questions sampled, each probed in and out of scope
+# Generic chatter around a question: a long message's situation and politeness, no topic.
+CHATTER = {
+    "zh": (
+        ("我这边情况有点复杂，跟家里人商量了好几天，", "，具体应该怎么弄，先谢谢了"),
+        ("最近一直忙得顾不上，今天终于有空来问问，", "，我对这些流程一点都不懂"),
+        ("问了好几个朋友都说不清楚，网上说法也不一样，", "，麻烦给个准话，挺着急的"),
+    ),
+    "en": (
+        ("I have been putting this off for weeks and my family keeps reminding me, ", " Thanks."),
+        ("Nobody I asked could give me a clear answer on this, ", " I am new to all this."),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -93,6 +118,56 @@ def _probe(ranked: list, expected: int, in_scope: bool) -> Probe:
     )
 
 
+@dataclass(frozen=True)
+class LongProbe:
+    score: float
+    margin: float
+    dcov: float  # 0.0 when the probe cannot take the long-message path at all
+    right: bool
+    in_scope: bool
+
+
+def collect_long_probes(kb: KnowledgeBase, seed: int = 11) -> list[LongProbe]:
+    """Leave-one-out (in-scope) and leave-entry-out probes wrapped in generic chatter."""
+    rng = random.Random(seed)
+    jobs: list[tuple[int, int, int, str]] = []  # entry, doc, question, language
+    for e, entry in enumerate(kb.entries):
+        for d, q in kb.question_docs(e):
+            jobs.append((e, d, q, detect_language(entry.questions[q])))
+    if len(jobs) > CHATTER_PROBES:
+        jobs = rng.sample(jobs, CHATTER_PROBES)
+    probes: list[LongProbe] = []
+    for e, d, q, lang in jobs:
+        before, after = rng.choice(CHATTER["zh" if lang == "zh" else "en"])
+        text = before + kb.entries[e].questions[q].rstrip("?？。. ") + after
+        analysis = kb.analyze(text)
+        for in_scope in (True, False):
+            if in_scope:
+                ranked = kb.rank(analysis, exclude_docs=(d,))
+            else:
+                ranked = kb.rank(analysis, exclude_entry=e)
+            if not ranked:
+                continue
+            top = ranked[0]
+            lead = top.score - (ranked[1].score if len(ranked) > 1 else 0.0)
+            eligible = not top.answerable and top.covers_question(lead, 0.0)
+            right = in_scope and top.entry == e
+            probes.append(
+                LongProbe(top.score, lead, top.dcov if eligible else 0.0, right, in_scope)
+            )
+    return probes
+
+
+def fit_long_coverage(probes: list[LongProbe], answer: float, margin: float) -> float:
+    """The loosest coverage on LONG_GRID with no wrong direct answer on the probes."""
+    reach = [p for p in probes if p.dcov > 0 and p.score >= answer and p.margin >= margin]
+    wrong = [p.dcov for p in reach if not p.right]
+    for coverage in LONG_GRID:
+        if all(c < coverage for c in wrong):
+            return coverage
+    return LONG_GRID[-1]
+
+
 def fit(probes: list[Probe], target_wrong_rate: float) -> Thresholds | None:
     pos = [p for p in probes if p.in_scope]
     neg = [p for p in probes if not p.in_scope]
@@ -139,6 +214,14 @@ def resolve_thresholds(kb: KnowledgeBase, config: MatcherConfig) -> Thresholds:
     if config.calibrate and needs_fit and len(kb) >= 2:
         fitted = fit(collect_probes(kb), config.target_wrong_rate)
     base = fitted or DEFAULT
+    answer = config.answer_score if config.answer_score is not None else base.answer_score
+    margin = config.answer_margin if config.answer_margin is not None else base.answer_margin
+    long_coverage = DEFAULT.long_coverage
+    if config.calibrate and len(kb) >= 2:
+        long_coverage = max(
+            fit_long_coverage(collect_long_probes(kb), answer, margin),
+            long_coverage if fitted is None else LONG_GRID[0],
+        )
     overridden = not needs_fit or (
         config.answer_score is not None or config.suggest_score is not None
     )
@@ -151,4 +234,5 @@ def resolve_thresholds(kb: KnowledgeBase, config: MatcherConfig) -> Thresholds:
         if config.answer_margin is not None
         else base.answer_margin,
         source=base.source + ("+settings" if overridden else ""),
+        long_coverage=long_coverage,
     )

@@ -17,7 +17,15 @@ answer also needs fixed conditions (:attr:`Scored.answerable`): the entry explai
 least half of the message (``qcov``, where an intent phrase also counts as its intent),
 it has at least half of the knowledge-base keywords the message names (``kcov``: a
 message about 公积金 is not answered by a 社保 entry however alike the rest), and the
-message asks no action the entry lacks.
+message asks no action the entry lacks, and no topic swap: the message names a topic
+family (a term in the keywords of ``FAMILY_ENTRIES`` or more entries: 社保, 公积金) the
+entry lacks while the entry's best question has such a term the message lacks
+("灵活就业人员怎么交社保" is not "…缴存公积金").
+
+A long message (``LONG_FACTOR`` times its best question) explains little of itself, so
+it is answered instead when it names the entry, covers ``Thresholds.long_coverage`` of
+one question (calibrated on chatter-wrapped probes) and leads by ``LONG_MARGIN``.
+Suggestions keep free slots for entries whose keywords the message names.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from rapidfuzz.distance import Indel
 
@@ -39,8 +48,15 @@ LONG_RATIO = 1.5  # a message this many times longer than the question counts as
 RATIO_WEIGHT = 0.2
 RERANK = 5  # entries re-ranked with rapidfuzz
 PHASE2 = 24
+# Topic families: keyword features (keywords, their bigrams, pinyin, English words) that
+# the keywords of FAMILY_ENTRIES or more entries share (with 2, a dev paraphrase lost its
+# direct answer; 3 caught the swap on perturbation sets with no loss).
+TOPIC_TERM_KINDS = "kbep"
+FAMILY_ENTRIES = 3
 TOPIC_KINDS = "k"  # feature kinds that name a topic for kcov (k: = declared keywords)
 MIN_ANSWER_KCOV = 0.5  # ... and name the entry's topic: half of its keywords (by weight)
+LONG_FACTOR = 2.0  # a message this many times longer than its best question is long
+LONG_MARGIN = 20.0  # lead a long message needs when answered on entry coverage
 MIN_ANSWER_QCOV = 0.5  # an answer must explain at least this share of the message
 # Entry-level evidence: message words the best question lacks but another question or the
 # keywords of the same entry have raise dcov by SUPPORT_WEIGHT x their share of the message,
@@ -72,8 +88,9 @@ class _Doc:
     content: int  # informative characters of the question
 
 
-@dataclass(frozen=True)
-class Scored:
+class Scored(NamedTuple):
+    """One ranked entry (a named tuple: built for every candidate of every query)."""
+
     entry: int
     score: float  # 0..100
     dcov: float
@@ -81,15 +98,34 @@ class Scored:
     conflict: bool = False  # the message asks for an action this entry does not cover
     kcov: float = 1.0  # share of the message's knowledge-base keywords this entry has
     named: bool = False  # the message names one of this entry's keywords
+    swapped: bool = False  # topic swap (see the module docstring)
+    long: bool = False  # the message is LONG_FACTOR times as long as its best question
 
     def rescored(self, score: float) -> Scored:
-        # The constructor, not dataclasses.replace: this runs for every candidate.
-        return Scored(self.entry, score, self.dcov, self.qcov, self.conflict, self.kcov, self.named)
+        return self._replace(score=score)
+
+    def covers_question(self, margin: float, coverage: float) -> bool:
+        """A long message around one question: it names the entry, covers ``coverage``
+        of one of its questions and leads by far, though chatter leaves qcov low."""
+        return (
+            self.long
+            and self.dcov >= coverage
+            and margin >= LONG_MARGIN
+            and self.named
+            and self.kcov >= MIN_ANSWER_KCOV
+            and not self.conflict
+            and not self.swapped
+        )
 
     @property
     def answerable(self) -> bool:
         """Fixed conditions of a direct answer, before the calibrated thresholds."""
-        return self.qcov >= MIN_ANSWER_QCOV and self.kcov >= MIN_ANSWER_KCOV and not self.conflict
+        return (
+            self.qcov >= MIN_ANSWER_QCOV
+            and self.kcov >= MIN_ANSWER_KCOV
+            and not self.conflict
+            and not self.swapped
+        )
 
 
 class KnowledgeBase:
@@ -125,6 +161,15 @@ class KnowledgeBase:
             entry_postings[f] = tuple(dict.fromkeys(docs[d].entry for d in plist))
         self._entry_postings = entry_postings
         self._selective = max(64, len(self._entries) // 40)
+        # Topic terms: what the administrators' keywords are made of (keywords, their
+        # Chinese bigrams and English words).
+        family: dict[str, int] = {}
+        for d in docs:
+            if d.is_keywords:
+                for f in d.features:
+                    if f[0] in TOPIC_TERM_KINDS:
+                        family[f] = family.get(f, 0) + 1
+        self._topic = frozenset(f for f, c in family.items() if c >= FAMILY_ENTRIES)
         self.config = config
         self.source = source
         self.thresholds = Thresholds(70.0, 35.0, 8.0, "default")
@@ -261,6 +306,8 @@ class KnowledgeBase:
             f: w for f, w in qw.items() if f[0] in TOPIC_KINDS and f in self._entry_postings
         }
         k_total = sum(q_keywords.values())
+        topic = self._topic
+        q_foreign = topic & qkeys
         scored: list[Scored] = []
         for e in top:
             best = 0.0
@@ -312,7 +359,25 @@ class KnowledgeBase:
                 kcov = sum([w for f, w in q_keywords.items() if f in kfeats]) / k_total
             else:
                 kcov = 1.0
-            scored.append(Scored(e, sim, dcov, qcov, conflict, kcov, k_total > 0 and kcov > 0))
+            swapped = False
+            if q_foreign:
+                efeats = self._entry_feats[e]
+                if not q_foreign <= efeats:
+                    bd = docs[best_d].features
+                    swapped = any(f in topic and f not in qw for f in bd)
+            scored.append(
+                Scored(
+                    e,
+                    sim,
+                    dcov,
+                    qcov,
+                    conflict,
+                    kcov,
+                    k_total > 0 and kcov > 0,
+                    swapped,
+                    q_len >= LONG_FACTOR * docs[best_d].content,
+                )
+            )
         scored.sort(key=lambda s: s.score, reverse=True)
         # Re-rank the best few with rapidfuzz on the normalised texts.
         head = scored[:RERANK]
@@ -339,7 +404,12 @@ class KnowledgeBase:
         top = ranked[0]
         second = ranked[1].score if len(ranked) > 1 else 0.0
         score = round(top.score, 1)
-        if top.score >= t.answer_score and top.score - second >= t.answer_margin and top.answerable:
+        lead = top.score - second
+        if (
+            top.score >= t.answer_score
+            and lead >= t.answer_margin
+            and (top.answerable or top.covers_question(lead, t.long_coverage))
+        ):
             return MatchResult("answer", self._entries[top.entry].id, score, [])
         if top.score >= t.suggest_score:
             floor = max(t.suggest_score, top.score - self.config.suggest_window)
@@ -348,6 +418,16 @@ class KnowledgeBase:
                 for s in ranked[: self.config.max_candidates]
                 if s.score >= floor
             ]
+            # Free slots go to entries whose declared keywords the message names (a
+            # paraphrase the entry's questions do not word, or chatter that sank its score).
+            if len(cands) < self.config.max_candidates:
+                shown = {c.id for c in cands}
+                for s in ranked:
+                    if len(cands) >= self.config.max_candidates:
+                        break
+                    eid = self._entries[s.entry].id
+                    if s.named and s.kcov >= MIN_ANSWER_KCOV and eid not in shown:
+                        cands.append(Candidate(eid, round(s.score, 1)))
             return MatchResult("suggest", None, score, cands)
         # Below the suggest score, a keyword the message names (buried in a long story)
         # is still worth offering when it points to only a few entries.

@@ -73,11 +73,14 @@ class Thresholds:
     suggest_score: float
     answer_margin: float
     source: str  # "calibrated", "default" or "settings"
+    # A long message is answered on the entry's coverage of one question (``dcov``) at or
+    # above this share (see ``Scored.covers_question``); above 1.0 never.
+    long_coverage: float = 0.7
 
     def describe(self) -> str:
         return (
             f"answer>={self.answer_score:.1f} (margin>={self.answer_margin:.1f}), "
-            f"suggest>={self.suggest_score:.1f} [{self.source}]"
+            f"suggest>={self.suggest_score:.1f}, long>={self.long_coverage:.2f} [{self.source}]"
         )
 
 

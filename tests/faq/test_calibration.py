@@ -68,3 +68,27 @@ def test_fit_prefers_the_loosest_of_equally_good_rules() -> None:
     stricter = fit(pos + neg + many, 0.05)
     assert stricter is not None
     assert (stricter.answer_score, stricter.answer_margin) > (t.answer_score, t.answer_margin)
+
+
+def test_long_probes_are_wrapped_in_chatter(sample_kb: KnowledgeBase) -> None:
+    from faq.calibration import collect_long_probes
+
+    probes = collect_long_probes(sample_kb)
+    assert any(p.in_scope for p in probes) and any(not p.in_scope for p in probes)
+    assert not any(p.right for p in probes if not p.in_scope)
+    # Some wrapped in-scope probes can only be answered on entry coverage.
+    assert any(p.dcov > 0 and p.right for p in probes)
+
+
+def test_long_coverage_fit_stays_above_every_wrong_probe() -> None:
+    from faq.calibration import LONG_GRID, LongProbe, fit_long_coverage
+
+    right = [LongProbe(60.0, 30.0, 0.9, True, True) for _ in range(10)]
+    assert fit_long_coverage(right, 40.0, 10.0) == LONG_GRID[0]
+    wrong = [*right, LongProbe(55.0, 25.0, 0.72, False, False)]
+    assert fit_long_coverage(wrong, 40.0, 10.0) == 0.75
+    # Below the answer score or margin a wrong probe would never be answered anyway.
+    low = [*right, LongProbe(35.0, 25.0, 0.95, False, False)]
+    assert fit_long_coverage(low, 40.0, 10.0) == LONG_GRID[0]
+    worst = [*right, LongProbe(90.0, 40.0, 1.0, False, False)]
+    assert fit_long_coverage(worst, 40.0, 10.0) > 1.0

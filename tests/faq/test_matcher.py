@@ -261,3 +261,81 @@ def test_no_entry_support_when_the_message_names_none_of_its_keywords(
     without = kb.rank(analysis)[0]
     assert kb.entries[with_support.entry].id == "dog-license-renew"
     assert with_support.dcov == without.dcov
+
+
+def _funds_kb() -> KnowledgeBase:
+    from faq.models import Entry, MatcherConfig
+
+    def entry(id_: str, questions: tuple[str, ...], keywords: tuple[str, ...]) -> Entry:
+        return Entry(id_, questions, {"zh": "…"}, keywords, "funds")
+
+    return KnowledgeBase.build(
+        [
+            entry("ss-card", ("社保卡丢了怎么补办？", "社保卡坏了怎么换？"), ("社保卡", "社保")),
+            entry("ss-transfer", ("社保怎么转到外地？",), ("社保转移", "社保")),
+            entry("ss-record", ("社保缴费记录怎么查？",), ("社保记录", "社保")),
+            entry("hf-withdraw", ("公积金怎么提取？",), ("公积金提取", "公积金")),
+            entry("hf-balance", ("公积金余额怎么查？",), ("公积金余额", "公积金")),
+            entry(
+                "hf-voluntary",
+                ("灵活就业人员怎么缴存公积金？", "个体户可以自己交公积金吗？"),
+                ("灵活就业", "公积金", "个体户"),
+            ),
+        ],
+        MatcherConfig(calibrate=False),
+    )
+
+
+def test_topic_swap_is_suggested_not_answered() -> None:
+    """The message names another family's topic (社保) instead of the entry's (公积金)."""
+    kb = _funds_kb()
+    swapped = kb.rank(kb.analyze("灵活就业人员怎么交社保？"))[0]
+    assert kb.entries[swapped.entry].id == "hf-voluntary"
+    assert swapped.swapped and not swapped.answerable
+    result = kb.match("灵活就业人员怎么交社保？")
+    assert result.decision == "suggest", result
+    same = kb.match("灵活就业人员怎么交公积金？")
+    assert same.decision == "answer" and same.entry_id == "hf-voluntary", same
+
+
+def test_long_message_around_one_question_is_answered(sample_kb: KnowledgeBase) -> None:
+    from dataclasses import replace
+
+    text = (
+        "上个月单位体检的时候医生说我该打疫苗了，我自己也记不清，家里人一直在催，"
+        "成人HPV疫苗怎么预约"
+    )
+    ranked = sample_kb.rank(sample_kb.analyze(text))
+    top = ranked[0]
+    assert sample_kb.entries[top.entry].id == "vax-hpv"
+    assert top.long and not top.answerable  # chatter leaves the message half unexplained
+    result = sample_kb.decide(ranked)
+    assert result.decision == "answer" and result.entry_id == "vax-hpv", result
+    never = replace(sample_kb.thresholds, long_coverage=1.01)
+    assert sample_kb.decide(ranked, never).decision == "suggest"
+
+
+def test_short_near_miss_does_not_take_the_long_message_path(sample_kb: KnowledgeBase) -> None:
+    top = sample_kb.rank(sample_kb.analyze("公积金贷款利率现在是多少"))[0]
+    assert not top.long
+    assert sample_kb.match("公积金贷款利率现在是多少").decision != "answer"
+
+
+def test_named_entries_fill_free_suggestion_slots() -> None:
+    from faq.models import Entry, MatcherConfig
+
+    def entry(id_: str, questions: tuple[str, ...], keywords: tuple[str, ...]) -> Entry:
+        return Entry(id_, questions, {"zh": "…"}, keywords, "culture")
+
+    kb = KnowledgeBase.build(
+        [
+            entry("renew-books", ("图书馆的书能延长借阅时间吗？",), ("续借", "借阅期限")),
+            entry("dog-renew", ("养犬登记证到期了怎么续？",), ("狗证年检",)),
+            entry("lost-book", ("借的图书丢了怎么赔偿？",), ("图书赔偿",)),
+        ],
+        MatcherConfig(calibrate=False),
+    )
+    # The keyword 续借 names the entry; its only question words the request differently.
+    result = kb.match("打扰了，我有个问题，借的书到期了怎么续借？谢谢了")
+    assert result.decision == "suggest", result
+    assert "renew-books" in [c.id for c in result.candidates], result
