@@ -48,6 +48,10 @@ def faq_files(folder: Path) -> list[Path]:
 class _FileReader:
     name: str
     problems: list[Problem] = field(default_factory=list)
+    # Every well-formed id with its line, also of entries with other problems, so that a
+    # duplicate id is reported together with them.
+    ids: list[tuple[str, int]] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
 
     def problem(self, node_or_line: Node | int, message: str) -> None:
         line = node_or_line if isinstance(node_or_line, int) else node_or_line.start_mark.line + 1
@@ -100,16 +104,19 @@ class _FileReader:
         return items
 
 
-def _parse_file(path: Path, name: str) -> tuple[list[Entry], list[Problem]]:
+def _parse_file(path: Path, name: str) -> _FileReader:
+    """Parse one file: its valid entries (``reader.entries``), problems and ids."""
     reader = _FileReader(name)
     try:
         raw = path.read_bytes()
         source = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return [], [Problem(name, line, "not valid UTF-8 text")]
+        reader.problems.append(Problem(name, line, "not valid UTF-8 text"))
+        return reader
     except OSError as exc:
-        return [], [Problem(name, 1, f"cannot read file: {exc.strerror or exc}")]
+        reader.problems.append(Problem(name, 1, f"cannot read file: {exc.strerror or exc}"))
+        return reader
     try:
         docs = list(yaml.compose_all(source, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
@@ -117,18 +124,23 @@ def _parse_file(path: Path, name: str) -> tuple[list[Entry], list[Problem]]:
         line = mark.line + 1 if mark is not None else 1
         what = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context else ""
-        return [], [Problem(name, line, f"YAML syntax error: {what}{context}")]
+        reader.problems.append(Problem(name, line, f"YAML syntax error: {what}{context}"))
+        return reader
     except yaml.YAMLError as exc:
-        return [], [Problem(name, 1, f"YAML error: {exc}")]
+        reader.problems.append(Problem(name, 1, f"YAML error: {exc}"))
+        return reader
     docs = [d for d in docs if d is not None]
     if not docs:
-        return [], [Problem(name, 1, "file is empty (expected 'department' and 'entries')")]
+        reader.problems.append(
+            Problem(name, 1, "file is empty (expected 'department' and 'entries')")
+        )
+        return reader
     if len(docs) > 1:
         reader.problem(docs[1], "only one YAML document per file is allowed")
     root = docs[0]
     if not isinstance(root, MappingNode):
         reader.problem(root, "the file must be a mapping with 'department' and 'entries'")
-        return [], reader.problems
+        return reader
     top = reader.mapping(root, "file")
     for key, (key_node, _) in top.items():
         if key not in FILE_KEYS:
@@ -142,17 +154,16 @@ def _parse_file(path: Path, name: str) -> tuple[list[Entry], list[Problem]]:
             file_department = None
     if "entries" not in top:
         reader.problem(root, "missing required field 'entries'")
-        return [], reader.problems
+        return reader
     entries_node = top["entries"][1]
     if not isinstance(entries_node, SequenceNode) or not entries_node.value:
         reader.problem(entries_node, "'entries' must be a non-empty list of entries")
-        return [], reader.problems
-    entries = []
+        return reader
     for node in entries_node.value:
         entry = _parse_entry(reader, node, file_department, "department" in top)
         if entry is not None:
-            entries.append(entry)
-    return entries, reader.problems
+            reader.entries.append(entry)
+    return reader
 
 
 def _parse_entry(
@@ -171,6 +182,8 @@ def _parse_entry(
         entry_id = reader.text(fields["id"][1], "id")
         if entry_id is not None and not ID_RE.match(entry_id):
             reader.problem(fields["id"][1], f"bad id '{entry_id}' (use a-z 0-9 and -)")
+        elif entry_id is not None:
+            reader.ids.append((entry_id, node.start_mark.line + 1))
     label = f"entry '{entry_id}'" if entry_id else "entry"
     for key in REQUIRED:
         if key not in fields:
@@ -250,25 +263,24 @@ def read_folder(folder: Path) -> tuple[list[Entry], list[Problem], list[Path]]:
         return [], [Problem(str(folder), 0, "no FAQ files (*.yaml, *.yml) in this folder")], []
     entries: list[Entry] = []
     problems: list[Problem] = []
-    seen: dict[str, Entry] = {}
+    first_at: dict[str, tuple[str, int]] = {}
     for path in files:
         name = str(path)
-        file_entries, file_problems = _parse_file(path, name)
-        problems.extend(file_problems)
-        for entry in file_entries:
-            first = seen.get(entry.id)
-            if first is not None:
+        parsed = _parse_file(path, name)
+        problems.extend(parsed.problems)
+        later: set[int] = set()  # lines of this file that repeat an id
+        for entry_id, line in parsed.ids:
+            first = first_at.setdefault(entry_id, (name, line))
+            if first != (name, line):
+                later.add(line)
                 problems.append(
                     Problem(
                         name,
-                        entry.source_line,
-                        f"duplicate id '{entry.id}' (first defined at "
-                        f"{first.source_file}:{first.source_line})",
+                        line,
+                        f"duplicate id '{entry_id}' (first defined at {first[0]}:{first[1]})",
                     )
                 )
-                continue
-            seen[entry.id] = entry
-            entries.append(entry)
+        entries.extend(e for e in parsed.entries if e.source_line not in later)
     return entries, problems, files
 
 

@@ -97,6 +97,25 @@ def test_duplicate_ids_across_files_name_the_first_definition(tmp_path: Path) ->
     ]
 
 
+def test_duplicate_ids_are_reported_alongside_the_entries_other_problems(
+    tmp_path: Path,
+) -> None:
+    """Entries that are broken in other ways still have their ids checked for duplicates."""
+    write(
+        tmp_path,
+        "b.yaml",
+        "entries:\n"
+        "  - id: dup\n    questions: [one]\n    answer: a\n"
+        "  - id: dup\n    questions: [two]\n    answer: b\n",
+    )
+    path = tmp_path / "b.yaml"
+    assert problems_of(tmp_path) == [
+        f"{path}:2: entry 'dup': no department (set it on the file or the entry)",
+        f"{path}:5: entry 'dup': no department (set it on the file or the entry)",
+        f"{path}:5: duplicate id 'dup' (first defined at {path}:2)",
+    ]
+
+
 def test_every_file_problem_is_reported_at_once(tmp_path: Path) -> None:
     write(tmp_path, "a.yaml", "department: x\nentries: [\n")
     write(tmp_path, "b.yml", GOOD_FILE.replace("id: ss-record", "id: SS Record"))
