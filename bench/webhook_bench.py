@@ -9,7 +9,8 @@ What it measures:
    folder given by --faq) until ``GET /healthz`` answers 200.
 2. Throughput: ``citizen-desk serve`` in webhook mode pinned to CPU 0 (``taskset``), with a stub
    Bot API in this process; this process (pinned to CPU 1) POSTs a 569-byte private-chat text
-   update with a unique ``update_id`` over 32 concurrent connections for N seconds and prints
+   update (a question the sample FAQ answers) with a unique ``update_id``, from 5,000
+   citizens in turn (one sender would trip the per-citizen flood control), over 32 concurrent connections for N seconds and prints
    requests/s, p50 and p99. Each request runs the full answer path: secret check, parse,
    dedupe record, FAQ match, outbox row, commit. The outbox sender is off (``OUTBOX_ENABLED=
    false``) so only the answer path is measured; ``--with-sender`` turns it on. On SQLite, and
@@ -73,18 +74,34 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def body_template() -> tuple[bytes, bytes]:
-    """A compact private-chat update of TARGET_SIZE bytes, split around its update_id."""
+CITIZENS = 5000  # distinct senders, so no one trips the per-citizen flood control
+FIRST_USER = 700000000
+
+
+def body_template() -> tuple[bytes, bytes, bytes, bytes]:
+    """A compact private-chat update of TARGET_SIZE bytes, split around its update_id and
+    its sender (``from`` and ``chat`` share the id, as in a private chat)."""
     data = json.loads(SAMPLE.read_text(encoding="utf-8"))
     data["message"]["from"]["language_code"] = "en"
     data["update_id"] = 100000000
-    data["message"]["text"] = "When is bulky waste collected? "
+    data["message"]["from"]["id"] = data["message"]["chat"]["id"] = FIRST_USER
+    # A question the sample FAQ answers: the full answer path (answer + feedback buttons).
+    data["message"]["text"] = "How do I replace a lost social security card?"
     raw = json.dumps(data, separators=(",", ":"))
     pad = TARGET_SIZE - len(raw.encode())
-    data["message"]["text"] += "x" * max(0, pad)
+    data["message"]["from"]["last_name"] += "x" * max(0, pad)  # padding the matcher ignores
     raw = json.dumps(data, separators=(",", ":"))
-    head, tail = raw.split("100000000", 1)
-    return head.encode(), tail.encode()
+    head, rest = raw.split("100000000", 1)
+    parts = rest.split(str(FIRST_USER))
+    assert len(parts) == 3, "the sender id must appear in from and chat"
+    return head.encode(), parts[0].encode(), parts[1].encode(), parts[2].encode()
+
+
+def make_body(template: tuple[bytes, ...], update_id: int) -> bytes:
+    """The update with ``update_id``, sent by one of CITIZENS citizens in turn."""
+    head, mid, mid2, tail = template
+    user = str(FIRST_USER + update_id % CITIZENS).encode()
+    return head + str(update_id).encode() + mid + user + mid2 + user + tail
 
 
 def base_env(**extra: str) -> dict[str, str]:
@@ -174,7 +191,7 @@ async def stub_bot_api() -> tuple[web.AppRunner, int]:
 
 
 async def load(port: int, seconds: float, connections: int, first_id: int) -> dict[str, float]:
-    head, tail = body_template()
+    template = body_template()
     url = f"http://127.0.0.1:{port}/telegram/webhook"
     headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET}
     ids = iter(range(first_id, first_id + 10**9))
@@ -185,7 +202,7 @@ async def load(port: int, seconds: float, connections: int, first_id: int) -> di
     async def worker(http: aiohttp.ClientSession) -> None:
         nonlocal failures
         while time.perf_counter() < deadline:
-            body = head + str(next(ids)).encode() + tail
+            body = make_body(template, next(ids))
             t0 = time.perf_counter()
             async with http.post(url, data=body, headers=headers) as response:
                 await response.read()
@@ -197,7 +214,7 @@ async def load(port: int, seconds: float, connections: int, first_id: int) -> di
     async with aiohttp.ClientSession(connector=connector) as http:
         # warm-up
         for _ in range(50):
-            body = head + str(next(ids)).encode() + tail
+            body = make_body(template, next(ids))
             async with http.post(url, data=body, headers=headers) as response:
                 await response.read()
         started = time.perf_counter()
@@ -312,7 +329,10 @@ async def main() -> None:
     seconds = args.seconds or (3.0 if args.quick else 10.0)
     if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
         os.sched_setaffinity(0, {1})  # the load generator; servers run on CPU 0
-    print(f"body: {sum(map(len, body_template())) + 9} bytes, {args.connections} connections")
+    print(
+        f"body: {len(make_body(body_template(), 100000000))} bytes from {CITIZENS} citizens, "
+        f"{args.connections} connections"
+    )
     await start_to_healthy(args.faq, 2 if args.quick else 5)
     if not args.no_echo:
         await bench_echo(seconds, args.connections)

@@ -133,16 +133,23 @@ class InFlight:
         return True
 
 
+def _record_statement(dialect: str) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(_PROCESSED).on_conflict_do_nothing(index_elements=["update_id"])
+
+
+# Built once per dialect; the values go in as parameters (cheaper than a fresh statement).
+_RECORD = {name: _record_statement(name) for name in ("postgresql", "sqlite")}
+
+
 async def record_update(session: AsyncSession, update_id: int, kind: str, clock: Clock) -> bool:
     """Insert the update's id; False when it was already recorded (a redelivery)."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        insert(_PROCESSED)
-        .values(update_id=update_id, kind=kind[:32], processed_at=clock.now())
-        .on_conflict_do_nothing(index_elements=["update_id"])
-    )
-    result = await session.exec(stmt)
+    stmt = _RECORD.get(dialect)
+    if stmt is None:  # a clause has no truth value: no `or` here
+        stmt = _record_statement(dialect)
+    params = {"update_id": update_id, "kind": kind[:32], "processed_at": clock.now()}
+    result = await session.exec(stmt, params=params)
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 

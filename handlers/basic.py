@@ -14,6 +14,7 @@ import logging
 from aiogram import F, Router
 from aiogram.types import Message, PreCheckoutQuery, ShippingQuery
 
+from handlers.filters import Magic
 from handlers.outgoing import Outgoing
 from handlers.texts import Lang, text_for
 
@@ -63,9 +64,11 @@ async def shipping(query: ShippingQuery, outgoing: Outgoing, lang: Lang) -> None
 def create_router() -> Router:
     """A fresh router (a router can belong to one dispatcher only). Order matters."""
     router = Router(name="basic")
-    router.message.filter(F.chat.type == "private")
-    router.edited_message.filter(F.chat.type == "private")
-    router.message.register(payment_service_message, F.successful_payment | F.refunded_payment)
+    router.message.filter(Magic(F.chat.type == "private"))
+    router.edited_message.filter(Magic(F.chat.type == "private"))
+    router.message.register(
+        payment_service_message, Magic(F.successful_payment | F.refunded_payment)
+    )
     router.message.register(other_message)
     router.edited_message.register(edited_message)
     router.pre_checkout_query.register(pre_checkout)

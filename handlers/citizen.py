@@ -27,6 +27,7 @@ from handlers.citizen_commands import queue_command_menus
 from handlers.citizen_context import CitizenContextMiddleware, FloodGuard, answer_callback
 from handlers.citizen_texts import tr
 from handlers.deps import Deps
+from handlers.filters import Magic
 from handlers.keyboards_citizen import (
     DeleteCb,
     FaqCb,
@@ -788,7 +789,7 @@ def create_router(flood: FloodGuard | None = None) -> Router:
     root.include_router(ticket_flow.create_router())
 
     router = Router(name="citizen_main")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(Magic(F.chat.type == "private"))
     router.message.register(start, CommandStart())
     router.message.register(help_command, Command("help"))
     router.message.register(new_command, Command("new"))
@@ -796,17 +797,19 @@ def create_router(flood: FloodGuard | None = None) -> Router:
     router.message.register(mytickets_command, Command("mytickets"))
     router.message.register(mydata_command, Command("mydata"))
     router.message.register(deleteme_command, Command("deleteme"))
-    router.message.register(unknown_command, F.text.startswith("/"))
-    router.message.register(follow_up_text, StateFilter(CitizenStep.follow_up), F.text)
-    router.message.register(rating_comment_text, StateFilter(CitizenStep.rating_comment), F.text)
+    router.message.register(unknown_command, Magic(F.text.startswith("/")))
+    router.message.register(follow_up_text, StateFilter(CitizenStep.follow_up), Magic(F.text))
+    router.message.register(
+        rating_comment_text, StateFilter(CitizenStep.rating_comment), Magic(F.text)
+    )
     router.message.register(step_other, StateFilter(CitizenStep.follow_up))
-    router.message.register(question, F.text)
-    router.message.register(photo_outside, F.photo)
-    router.message.register(location_outside, F.location)
-    router.message.register(contact_outside, F.contact)
+    router.message.register(question, Magic(F.text))
+    router.message.register(photo_outside, Magic(F.photo))
+    router.message.register(location_outside, Magic(F.location))
+    router.message.register(contact_outside, Magic(F.contact))
     router.message.register(
         other_outside,
-        ~F.successful_payment & ~F.refunded_payment & F.from_user & ~F.new_chat_members,
+        Magic(~F.successful_payment & ~F.refunded_payment & F.from_user & ~F.new_chat_members),
     )
 
     router.callback_query.register(faq_button, FaqCb.filter())
@@ -816,7 +819,7 @@ def create_router(flood: FloodGuard | None = None) -> Router:
     router.callback_query.register(skip_comment, RateCommentCb.filter())
     router.callback_query.register(
         ticket_button,
-        F.data.regexp(r"^tk:(resolved|followup|reopen|rate[1-5]|solved|unsolved):\d{1,19}$"),
+        Magic(F.data.regexp(r"^tk:(resolved|followup|reopen|rate[1-5]|solved|unsolved):\d{1,19}$")),
     )
     root.include_router(router)
     return root

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.admin import ADMIN_COMMANDS
 from handlers.deps import Deps
+from handlers.filters import Magic
 from handlers.outgoing import Outgoing
 from handlers.staff_callbacks import (
     cancel,
@@ -93,10 +94,10 @@ def create_router() -> Router:
     for name, handler in {**COMMANDS, **ADMIN_COMMANDS}.items():
         router.message.register(handler, Command(name))
     router.message.register(cancel, Command("cancel"), StateFilter(StaffFlow))
-    not_command = F.text & ~F.text.startswith("/")
+    not_command = Magic(F.text & ~F.text.startswith("/"))
     router.message.register(reply_text, StateFilter(StaffFlow.reply_text), not_command)
     router.message.register(transfer_reason, StateFilter(StaffFlow.transfer_reason), not_command)
-    router.message.register(reply_to_post, F.reply_to_message)
+    router.message.register(reply_to_post, Magic(F.reply_to_message))
     router.callback_query.register(ticket_button, ticket_callback_filter)
     router.callback_query.register(staff_interface_button, staff_callback_filter)
     return router

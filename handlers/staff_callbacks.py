@@ -29,14 +29,14 @@ STAFF_TICKET_ACTIONS = ("take", "reply", "transfer", "extok", "extno", "view")
 
 
 # -- filters (their dict goes into the handler's arguments) ------------------------------------
-def ticket_callback_filter(query: CallbackQuery) -> dict[str, Any] | bool:
+async def ticket_callback_filter(query: CallbackQuery) -> dict[str, Any] | bool:
     parsed = parse_callback(query.data or "")
     if parsed is None or parsed[0] not in STAFF_TICKET_ACTIONS:
         return False
     return {"callback_args": [parsed[0], str(parsed[1])]}
 
 
-def staff_callback_filter(query: CallbackQuery) -> dict[str, Any] | bool:
+async def staff_callback_filter(query: CallbackQuery) -> dict[str, Any] | bool:
     parsed = parse_staff_callback(query.data)
     if parsed is None:
         return False

@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.citizen_context import answer_callback
 from handlers.citizen_texts import tr
 from handlers.deps import Deps
+from handlers.filters import Magic
 from handlers.keyboards_citizen import (
     FlowCb,
     cancel_keyboard,
@@ -507,22 +508,22 @@ async def _submit(
 
 def create_router() -> Router:
     router = Router(name="ticket_flow")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(Magic(F.chat.type == "private"))
     router.message.register(cancel_command, Command("cancel"))
     in_form = StateFilter(*FORM_STATES)
-    router.message.register(phone_contact, StateFilter(TicketForm.phone), F.contact)
-    router.message.register(phone_text, StateFilter(TicketForm.phone), F.text)
+    router.message.register(phone_contact, StateFilter(TicketForm.phone), Magic(F.contact))
+    router.message.register(phone_text, StateFilter(TicketForm.phone), Magic(F.text))
     router.message.register(
-        describe_text, StateFilter(TicketForm.describe), F.text & ~F.text.startswith("/")
+        describe_text, StateFilter(TicketForm.describe), Magic(F.text & ~F.text.startswith("/"))
     )
     router.message.register(
-        department_text, StateFilter(TicketForm.department), F.text & ~F.text.startswith("/")
+        department_text, StateFilter(TicketForm.department), Magic(F.text & ~F.text.startswith("/"))
     )
     router.message.register(
-        draft_text, StateFilter(TicketForm.draft), F.text & ~F.text.startswith("/")
+        draft_text, StateFilter(TicketForm.draft), Magic(F.text & ~F.text.startswith("/"))
     )
-    router.message.register(form_photo, in_form, F.photo)
-    router.message.register(form_location, in_form, F.location)
-    router.message.register(form_other, in_form, ~F.text)
+    router.message.register(form_photo, in_form, Magic(F.photo))
+    router.message.register(form_location, in_form, Magic(F.location))
+    router.message.register(form_other, in_form, Magic(~F.text))
     router.callback_query.register(flow_button, FlowCb.filter())
     return router

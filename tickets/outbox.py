@@ -86,6 +86,7 @@ def _utcnow() -> datetime:
 
 
 _OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
+_OUTBOX_INSERT = _OUTBOX.insert()
 
 
 async def enqueue(
@@ -125,9 +126,10 @@ async def enqueue(
     )
     values = row.model_dump(exclude={"id"})
     if dedupe_key is None:
-        # A Core INSERT: on the hot path (every reply) the ORM's unit of work costs more than
-        # the row. The returned row is not attached to the session and has no id.
-        await session.exec(_OUTBOX.insert().values(**values))  # type: ignore[call-overload]
+        # A Core INSERT with the values as parameters: on the hot path (every reply) the ORM's
+        # unit of work, or a statement rebuilt around literal values, costs more than the row.
+        # The returned row is not attached to the session and has no id.
+        await session.exec(_OUTBOX_INSERT, params=values)  # type: ignore[call-overload]
         return row
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
