@@ -102,7 +102,8 @@ class Scored(NamedTuple):
     long: bool = False  # the message is LONG_FACTOR times as long as its best question
 
     def rescored(self, score: float) -> Scored:
-        return self._replace(score=score)
+        # tuple.__new__ directly: NamedTuple._replace costs more than the rest of a re-rank.
+        return tuple.__new__(Scored, (self[0], score, *self[2:]))
 
     def covers_question(self, margin: float, coverage: float) -> bool:
         """A long message around one question: it names the entry, covers ``coverage``
@@ -170,6 +171,8 @@ class KnowledgeBase:
                     if f[0] in TOPIC_TERM_KINDS:
                         family[f] = family.get(f, 0) + 1
         self._topic = frozenset(f for f, c in family.items() if c >= FAMILY_ENTRIES)
+        # Per question: its topic terms (the swap check runs for every candidate).
+        self._doc_topic = [self._topic & d.features.keys() for d in docs]
         self.config = config
         self.source = source
         self.thresholds = Thresholds(70.0, 35.0, 8.0, "default")
@@ -306,8 +309,8 @@ class KnowledgeBase:
             f: w for f, w in qw.items() if f[0] in TOPIC_KINDS and f in self._entry_postings
         }
         k_total = sum(q_keywords.values())
-        topic = self._topic
-        q_foreign = topic & qkeys
+        q_foreign = self._topic & qkeys
+        doc_topic = self._doc_topic
         scored: list[Scored] = []
         for e in top:
             best = 0.0
@@ -363,8 +366,7 @@ class KnowledgeBase:
             if q_foreign:
                 efeats = self._entry_feats[e]
                 if not q_foreign <= efeats:
-                    bd = docs[best_d].features
-                    swapped = any(f in topic and f not in qw for f in bd)
+                    swapped = any(f not in qw for f in doc_topic[best_d])
             scored.append(
                 Scored(
                     e,
