@@ -8,10 +8,12 @@ on first use and cached per character.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import unicodedata
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Runs of Han characters, or of Latin letters / digits.
@@ -90,11 +92,28 @@ def squash(text: str) -> str:
 
 @cache
 def _pinyin_table() -> dict[int, str]:
-    try:
-        from pypinyin.pinyin_dict import pinyin_dict
-    except ModuleNotFoundError:  # pragma: no cover
+    """pypinyin's character table (code point -> readings).
+
+    Read from its module file directly: importing it the usual way runs the package's
+    ``__init__``, which also loads the phrase dictionary this module never uses (a fifth of
+    the CLI's start-up). Falls back to the ordinary import if the layout ever changes.
+    """
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None:  # pragma: no cover - pypinyin is a dependency
         return {}
-    return pinyin_dict
+    for folder in spec.submodule_search_locations or ():
+        path = Path(folder) / "pinyin_dict.py"
+        table_spec = importlib.util.spec_from_file_location("_citizen_desk_pinyin_dict", path)
+        if table_spec is None or table_spec.loader is None or not path.is_file():
+            continue
+        module = importlib.util.module_from_spec(table_spec)
+        table_spec.loader.exec_module(module)
+        table = getattr(module, "pinyin_dict", None)
+        if isinstance(table, dict):
+            return table
+    from pypinyin.pinyin_dict import pinyin_dict  # pragma: no cover
+
+    return pinyin_dict  # pragma: no cover
 
 
 @cache
