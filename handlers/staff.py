@@ -85,9 +85,24 @@ async def start_staff(
     await outgoing.send_message(message.chat.id, text)
 
 
+async def may_be_for_staff(message: Message, raw_state: str | None = None) -> bool:
+    """The staff router's gate: a command, a reply to a post, or a staff step in progress.
+
+    Everything else (a citizen's question above all) skips the router's thirty-odd command
+    filters with this one check.
+    """
+    text = message.text or message.caption or ""
+    return (
+        text.startswith("/")
+        or message.reply_to_message is not None
+        or (raw_state is not None and raw_state in StaffFlow.__all_states_names__)
+    )
+
+
 def create_router() -> Router:
     """A fresh router (a router can belong to one dispatcher only). Order matters."""
     router = Router(name="staff")
+    router.message.filter(may_be_for_staff)
     router.message.register(
         start_staff, CommandStart(deep_link=True, magic=F.args.startswith(INVITE_PREFIX))
     )

@@ -63,3 +63,24 @@ async def test_magic_resolves_like_the_magic_filter() -> None:
     not_command = Magic(F.text & ~F.text.startswith("/"))
     assert not await not_command(private)
     assert await not_command(private.model_copy(update={"text": "hello"}))
+
+
+async def test_the_staff_router_gate_lets_through_only_what_staff_handlers_take() -> None:
+    from handlers.staff import may_be_for_staff
+    from handlers.staff_common import StaffFlow
+
+    def message(**fields: object) -> Message:
+        base = {"message_id": 2, "date": 0, "chat": {"id": 9, "type": "private"}}
+        return Message.model_validate({**base, **fields})
+
+    question = message(text="社保卡丢了怎么补办")
+    assert not await may_be_for_staff(question)
+    assert not await may_be_for_staff(question, raw_state="TicketForm:describe")
+    assert await may_be_for_staff(message(text="/queue"))
+    assert await may_be_for_staff(message(caption="/reply 12 see the photo", photo=[]))
+    assert await may_be_for_staff(question, raw_state=StaffFlow.reply_text.state)
+    reply = message(
+        text="done",
+        reply_to_message={"message_id": 1, "date": 0, "chat": {"id": 9, "type": "private"}},
+    )
+    assert await may_be_for_staff(reply)
