@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.pool import StaticPool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.sqlite_driver import dbapi_module
+
 SessionFactory = async_sessionmaker[AsyncSession]
 
 
@@ -60,6 +62,9 @@ def create_engine(url: str, *, pool_size: int | None = None, echo: bool = False)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             kwargs.update(pool_size=pool_size or 1, max_overflow=0, pool_timeout=60)
+        module = dbapi_module() if make_url(url).drivername == "sqlite+aiosqlite" else None
+        if module is not None:
+            kwargs["module"] = module  # one thread hop per statement (bot/sqlite_driver.py)
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
