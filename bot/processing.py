@@ -101,6 +101,18 @@ def is_transient(exc: BaseException) -> bool:
     return False
 
 
+def connection_lost(exc: BaseException) -> bool:
+    """True when SQLAlchemy found the connection dead and invalidated the pool."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, sa_exc.DBAPIError) and current.connection_invalidated:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
 class InFlight:
     """Counts updates being processed so shutdown can wait for them."""
 
@@ -202,7 +214,20 @@ class UpdateProcessor:
 
     async def _process(self, update: Update, kind: str) -> Result:
         try:
-            return await self._handle(update, kind)
+            try:
+                return await self._handle(update, kind)
+            except Exception as exc:
+                if not connection_lost(exc):
+                    raise
+                # A pooled connection died (PostgreSQL restarted, a proxy timed it out): the
+                # pool has thrown its connections away, so run the update once more on a
+                # fresh one. Safe even if the lost COMMIT went through: the update's id is
+                # recorded then, and the second run is a duplicate.
+                log.warning(
+                    "update %s: the database connection was lost; trying once more",
+                    update.update_id,
+                )
+                return await self._handle(update, kind)
         except TransientError:
             raise
         except Exception as exc:
