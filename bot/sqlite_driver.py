@@ -61,6 +61,14 @@ def dbapi_module() -> Any | None:
     if not callable(getattr(aiosqlite.Connection, "_execute", None)):  # pragma: no cover
         log.info("aiosqlite has no Connection._execute; using the stock adapter")
         return None
+    # The adapter's attributes this cursor sets (slots show up as class attributes).
+    expected = ("_adapt_connection", "_connection", "_cursor", "_rows", "_soft_closed_memoized")
+    missing = [a for a in expected if not hasattr(AsyncAdapt_aiosqlite_cursor, a)]
+    if missing or not hasattr(
+        AsyncAdapt_aiosqlite_connection, "_execute_mutex"
+    ):  # pragma: no cover
+        log.info("SQLAlchemy's aiosqlite adapter changed (%s); using it as it is", missing)
+        return None
 
     class OneHopCursor(AsyncAdapt_aiosqlite_cursor):  # type: ignore[misc]
         __slots__ = ("_arraysize", "_description", "_lastrowid", "_rowcount")
