@@ -51,14 +51,22 @@ async def bot(emu: BotAPIEmulator) -> AsyncIterator[Bot]:
     await _close(tg)
 
 
-@pytest.fixture
-def sender(session_factory: SessionFactory, bot: Bot, clock: FixedClock) -> OutboxSender:
+def _sender(
+    session_factory: SessionFactory, bot: Bot, clock: FixedClock, request_timeout: float
+) -> OutboxSender:
     return OutboxSender(
         session_factory,
-        AiogramTransport(bot, request_timeout=0.3),
+        AiogramTransport(bot, request_timeout=request_timeout),
         clock=clock,
         backoff=Backoff(base=1, jitter=0),
     )
+
+
+@pytest.fixture
+def sender(session_factory: SessionFactory, bot: Bot, clock: FixedClock) -> OutboxSender:
+    # Generous: a batch of 30 concurrent sends on a slow, busy machine can take longer than a
+    # short timeout, and a timed-out send that did arrive is (rightly) sent again.
+    return _sender(session_factory, bot, clock, request_timeout=5.0)
 
 
 async def _queue(
@@ -149,7 +157,8 @@ async def test_500_then_success(emu, session_factory, sender, clock):
     assert (row.status, row.attempts) == (SENT, 2)
 
 
-async def test_hang_times_out_and_is_retried(emu, session_factory, sender, clock):
+async def test_hang_times_out_and_is_retried(emu, session_factory, bot, clock):
+    sender = _sender(session_factory, bot, clock, request_timeout=0.3)
     emu.hang_next("sendMessage", seconds=0.8)
     await _queue(session_factory, USER, {"text": "hi"})
     assert await sender.run_once() == 1
