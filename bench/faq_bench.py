@@ -132,7 +132,7 @@ def bench_kb(n: int, queries: int) -> dict[str, float]:
     }
 
 
-def bench_cli(kb_dir: Path, lines: int) -> dict[str, float]:
+def bench_cli(kb_dir: Path, lines: int, workers: int | None = None) -> dict[str, float]:
     dev = [
         "社保卡丢了怎么补办",
         "社會保障卡遺失怎麼辦",
@@ -151,6 +151,8 @@ def bench_cli(kb_dir: Path, lines: int) -> dict[str, float]:
         for i in range(lines)
     )
     cmd = [sys.executable, "-m", "bot.cli", "faq", "match", "--kb", str(kb_dir), "--jsonl"]
+    if workers is not None:
+        cmd += ["--workers", str(workers)]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, input=payload.encode(), capture_output=True, cwd=ROOT, check=True)
     total = time.perf_counter() - t0
@@ -182,12 +184,14 @@ def main() -> None:
         )
     kb_dir = ROOT / "config" / "faq"
     lines = 2000 if args.quick else 10000
-    with tempfile.TemporaryDirectory():
-        c = bench_cli(kb_dir, lines)
-    print(
-        f"faq match --jsonl ({kb_dir.relative_to(ROOT)}): {c['lines']} lines in {c['total_s']:.2f}s "
-        f"incl. start-up = {c['lines_per_s']:.0f} lines/s (start-up alone {c['startup_s']:.2f}s)"
-    )
+    for workers, label in ((1, "one process"), (None, "default workers")):
+        with tempfile.TemporaryDirectory():
+            c = bench_cli(kb_dir, lines, workers)
+        print(
+            f"faq match --jsonl ({kb_dir.relative_to(ROOT)}, {label}): {c['lines']} lines in "
+            f"{c['total_s']:.2f}s incl. start-up = {c['lines_per_s']:.0f} lines/s "
+            f"(start-up alone {c['startup_s']:.2f}s)"
+        )
 
 
 if __name__ == "__main__":

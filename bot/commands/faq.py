@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from faq.models import MatcherConfig
 
-FLUSH_EVERY = 512  # output lines buffered at most before a flush
-
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = sub.add_parser("faq", help="check, query and evaluate the FAQ knowledge base")
@@ -29,6 +27,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     match = faq_sub.add_parser("match", help="match questions against the knowledge base")
     _kb_options(match)
     match.add_argument("--jsonl", action="store_true", help="JSON lines on stdin -> stdout")
+    match.add_argument(
+        "--workers",
+        type=int,
+        help="processes for bulk --jsonl input (default: the CPUs, at most 4; 1 = no workers)",
+    )
     match.add_argument("text", nargs="*", help="a question (human-readable output)")
     match.set_defaults(func=_match)
 
@@ -97,7 +100,7 @@ def _match(args: argparse.Namespace) -> int:
     if kb is None:
         return 1
     if args.jsonl:
-        return _match_jsonl(kb)
+        return _match_jsonl(kb, args.workers)
     from faq.text import detect_language
 
     text = " ".join(args.text)
@@ -120,64 +123,108 @@ def _match(args: argparse.Namespace) -> int:
     return 0
 
 
-def _match_jsonl(kb) -> int:  # type: ignore[no-untyped-def]
-    """One JSON line out per line in, in order; bad lines get {"error": ...}."""
-    import gc
+# The knowledge base of `faq match --jsonl`, module-global so that forked workers share it.
+_JSONL_KB = None
+PARALLEL_MIN = 256  # lines available at once before the bulk work goes to worker processes
+WORKER_CHUNK = 64
+
+
+def _answer_line(raw: bytes) -> str:
+    """The output line for one input line (never raises: errors go in place)."""
     import json
-    import select
 
+    try:
+        item = json.loads(raw)
+    except ValueError as exc:
+        msg = "empty line" if not raw.strip() else f"not valid JSON: {exc}"
+        return json.dumps({"error": msg}) + "\n"
+    if not isinstance(item, dict):
+        return json.dumps({"error": "expected a JSON object"}) + "\n"
+    text = item.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return json.dumps({"error": "missing or empty 'text'"}) + "\n"
+    lang = item.get("lang")
+    try:
+        result = _JSONL_KB.match(text, lang if isinstance(lang, str) else None)  # type: ignore[attr-defined]
+    except Exception as exc:  # one bad input must not stop the stream
+        return json.dumps({"error": f"match failed: {exc}"}) + "\n"
+    return json.dumps(result.to_json(), ensure_ascii=False) + "\n"
+
+
+def _jsonl_workers(requested: int | None) -> int:
+    import multiprocessing
+    import os
+
+    if requested is not None:
+        wanted = max(1, requested)
+    else:
+        wanted = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 4)
+    if wanted > 1 and "fork" not in multiprocessing.get_all_start_methods():
+        return 1  # workers must inherit the index; rebuilding it per worker costs more
+    return wanted
+
+
+def _match_jsonl(kb, workers: int | None = None) -> int:  # type: ignore[no-untyped-def]
+    """One JSON line out per line in, in order; bad lines get {"error": ...}.
+
+    Input is taken as it arrives: a line typed (or written by a program that waits for the
+    answer) is answered at once; a file piped in arrives in large blocks, whose lines are
+    matched by ``workers`` forked processes (all cores by default, at most 4) that share the
+    index built here. Order is kept either way.
+    """
+    import gc
+    import os
+
+    global _JSONL_KB
+    _JSONL_KB = kb
     gc.collect()
-    gc.freeze()  # the index is long-lived: keep the collector from rescanning it
-    stdin = open(sys.stdin.fileno(), "rb", buffering=1 << 16, closefd=False)
+    gc.freeze()  # the index is long-lived: keep the collector from rescanning it (and copying it)
+    fd = sys.stdin.fileno()
     out = sys.stdout
-    dumps = json.dumps
-    loads = json.loads
-    pending: list[str] = []
-    fd = stdin.fileno()
+    n_workers = _jsonl_workers(workers)
+    pool = None
+    tail = b""
 
-    def input_waiting() -> bool:
-        try:
-            return bool(select.select([fd], [], [], 0)[0])
-        except (OSError, ValueError):  # not selectable (e.g. Windows pipes): keep batching
-            return True
+    def answer(lines: list[bytes]) -> list[str]:
+        nonlocal pool, n_workers
+        if n_workers > 1 and len(lines) >= PARALLEL_MIN:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+            from concurrent.futures.process import BrokenProcessPool
 
-    def flush() -> None:
-        out.write("".join(pending))
-        out.flush()
-        pending.clear()
+            try:
+                if pool is None:
+                    pool = ProcessPoolExecutor(
+                        n_workers, mp_context=multiprocessing.get_context("fork")
+                    )
+                return list(pool.map(_answer_line, lines, chunksize=WORKER_CHUNK))
+            except (BrokenProcessPool, OSError) as exc:  # a worker died: carry on alone
+                print(
+                    f"citizen-desk: worker processes failed ({exc}); going on in one",
+                    file=sys.stderr,
+                )
+                n_workers = 1
+        return [_answer_line(raw) for raw in lines]
 
     try:
         while True:
-            if pending and (len(pending) >= FLUSH_EVERY or not input_waiting()):
-                flush()
-            raw = stdin.readline()
-            if not raw:
+            data = os.read(fd, 1 << 20)  # whatever has arrived, at least one byte
+            if not data:
                 break
-            try:
-                item = loads(raw)
-            except ValueError as exc:
-                msg = "empty line" if not raw.strip() else f"not valid JSON: {exc}"
-                pending.append(dumps({"error": msg}) + "\n")
-                continue
-            if not isinstance(item, dict):
-                pending.append(dumps({"error": "expected a JSON object"}) + "\n")
-                continue
-            text = item.get("text")
-            if not isinstance(text, str) or not text.strip():
-                pending.append(dumps({"error": "missing or empty 'text'"}) + "\n")
-                continue
-            lang = item.get("lang")
-            try:
-                result = kb.match(text, lang if isinstance(lang, str) else None)
-            except Exception as exc:  # one bad input must not stop the stream
-                pending.append(dumps({"error": f"match failed: {exc}"}) + "\n")
-                continue
-            pending.append(dumps(result.to_json(), ensure_ascii=False) + "\n")
-        if pending:
-            flush()
+            lines = (tail + data).split(b"\n")
+            tail = lines.pop()
+            if lines:
+                out.write("".join(answer(lines)))
+                out.flush()
+        if tail:  # a last line without its newline
+            out.write(_answer_line(tail))
+            out.flush()
     except BrokenPipeError:
         _silence_stdout()
         return 0
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return 0
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,61 @@ def test_match_jsonl_keeps_order_and_count_on_bad_lines() -> None:
     assert [("error" in o) for o in out] == [False, True, True, True, True, False, True, False]
     assert out[5]["decision"] == "none" and out[5]["id"] is None
     assert out[7]["id"] == "passport-apply"
+
+
+def test_match_jsonl_workers_match_the_single_process_output() -> None:
+    """Piped in bulk, lines go to worker processes; the output is the same, line for line."""
+    questions = [
+        '{"text": "暖气费在哪交", "lang": "zh"}',
+        '{"text": "How do I apply for a passport?"}',
+        "not json",
+        '{"text": "狗证年检怎么办"}',
+        "",
+        '{"text": "借的书到期了怎么续借"}',
+        '{"text": "今天天气怎么样"}',
+    ]
+    lines = [questions[i % len(questions)] for i in range(3000)]
+    stdin = "\n".join(lines) + "\n"
+    args = ("faq", "match", "--kb", str(HELDOUT_KB), "--jsonl")
+    single = run_cli(*args, "--workers", "1", stdin=stdin)
+    pooled = run_cli(*args, "--workers", "2", stdin=stdin)
+    assert single.returncode == 0 and pooled.returncode == 0, pooled.stderr
+    assert pooled.stderr == ""
+    assert len(single.stdout.splitlines()) == 3000
+    assert pooled.stdout == single.stdout
+    first = [json.loads(x) for x in pooled.stdout.splitlines()[:7]]
+    assert first[0]["id"] == "heating-fee" and "error" in first[2] and "error" in first[4]
+
+
+def test_match_jsonl_answers_each_line_as_it_arrives() -> None:
+    """A program that writes a line and waits for its answer gets it before writing more."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "faq", "match", "--kb", str(HELDOUT_KB), "--jsonl"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    watchdog = threading.Timer(30, proc.kill)  # a buffered reply would block readline forever
+    watchdog.start()
+    try:
+        for text, expected in (
+            ("暖气费在哪交", "heating-fee"),
+            ("狗证年检怎么办", "dog-license-renew"),
+        ):
+            proc.stdin.write(json.dumps({"text": text}).encode() + b"\n")
+            proc.stdin.flush()
+            answer = json.loads(proc.stdout.readline())  # would block forever if buffered
+            assert answer["id"] == expected, answer
+        proc.stdin.write(b'{"text": "no newline at the end"}')
+        proc.stdin.close()
+        last = proc.stdout.read().decode().splitlines()
+        assert len(last) == 1 and "decision" in json.loads(last[0])
+        assert proc.wait(timeout=30) == 0
+    finally:
+        watchdog.cancel()
+        proc.kill()
 
 
 def test_match_human_readable() -> None:
