@@ -28,7 +28,7 @@ Deadlines count working time in the :class:`~tickets.workcalendar.WorkCalendar`:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -218,17 +218,7 @@ class TicketService:
         )
         await self._update(ticket, **changes)
         self._event(ticket, tr.event_kind, "staff", actor.telegram_user_id, text=text)
-        dept, cfg = await self._department(ticket.department_id)
-        citizen = await self._citizen(ticket)
-        lang = self._citizen_lang(ticket, citizen)
-        await self._to_citizen(
-            ticket,
-            citizen,
-            "citizen.reply",
-            keyboard=citizen_reply_keyboard(lang, ticket.id),  # type: ignore[arg-type]
-            department=self._dept_name(dept, cfg, lang),
-            text=text,
-        )
+        await self._from_department(ticket, "citizen.reply", citizen_reply_keyboard, text=text)
         return ticket
 
     async def note(self, ref: int | str, actor: Actor, text: str) -> TicketEvent:
@@ -252,17 +242,7 @@ class TicketService:
             assignee_id=ticket.assignee_id or _staff_id(actor),
         )
         self._event(ticket, tr.event_kind, "staff", actor.telegram_user_id, text=text)
-        dept, cfg = await self._department(ticket.department_id)
-        citizen = await self._citizen(ticket)
-        lang = self._citizen_lang(ticket, citizen)
-        await self._to_citizen(
-            ticket,
-            citizen,
-            "citizen.ask_info",
-            keyboard=add_info_keyboard(lang, ticket.id),  # type: ignore[arg-type]
-            department=self._dept_name(dept, cfg, lang),
-            text=text,
-        )
+        await self._from_department(ticket, "citizen.ask_info", add_info_keyboard, text=text)
         return ticket
 
     async def transfer(self, ref: int | str, actor: Actor, to_slug: str, reason: str) -> Ticket:
@@ -327,12 +307,11 @@ class TicketService:
             ticket, tr.event_kind, "staff", actor.telegram_user_id, resolution=resolution.strip()
         )
         citizen = await self._citizen(ticket)
-        lang = self._citizen_lang(ticket, citizen)
         await self._to_citizen(
             ticket,
             citizen,
             "citizen.closed",
-            keyboard=rating_keyboard(lang, ticket.id),  # type: ignore[arg-type]
+            keyboard=lambda lang: rating_keyboard(lang, ticket.id),  # type: ignore[arg-type]
             resolution=resolution.strip(),
         )
         return ticket
@@ -592,12 +571,11 @@ class TicketService:
         await self._update(ticket, status=tr.new, closed_at=self.clock.now(), paused_at=None)
         self._event(ticket, tr.event_kind, "citizen", actor.telegram_user_id)
         await self._to_staff(ticket, t(self.staff_lang, "staff.confirmed", number=ticket.number))
-        lang = self._citizen_lang(ticket, citizen)
         await self._to_citizen(
             ticket,
             citizen,
             "citizen.closed",
-            keyboard=rating_keyboard(lang, ticket.id, with_reopen=False),  # type: ignore[arg-type]
+            keyboard=lambda lang: rating_keyboard(lang, ticket.id, with_reopen=False),  # type: ignore[arg-type]
             resolution="",
         )
         return ticket
@@ -942,9 +920,10 @@ class TicketService:
         citizen: Citizen | None,
         key: str,
         *,
-        keyboard: dict[str, Any] | None = None,
+        keyboard: Callable[[str], dict[str, Any]] | None = None,
         **params: Any,
     ) -> None:
+        """Tell the citizen ``key`` in their language; ``keyboard(lang)`` builds the buttons."""
         if citizen is None or citizen.erased_at is not None:
             return
         chat_id = citizen.chat_id or citizen.telegram_user_id
@@ -952,7 +931,27 @@ class TicketService:
             return
         lang = self._citizen_lang(ticket, citizen)
         text = t(lang, key, number=ticket.number, **params)
-        await self._send(ticket, Notice(chat_id, text, keyboard))
+        await self._send(ticket, Notice(chat_id, text, keyboard(lang) if keyboard else None))
+
+    async def _from_department(
+        self,
+        ticket: Ticket,
+        key: str,
+        keyboard: Callable[[str, int], dict[str, Any]],
+        **params: Any,
+    ) -> None:
+        """A message to the citizen in the name of the ticket's department (reply, question)."""
+        dept, cfg = await self._department(ticket.department_id)
+        citizen = await self._citizen(ticket)
+        lang = self._citizen_lang(ticket, citizen)
+        await self._to_citizen(
+            ticket,
+            citizen,
+            key,
+            keyboard=lambda lang: keyboard(lang, ticket.id),  # type: ignore[arg-type]
+            department=self._dept_name(dept, cfg, lang),
+            **params,
+        )
 
 
 def _staff_id(actor: Actor) -> int | None:
