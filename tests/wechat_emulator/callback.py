@@ -173,7 +173,8 @@ class CallbackPusher(EmulatorCore):
                 reply = self.parse_reply(text, push)
                 attempt.reply = reply
                 push._finish("answered", reply)
-                if reply.shown and push.user is not None:
+                left = push.fields.get("Event") == "unsubscribe"  # nobody sees this reply
+                if reply.shown and push.user is not None and not left:
                     self._deliver(push.user.openid, _received_from(reply, push))
                 await self._notify()
                 return

@@ -57,6 +57,8 @@ class Service:
     hold: list[float] = field(default_factory=list)  # per request: seconds to stall first
     release: asyncio.Event = field(default_factory=asyncio.Event)
     seen: set[str] = field(default_factory=set)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    duplicate_seen: asyncio.Event = field(default_factory=asyncio.Event)
     clock: Callable[[], float] = time.time  # the fixtures use the emulator's clock
 
     def reply_xml(self, msg: dict[str, Any], reply: dict[str, Any]) -> str:
@@ -131,6 +133,8 @@ class Service:
                 pass
         key = str(msg.get("MsgId") or f"{msg['FromUserName']}:{msg.get('CreateTime')}")
         if key in self.seen:  # WeChat's retry, or a replay: answered already
+            self.duplicates.append(msg)
+            self.duplicate_seen.set()
             return web.Response(text="success")
         self.seen.add(key)
         self.acted.append(msg)
@@ -179,7 +183,7 @@ async def service() -> AsyncIterator[Service]:
 async def emu(service: Service) -> AsyncIterator[WeChatEmulator]:
     """Plaintext mode, the callback pointed at ``service``; a short 5-second rule."""
     async with WeChatEmulator(service.url, token=TOKEN) as emulator:
-        emulator.reply_timeout = 0.3
+        emulator.reply_timeout = 2.0  # tests of the 5-second rule set less and stall
         service.app_id, service.original_id = emulator.app_id, emulator.original_id
         service.clock = emulator.now
         yield emulator
@@ -194,7 +198,7 @@ async def safe_emu(
     async with WeChatEmulator(
         service.url, token=TOKEN, aes_key=aes_key, mode=request.param
     ) as emulator:
-        emulator.reply_timeout = 0.3
+        emulator.reply_timeout = 2.0  # tests of the 5-second rule set less and stall
         service.app_id, service.original_id = emulator.app_id, emulator.original_id
         service.clock = emulator.now
         service.cipher = WeChatCipher(aes_key, emulator.app_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aiohttp
@@ -156,18 +157,22 @@ async def test_retry_deduplicated_by_the_service_answered_by_customer_service(
         return "success"
 
     service.respond = respond
-    service.hold = [0.5]  # the first attempt is too slow; its retry comes meanwhile
-    emu.reply_timeout = 0.2
+    service.hold = [30.0]  # the first attempt stalls; WeChat gives up on it and retries
+    emu.reply_timeout = 1.0
     push = await emu.send_text(citizen, "报修")
     answer = await emu.answer(push)
     await push.finished()
-
     assert (answer.via, answer.content) == ("custom", "工单已受理")
     assert [a.error for a in push.attempts] == ["timeout", None]
     assert push.reply is not None and push.reply.kind == "success"
-    assert len(service.acted) == 1 and len(service.messages) == 2
-    await emu.wait_until(lambda: len(emu.sent(citizen)) == 1)
+
+    service.release.set()  # the stalled first request goes on: it is recognised
+    async with asyncio.timeout(5):
+        await service.duplicate_seen.wait()
+    assert len(service.acted) == 1 and len(service.duplicates) == 1
+    assert service.duplicates[0]["MsgId"] == str(push.msg_id)
     assert [m.content for m in emu.inbox(citizen)] == ["工单已受理"]
+    assert len(emu.sent(citizen)) == 1
 
 
 async def test_without_retry_a_timeout_fails_once(emu: WeChatEmulator, service: Service) -> None:
@@ -292,3 +297,18 @@ async def test_a_wechatpy_callback_in_safe_mode() -> None:
             assert (where.location, where.label) == (("31.23", "121.47"), "上海")
         finally:
             await runner.cleanup()
+
+
+def test_configuration_is_validated() -> None:
+    with pytest.raises(ValueError, match="needs an EncodingAESKey"):
+        WeChatEmulator(mode="safe")
+    with pytest.raises(ValueError, match="43 characters"):
+        WeChatEmulator(aes_key="too-short")
+    with pytest.raises(ValueError, match="mode must be"):
+        WeChatEmulator(mode="secret")
+    emu = WeChatEmulator(aes_key=make_aes_key())
+    assert emu.mode == "safe" and emu.app_id.startswith("wx") and len(emu.app_id) == 18
+    emu.configure(mode="compatible")
+    assert emu.mode == "compatible"
+    with pytest.raises(RuntimeError, match="not started"):
+        emu.settings()
