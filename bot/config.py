@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     scheduler_enabled: bool = True
     outbox_enabled: bool = True
+    # Sent and failed outbox rows copy personal data: the scheduler deletes them after this.
+    outbox_retention_days: int = Field(default=30, ge=1, le=3650)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -7,7 +7,10 @@ PostgreSQL and each message is still queued once. Jobs:
 * ``sweeps``: every ``interval`` seconds (default 60) one full round (reminders, nags,
   escalations, auto-close, post-closure callbacks, and the digests/summary when due);
 * ``digests``: cron at the policy's ``digest_time`` every day (the round above also catches up);
-* ``weekly``: cron on ``weekly_day`` at ``weekly_time``.
+* ``weekly``: cron on ``weekly_day`` at ``weekly_time``;
+* ``prune``: every ``prune_interval`` seconds (default an hour), delete the sent and failed
+  outbox rows older than ``OUTBOX_RETENTION_DAYS`` (their payloads copy personal data), in
+  batches of short transactions; deleting is idempotent, so every instance may run it.
 
 All with ``max_instances=1`` and ``coalesce=True``. Wire it from the app's startup (inside the
 running loop)::
@@ -24,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Collection
+from datetime import timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -33,6 +37,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.config import Settings
 from bot.db import SessionFactory
 from tickets.clock import Clock
+from tickets.outbox import prune
 from tickets.sweeps import RoundReport, SweepContext, SweepPolicy, run_round
 from tickets.sweeps.policy import WEEKDAYS
 from tickets.workcalendar import WorkCalendar
@@ -67,6 +72,8 @@ class SweepScheduler:
         on_queued: Callable[[], object] | None = None,
         interval: float = 60.0,
         desk: Any = None,
+        prune_interval: float = 3600.0,
+        prune_batch: int = 1000,
     ) -> None:
         self.desk = desk  # live configuration (handlers.deps.DeskConfigHolder): read per round
         self.session_factory = session_factory
@@ -76,6 +83,8 @@ class SweepScheduler:
         self.policy = policy
         self.on_queued = on_queued
         self.interval = interval
+        self.prune_interval = prune_interval
+        self.prune_batch = prune_batch
         self.last_report: RoundReport | None = None
         self._scheduler: AsyncIOScheduler | None = None
 
@@ -99,6 +108,21 @@ class SweepScheduler:
             if " 0 " not in line or line.startswith("error"):
                 log.info("sweep %s", line)
         return report
+
+    async def prune(self) -> int:
+        """Delete the sent and failed outbox rows past the retention period; returns how many."""
+        before = self.clock.now() - timedelta(days=self.settings.outbox_retention_days)
+        total = 0
+        while True:
+            async with self.session_factory() as session:
+                deleted = await prune(session, before=before, limit=self.prune_batch)
+                await session.commit()
+            total += deleted
+            if deleted < self.prune_batch:
+                break
+        if total:
+            log.info("outbox: pruned %s sent/failed rows older than %s", total, before.isoformat())
+        return total
 
     def start(self) -> None:
         """Start inside the running event loop."""
@@ -134,6 +158,13 @@ class SweepScheduler:
             kwargs={"only": ("weekly",)},
             id="weekly",
             misfire_grace_time=3600,
+            **common,
+        )
+        scheduler.add_job(
+            self.prune,
+            IntervalTrigger(seconds=self.prune_interval, timezone=tz),
+            id="prune",
+            misfire_grace_time=max(1, int(self.prune_interval)),
             **common,
         )
         scheduler.start()

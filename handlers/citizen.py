@@ -763,17 +763,28 @@ async def delete_button(
     session: AsyncSession,
 ) -> None:
     chat_id = _chat_id(query)
-    await answer_callback(outgoing, query)
-    if callback_data.action != "yes":
-        await outgoing.send_message(chat_id, tr(lang, "delete.kept"))
-        return
     citizen = await find_citizen(session, query.from_user.id)
-    if citizen is None:
-        await outgoing.send_message(chat_id, tr(lang, "data.none"))
+    if callback_data.action != "yes" or citizen is None:
+        await answer_callback(outgoing, query)
+        key = "delete.kept" if callback_data.action != "yes" else "data.none"
+        await outgoing.send_message(chat_id, tr(lang, key))
         return
-    count = await erase_citizen(session, citizen, now=deps.clock.now())
+    count = await erase_citizen(
+        session, citizen, now=deps.clock.now(), question_ids=_question_ids(await state.get_data())
+    )
     await state.clear()
-    await outgoing.send_message(chat_id, tr(lang, "delete.done", tickets=count))
+    # Queued after the erasure (which deleted everything queued for this chat) and transient:
+    # deleted as soon as delivered, so nothing addressed to the person stays behind.
+    await answer_callback(outgoing, query, transient=True)
+    await outgoing.send_message(chat_id, tr(lang, "delete.done", tickets=count), transient=True)
+
+
+def _question_ids(data: dict[str, Any]) -> list[int]:
+    """The gap-report rows of the conversation's recent questions (and of the open form)."""
+    remembered = [q for q in (data.get("questions") or {}).values() if isinstance(q, dict)]
+    draft = data.get("draft") if isinstance(data.get("draft"), dict) else {}
+    ids = [q.get("gap") for q in remembered] + [draft.get("gap_id")]
+    return [int(i) for i in ids if isinstance(i, int) and not isinstance(i, bool)]
 
 
 # ----------------------------------------------------------------------------------------------

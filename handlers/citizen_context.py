@@ -134,7 +134,12 @@ class CitizenContextMiddleware(BaseMiddleware):
 
 
 async def answer_callback(
-    outgoing: Outgoing, query: CallbackQuery, text: str | None = None, *, alert: bool = False
+    outgoing: Outgoing,
+    query: CallbackQuery,
+    text: str | None = None,
+    *,
+    alert: bool = False,
+    transient: bool = False,
 ) -> None:
     """Queue ``answerCallbackQuery`` (stops the button's spinner; ``text`` shows a toast)."""
     payload: dict[str, Any] = {"callback_query_id": query.id}
@@ -142,4 +147,4 @@ async def answer_callback(
         payload["text"] = text[:200]
         if alert:
             payload["show_alert"] = True
-    await outgoing.call("answerCallbackQuery", query.from_user.id, payload)
+    await outgoing.call("answerCallbackQuery", query.from_user.id, payload, transient=transient)

@@ -86,11 +86,16 @@ def chat_of(update: Update) -> int | None:
 
 
 class Outgoing:
-    """The outbox of one update's transaction."""
+    """The outbox of one update's transaction.
+
+    ``about``: the citizen whose personal data this update's messages may show (set when a
+    staff view loads a ticket); every message queued after that is tagged with them, so their
+    erasure deletes it (see :mod:`tickets.erasure`)."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.queued = 0
+        self.about: int | None = None
 
     async def call(
         self,
@@ -100,10 +105,20 @@ class Outgoing:
         *,
         ref: str | None = None,
         dedupe_key: str | None = None,
+        citizen_id: int | None = None,
+        transient: bool = False,
     ) -> None:
-        """Queue any Bot API call (``chat_id`` orders and rate-limits the delivery)."""
+        """Queue any Bot API call (``chat_id`` orders and rate-limits the delivery);
+        ``transient``: deleted once delivered or failed (see :func:`tickets.outbox.enqueue`)."""
         await enqueue(
-            self.session, chat_id, method=method, payload=payload, ref=ref, dedupe_key=dedupe_key
+            self.session,
+            chat_id,
+            method=method,
+            payload=payload,
+            ref=ref,
+            dedupe_key=dedupe_key,
+            citizen_id=citizen_id if citizen_id is not None else self.about,
+            transient=transient,
         )
         self.queued += 1
 
@@ -118,6 +133,8 @@ class Outgoing:
         disable_web_page_preview: bool | None = None,
         ref: str | None = None,
         dedupe_key: str | None = None,
+        citizen_id: int | None = None,
+        transient: bool = False,
     ) -> None:
         """Queue ``sendMessage``; long texts become several messages (markup on the last)."""
         chunks = split_text(clean_text(text)) or [""]
@@ -137,7 +154,13 @@ class Outgoing:
                 payload["reply_markup"] = markup_payload(reply_markup)
             key = dedupe_key if dedupe_key is None or last else f"{dedupe_key}#{index}"
             await self.call(
-                "sendMessage", chat_id, payload, ref=ref if last else None, dedupe_key=key
+                "sendMessage",
+                chat_id,
+                payload,
+                ref=ref if last else None,
+                dedupe_key=key,
+                citizen_id=citizen_id,
+                transient=transient,
             )
 
 

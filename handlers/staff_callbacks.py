@@ -74,7 +74,7 @@ async def ticket_button(ctx: StaffContext, args: list[str]) -> None:
         ctx.toast(ctx.t("sh.extension_refused", number=ticket.number))
         await _remove_buttons(ctx)
     elif action == "view":  # the [Open] button on scheduler nags and digests
-        details = await service.details(ticket_id, ctx.actor)
+        details = await ctx.details(ticket_id)
         await ctx.say(await details_text(ctx, details))
 
 

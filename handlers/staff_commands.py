@@ -51,7 +51,7 @@ async def ticket(ctx: StaffContext, command: CommandObject | None) -> None:
     args = split_args(command, 2)
     if len(args) != 1:
         raise Usage()
-    details = await ctx.service.details(args[0], ctx.actor)
+    details = await ctx.details(args[0])
     await ctx.say(await details_text(ctx, details))
 
 
@@ -163,7 +163,7 @@ async def contact(ctx: StaffContext, command: CommandObject | None) -> None:
     if len(args) != 1:
         raise Usage()
     found = await ctx.service.reveal_contact(args[0], ctx.actor)
-    details = await ctx.service.details(args[0], ctx.actor)
+    details = await ctx.details(args[0])
     none = ctx.t("label.none")
     telegram = str(found.telegram_user_id) if found.telegram_user_id is not None else none
     text = ctx.t(
@@ -173,7 +173,9 @@ async def contact(ctx: StaffContext, command: CommandObject | None) -> None:
         phone=found.phone or none,
         telegram=telegram,
     )
-    await ctx.outgoing.send_message(ctx.user_id, text)
+    # Tagged with the citizen: their erasure deletes the revealed contact from the outbox (the
+    # audit event says only that it was revealed, by whom and when).
+    await ctx.outgoing.send_message(ctx.user_id, text, citizen_id=found.citizen_id)
     if ctx.chat_id != ctx.user_id:
         await ctx.say(ctx.t("sh.contact_sent_privately"))
 

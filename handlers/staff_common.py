@@ -20,6 +20,7 @@ from handlers.outgoing import Outgoing
 from handlers.staff_texts import t
 from tickets.authz import Actor, actor_for
 from tickets.errors import TicketError
+from tickets.queries import TicketDetails
 from tickets.service import TicketService
 
 __all__ = [
@@ -86,6 +87,14 @@ class StaffContext:
 
     def t(self, key: str, **params: Any) -> str:
         return t(self.lang, key, **params)
+
+    async def details(self, ref: int | str) -> TicketDetails:
+        """The ticket as this actor may see it; the answers of this interaction are tagged
+        with its citizen (they may show the masked identity), so an erasure deletes them."""
+        details = await self.service.details(ref, self.actor)
+        if details.ticket.citizen_id is not None:
+            self.outgoing.about = details.ticket.citizen_id
+        return details
 
     async def say(self, text: str, markup: dict[str, Any] | None = None) -> None:
         """Answer in the chat of the interaction (as a reply to the command in groups)."""

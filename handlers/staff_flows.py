@@ -30,7 +30,7 @@ __all__ = [
 
 async def _details(ctx: StaffContext, ref: int | str) -> TicketDetails:
     """The ticket if the actor may act on it (the domain's uniform refusal otherwise)."""
-    return await ctx.service.details(ref, ctx.actor)
+    return await ctx.details(ref)
 
 
 def _dept_config(ctx: StaffContext, details: TicketDetails) -> DepartmentConfig | None:

@@ -3,11 +3,9 @@
 Personal data kept about a citizen is deliberately small: the Telegram user and chat ids (to
 answer), the first/last name Telegram shows (so staff can address them, masked in staff chats),
 a phone number only when the citizen shared it with explicit consent (``consent_at``), and an
-explicitly chosen language. :func:`erase_citizen` removes all of it; the tickets stay (a city
-must keep its case files) but lose every link to the person: the citizen row keeps only its id
-and ``erased_at``, phone numbers and ID numbers in the ticket texts are redacted, a shared
-contact is removed from the ticket details and the audit trail no longer names the Telegram
-user.
+explicitly chosen language. :func:`erase_citizen` (from :mod:`tickets.erasure`, where every
+table's part is described) removes all of it; the tickets stay (a city must keep its case files)
+but lose every link to the person.
 """
 
 from __future__ import annotations
@@ -16,12 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from tickets.models import Citizen, Ticket, TicketEvent
-from tickets.privacy import redact_text
+from tickets.erasure import erase_citizen
+from tickets.models import Citizen, Ticket
 
 __all__ = [
     "CitizenData",
@@ -177,77 +174,3 @@ async def export_citizen_data(session: AsyncSession, citizen: Citizen) -> Citize
         last_seen_at=citizen.last_seen_at,
         tickets=tickets,
     )
-
-
-async def erase_citizen(session: AsyncSession, citizen: Citizen, *, now: datetime) -> int:
-    """Erase the citizen's personal data; returns how many tickets were anonymised.
-
-    The tickets stay (with their department, dates, status and rating) but no longer identify
-    the person: see the module docstring.
-    """
-    telegram_id = citizen.telegram_user_id
-    tickets = list(
-        (await session.exec(select(Ticket).where(Ticket.citizen_id == citizen.id))).all()
-    )
-    for ticket in tickets:
-        details = {k: v for k, v in (ticket.details or {}).items() if k not in ("contact", "phone")}
-        await session.exec(
-            update(Ticket)
-            .where(col(Ticket.id) == ticket.id)
-            .values(
-                text=redact_text(ticket.text),
-                details=details,
-                rating_comment=redact_text(ticket.rating_comment)
-                if ticket.rating_comment
-                else None,
-                version=ticket.version + 1,
-                updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        events = (
-            await session.exec(
-                select(TicketEvent).where(
-                    TicketEvent.ticket_id == ticket.id, TicketEvent.actor_kind == "citizen"
-                )
-            )
-        ).all()
-        for event in events:
-            data = dict(event.data or {})
-            for key in ("text", "comment", "reason"):
-                if isinstance(data.get(key), str):
-                    data[key] = redact_text(data[key])
-            event.data = data  # reassigned: JSON columns are not change-tracked in place
-            event.actor_id = None
-            session.add(event)
-        session.add(
-            TicketEvent(
-                ticket_id=ticket.id,  # type: ignore[arg-type]
-                at=now,
-                actor_kind="system",
-                actor_id=None,
-                kind="citizen_erased",
-                data={},
-            )
-        )
-    if telegram_id is not None:
-        # Events of other kinds (e.g. a citizen's rating) may still carry the Telegram id.
-        ids = [t.id for t in tickets]
-        if ids:
-            await session.exec(
-                update(TicketEvent)
-                .where(col(TicketEvent.ticket_id).in_(ids), TicketEvent.actor_id == telegram_id)
-                .values(actor_id=None)
-                .execution_options(synchronize_session=False)
-            )
-    citizen.telegram_user_id = None
-    citizen.chat_id = None
-    citizen.display_name = None
-    citizen.phone = None
-    citizen.language = None
-    citizen.consent_at = None
-    citizen.erased_at = now
-    citizen.last_seen_at = now
-    session.add(citizen)
-    await session.flush()
-    return len(tickets)

@@ -5,6 +5,9 @@ Every unanswered question is recorded (:func:`record_unanswered`) with how it we
 ``not_helpful`` (an answer was shown and the citizen said it did not help). Administrators read
 :func:`top_unanswered`: the same question asked in slightly different ways (case, spacing,
 punctuation) counts as one line, the most asked first.
+
+The report is anonymous: no citizen is recorded, and phone and ID numbers in a question are
+replaced by ``***`` before it is stored (the report needs the question, not the number).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tickets.models import UnansweredQuestion
+from tickets.privacy import scrub_text
 
 __all__ = [
     "DECISIONS",
@@ -51,12 +55,13 @@ async def record_unanswered(
     best_entry_id: str | None = None,
     score: float | None = None,
 ) -> UnansweredQuestion:
-    """Add one unanswered question to the gap report (in the caller's transaction)."""
+    """Add one unanswered question to the gap report (in the caller's transaction), without
+    its phone or ID numbers."""
     if decision not in DECISIONS:
         raise ValueError(f"unknown decision {decision!r} (known: {', '.join(DECISIONS)})")
     row = UnansweredQuestion(
         at=now,
-        text=text.strip()[:TEXT_MAX],
+        text=scrub_text(text.strip())[:TEXT_MAX],
         lang=(lang or None) and lang[:8],
         decision=decision,
         best_entry_id=best_entry_id[:100] if best_entry_id else None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from tickets.dbtypes import JSONType, UTCDateTime
@@ -198,6 +198,12 @@ class Outbox(SQLModel, table=True):
     ref: str | None = Field(default=None, max_length=64)
     # Idempotency key: the same key is never queued twice (e.g. "nag:123:response:2").
     dedupe_key: str | None = Field(default=None, max_length=128, unique=True)
+    # The citizen whose personal data the message carries (a reply to them, a ticket's post
+    # with their masked identity, a /contact reveal): erasing them deletes it. No foreign key:
+    # a queued message must never stand in the way of an erasure.
+    citizen_id: int | None = Field(default=None, index=True)
+    # Deleted as soon as it is delivered or has failed for good (the erasure confirmation).
+    transient: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class UnansweredQuestion(SQLModel, table=True):

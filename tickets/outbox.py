@@ -14,6 +14,11 @@ delivered after commit.
   returned (Telegram saw it somewhere before that), so the limits hold as the server sees them. A row whose chat is over its limit is put
   back with ``next_attempt_at`` = the time it becomes allowed (it survives a restart), so the
   sender never sleeps inside a round and tests drive it with a :class:`FixedClock`.
+* Privacy: a row may name the citizen whose personal data it carries (``citizen_id``), so
+  erasing them deletes it (:mod:`tickets.erasure`); a ``transient`` row is deleted instead of
+  being marked sent or failed (it runs no ref handler); :func:`prune` deletes sent and failed
+  rows after the retention period (``OUTBOX_RETENTION_DAYS``), since their payloads copy
+  personal data.
 * Restarts: a row stuck in ``sending`` (the process died mid-send) is claimed again once its
   lease (``claimed_until``) has expired. The claim also counts the attempt, so a message that
   kills the process every time still ends up ``failed`` after ``max_attempts``.
@@ -37,7 +42,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 from uuid import uuid4
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -62,6 +67,7 @@ __all__ = [
     "Transport",
     "backlog",
     "enqueue",
+    "prune",
     "register_ref_handler",
 ]
 
@@ -99,10 +105,14 @@ async def enqueue(
     dedupe_key: str | None = None,
     not_before: datetime | None = None,
     now: datetime | None = None,
+    citizen_id: int | None = None,
+    transient: bool = False,
 ) -> Outbox | None:
     """Queue one Bot API call in the caller's transaction (nothing is committed here).
 
-    ``payload`` gets ``chat_id`` set. With a ``dedupe_key`` that was queued before (committed,
+    ``payload`` gets ``chat_id`` set. ``citizen_id``: the citizen whose personal data the
+    payload carries (their erasure deletes the row; rows to their own chat are found by chat
+    anyway). ``transient``: delete the row once delivered or failed for good. With a ``dedupe_key`` that was queued before (committed,
     or earlier in this transaction) nothing is added and ``None`` is returned; the check is an
     ``INSERT ... ON CONFLICT DO NOTHING``, so it is atomic under concurrency on both databases
     and needs no SAVEPOINT (pysqlite mishandles a SAVEPOINT opened before any write).
@@ -123,6 +133,8 @@ async def enqueue(
         next_attempt_at=not_before if not_before is not None and not_before > now else now,
         ref=ref,
         dedupe_key=dedupe_key,
+        citizen_id=citizen_id,
+        transient=transient,
     )
     values = row.model_dump(exclude={"id"})
     if dedupe_key is None:
@@ -141,6 +153,32 @@ async def enqueue(
     )
     result = await session.exec(stmt)
     return result.scalars().first()
+
+
+async def prune(session: AsyncSession, *, before: datetime, limit: int = 1000) -> int:
+    """Delete up to ``limit`` sent or failed rows whose last attempt was before ``before``;
+    returns how many (call again, committing in between, while it returns ``limit``).
+
+    Idempotent and safe with several instances: a row deleted twice is simply gone. The last
+    attempt time (``next_attempt_at``) is what the status index covers; a row is sent or fails
+    right after it."""
+    ids = (
+        select(Outbox.id)
+        .where(
+            Outbox.status.in_((SENT, FAILED)),  # type: ignore[attr-defined]
+            Outbox.next_attempt_at < before,  # type: ignore[arg-type]
+        )
+        .order_by(Outbox.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)  # PostgreSQL: instances prune disjoint rows
+    )
+    stmt = (
+        delete(Outbox)
+        .where(Outbox.id.in_(ids.scalar_subquery()))  # type: ignore[union-attr]
+        .execution_options(synchronize_session=False)
+    )
+    result = await session.exec(stmt)  # type: ignore[call-overload]
+    return int(result.rowcount or 0)
 
 
 async def backlog(session: AsyncSession) -> int:
@@ -711,16 +749,19 @@ class OutboxSender:
                     }
                     if not outcome.consume_attempt:
                         values["attempts"] = Outbox.attempts - 1
-                result = await session.exec(
-                    update(Outbox).where(mine(row)).values(**values)  # type: ignore[arg-type]
-                )
+                done = outcome.kind in (SENT, FAILED)
+                if done and row.transient:  # nothing of it is kept, not even the outcome
+                    statement: Any = delete(Outbox).where(mine(row))
+                else:
+                    statement = update(Outbox).where(mine(row)).values(**values)
+                result = await session.exec(statement)
                 if result.rowcount != 1:  # type: ignore[attr-defined]
                     log.warning(
                         "outbox row %s: claim lost before recording %s", row.id, outcome.kind
                     )
                     continue
                 self._apply(row, values, outcome)
-                if outcome.kind == SENT and row.ref:
+                if outcome.kind == SENT and row.ref and not row.transient:
                     await self._run_ref(session, row, outcome.result)
             await session.commit()
 

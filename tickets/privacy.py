@@ -18,12 +18,17 @@ dates (``2026-11-24``), amounts, house numbers. Only these are redacted:
 
 A match must not touch other digits or letters on either side (so digits inside a longer
 number, or inside a word, are left alone).
+
+:func:`scrub_text` goes further, for what is kept without anyone to show it to (an erased
+citizen's tickets, the FAQ gap report): those numbers are replaced by ``***`` instead of being
+masked, and so are the given names and phone numbers of one person wherever they appear.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 __all__ = [
     "mask_id_number",
@@ -31,7 +36,10 @@ __all__ = [
     "mask_phone",
     "masked_identity",
     "redact_text",
+    "scrub_text",
 ]
+
+SCRUBBED = "***"
 
 _ID18 = r"\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
 _ID15 = r"\d{6}\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}"
@@ -105,3 +113,45 @@ def masked_identity(display_name: str | None, phone: str | None, fallback: str) 
     name = mask_name(display_name) or fallback
     masked = mask_phone(phone)
     return f"{name} ({masked})" if masked else name
+
+
+def _phone_pattern(phone: str) -> re.Pattern[str] | None:
+    """One person's phone number written any way: spaces or dashes between the digits, with or
+    without ``+86`` / ``0086`` / ``86`` in front. None for fewer than 6 digits (too ambiguous)."""
+    digits = _digits(phone)
+    if phone.strip().startswith(("+86", "0086")) or (len(digits) == 13 and digits.startswith("86")):
+        digits = digits[4:] if digits.startswith("0086") else digits[2:]
+    if len(digits) < 6:
+        return None
+    body = r"[ \-]?".join(digits)
+    return re.compile(rf"(?<![\dA-Za-z])(?:(?:\+|00)?86[ \-]?)?{body}(?!\d)")
+
+
+def _name_patterns(name: str) -> list[re.Pattern[str]]:
+    """The whole name and each part of two or more characters (``Ada Lovelace``: the whole,
+    ``Ada``, ``Lovelace``), longest first; Latin parts as whole words, case-insensitively."""
+    parts = {name.strip(), *name.split()}
+    patterns = []
+    for part in sorted((p for p in parts if len(p) >= 2), key=len, reverse=True):
+        if any(_is_cjk(ch) for ch in part):
+            patterns.append(re.compile(re.escape(part)))
+        else:
+            patterns.append(re.compile(rf"(?<!\w){re.escape(part)}(?!\w)", re.IGNORECASE))
+    return patterns
+
+
+def scrub_text(text: str, *, names: Iterable[str] = (), phones: Iterable[str] = ()) -> str:
+    """The text with ID numbers, phone numbers, and the given ``names`` and ``phones`` (one
+    person's, in any spacing) replaced by ``***``; everything else unchanged."""
+    if not text:
+        return text
+    for phone in phones:
+        pattern = _phone_pattern(phone) if phone else None
+        if pattern is not None:
+            text = pattern.sub(SCRUBBED, text)
+    text = _ID_RE.sub(SCRUBBED, text)
+    text = _PHONE_RE.sub(SCRUBBED, text)
+    for name in names:
+        for pattern in _name_patterns(name or ""):
+            text = pattern.sub(SCRUBBED, text)
+    return text

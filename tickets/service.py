@@ -875,6 +875,8 @@ class TicketService:
         return self._staff_chats(dept, cfg, ())
 
     async def _send(self, ticket: Ticket, notice: Notice) -> None:
+        """Queue a message about ``ticket``; tagged with its citizen, whose erasure deletes it
+        (to staff it may show their masked identity and words)."""
         await enqueue(
             self.session,
             notice.chat_id,
@@ -882,6 +884,7 @@ class TicketService:
             notice.payload(),
             ref=f"ticket:{ticket.id}",
             now=self.clock.now(),
+            citizen_id=ticket.citizen_id,
         )
 
     async def _send_attachments(self, ticket: Ticket, chat_id: int) -> None:
@@ -897,6 +900,7 @@ class TicketService:
                 {"photo": file_id, "caption": caption},
                 ref=f"ticket:{ticket.id}",
                 now=self.clock.now(),
+                citizen_id=ticket.citizen_id,
             )
         location = details.get("location")
         if isinstance(location, dict) and {"latitude", "longitude"} <= location.keys():
@@ -907,6 +911,7 @@ class TicketService:
                 {"latitude": location["latitude"], "longitude": location["longitude"]},
                 ref=f"ticket:{ticket.id}",
                 now=self.clock.now(),
+                citizen_id=ticket.citizen_id,
             )
 
     async def _to_staff(self, ticket: Ticket, text: str) -> None:

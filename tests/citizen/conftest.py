@@ -139,7 +139,9 @@ class Desk:
     deps: Deps
     kb: LiveKB
     update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
-    last_outbox: int = 0
+    # Rows already returned: (id, created_at), since SQLite may reuse the id of a deleted row
+    # (an erasure deletes the newest rows of the citizen's chat).
+    seen: set[tuple[int, datetime]] = field(default_factory=set)
 
     async def feed(self, update: dict[str, Any]) -> tuple[Result, list[Call]]:
         result = await self.processor.process(Update.model_validate(update))
@@ -147,14 +149,10 @@ class Desk:
 
     async def new_calls(self) -> list[Call]:
         async with self.factory() as session:
-            rows = (
-                await session.exec(
-                    select(Outbox).where(col(Outbox.id) > self.last_outbox).order_by(col(Outbox.id))
-                )
-            ).all()
-        if rows:
-            self.last_outbox = rows[-1].id or self.last_outbox
-        return [Call(r.method, r.chat_id, dict(r.payload)) for r in rows]
+            rows = (await session.exec(select(Outbox).order_by(col(Outbox.id)))).all()
+        fresh = [r for r in rows if (r.id or 0, r.created_at) not in self.seen]
+        self.seen.update((r.id or 0, r.created_at) for r in fresh)
+        return [Call(r.method, r.chat_id, dict(r.payload)) for r in fresh]
 
     def chat(self, user_id: int = 7001, lang: str | None = "en", first_name: str = "Ada") -> Chat:
         return Chat(self, user_id, lang, first_name)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tickets.privacy import mask_id_number, mask_name, mask_phone, masked_identity, redact_text
+from tickets.privacy import (
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    masked_identity,
+    redact_text,
+    scrub_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -79,3 +86,27 @@ def test_ordinary_numbers_are_left_alone(text: str) -> None:
 
 def test_mask_id_number_keeps_only_the_ends() -> None:
     assert mask_id_number("11010519491231002X") == "11" + "*" * 14 + "2X"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("call 13812345678 or 139 1234 5678", "call *** or ***"),
+        ("身份证11010519491231002X，工单2026-000123", "身份证***，工单2026-000123"),
+        ("Dear Ada Lovelace, ada and lovelace", "Dear ***, *** and ***"),
+        ("Adam and Adalbert are other people", "Adam and Adalbert are other people"),
+        ("我是张三，张三的电话是 86-138-1234-5678", "我是***，***的电话是 ***"),
+        ("my number: 0138 1234 56 78", "my number: 0138 1234 56 78"),  # another number
+        ("my number: 1 3 8 1 2 3 4 5 6 7 8", "my number: ***"),
+    ],
+)
+def test_scrub_text_removes_numbers_and_the_persons_name_and_phone(
+    text: str, expected: str
+) -> None:
+    names = ["Ada Lovelace", "张三", "A"]  # one-letter parts are too ambiguous to scrub
+    assert scrub_text(text, names=names, phones=["+8613812345678"]) == expected
+
+
+def test_scrub_text_leaves_ordinary_numbers_alone() -> None:
+    text = "工单 2026-000123，金额 12345678 元，日期 2026-11-24"
+    assert scrub_text(text, names=["张三"], phones=["13812345678"]) == text

@@ -1,0 +1,289 @@
+"""Personal data: what is stored, what erasure removes, what is kept and why.
+
+A citizen's personal data is their Telegram user id and private chat id (the same number in a
+private chat), the name Telegram shows, a phone number they chose to share, their language, and
+whatever they type. :func:`erase_citizen` (``/deleteme``) removes it from every table, table by
+table (:data:`PERSONAL_DATA` says the same, one line per table, and a test checks that every
+table of the schema is listed there):
+
+``outbox``
+    Deleted, whatever their status: every row addressed to the citizen's chat (replies, the
+    welcome with their name, the ``/mydata`` answer, form summaries, button answers) and every
+    row tagged with them (``citizen_id``: a ticket's posts to staff with the masked identity,
+    the staff's ``/ticket`` views, the ``/contact`` reveal). Pending ones too: the person asked to
+    be forgotten, and the ticket itself stays in the department's queue. The confirmation of the
+    erasure is queued afterwards as a *transient* row holding only the chat address and a text
+    naming nobody; the sender deletes it once delivered or failed for good.
+``ticket_message``
+    Rows for the citizen's chat deleted (they tied the chat to the ticket). Rows for staff chats
+    stay: a staff chat and a message id say nothing about the person.
+``ticket``
+    Kept (a city keeps its case files, and statistics count them) with no link to the person:
+    ``citizen_id`` cleared; in the text and the rating comment, phone and ID numbers and the
+    person's name and phone (however written) become ``***``; a shared contact is removed from
+    the details. Photos and location stay: they show the case (a pothole), not the person.
+``ticket_event``
+    Kept (the audit trail), scrubbed the same way in every text of every event, staff replies
+    included (a canned reply fills in the name); no event keeps the citizen's Telegram id as its
+    actor. A ``contact_revealed`` event stays: that a reveal happened is audit, and it never
+    held the revealed value. A ``citizen_erased`` event is added.
+``unanswered_question``
+    The gap report keeps the question (an anonymous "what people ask"); phone and ID numbers are
+    never stored in it (:func:`tickets.gaps.record_unanswered`). Questions that can be tied to
+    the person, because they became one of their tickets or are among the recent questions of
+    their conversation, are scrubbed of the name and phone too. The ticket link stays: it points
+    to a ticket that no longer points to anyone, and the report counts questions that became
+    tickets.
+``citizen``
+    Kept as an empty tombstone: the ids, name, phone, consent time and language are cleared and
+    ``erased_at`` is set. Nothing links to it any more; writing again creates a new citizen.
+Conversation state
+    The handler clears the aiogram FSM (memory or Redis) of the chat. A database-backed
+    conversation state registers its own step with :func:`register_eraser`.
+
+Other tables hold no citizen data: departments, staff and their invites (staff are not
+citizens), ticket numbering, processed update ids (id, kind, time), scheduler alerts and marks.
+
+Retention: sent and failed outbox rows are deleted ``OUTBOX_RETENTION_DAYS`` (30) days after
+their last attempt (:func:`tickets.outbox.prune`, run by the scheduler), since their payloads
+copy personal data. The rest is kept until the citizen erases it.
+
+Other modules that store something about a citizen add a step with :func:`register_eraser`; it
+runs in the same transaction, after the built-in steps and before the citizen row is emptied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, or_, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from tickets.models import Citizen, Outbox, Ticket, TicketEvent, TicketMessage, UnansweredQuestion
+from tickets.privacy import scrub_text
+
+__all__ = [
+    "PERSONAL_DATA",
+    "Eraser",
+    "Subject",
+    "erase_citizen",
+    "erasers",
+    "register_eraser",
+]
+
+PERSONAL_DATA: dict[str, str] = {
+    "citizen": "ids, name, phone, consent, language cleared; an empty tombstone stays",
+    "outbox": "rows to the citizen's chat or tagged with them deleted; the rest pruned after "
+    "OUTBOX_RETENTION_DAYS",
+    "ticket_message": "rows for the citizen's chat deleted",
+    "ticket": "kept without citizen link; name, phone and ID numbers scrubbed; contact removed",
+    "ticket_event": "kept; name, phone and ID numbers scrubbed; no citizen actor id",
+    "unanswered_question": "kept anonymous; phone/ID numbers never stored; the citizen's "
+    "name and phone scrubbed where linked",
+    "department": "no citizen data",
+    "staff_member": "no citizen data (staff)",
+    "staff_invite": "no citizen data (staff)",
+    "ticket_counter": "no citizen data",
+    "processed_update": "no citizen data (update id, kind, time)",
+    "ticket_alert": "no citizen data",
+    "scheduler_mark": "no citizen data",
+}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The citizen being erased, as they were before the erasure."""
+
+    citizen_id: int
+    telegram_user_id: int | None
+    chat_ids: tuple[int, ...]
+    names: tuple[str, ...]
+    phones: tuple[str, ...]
+    ticket_ids: tuple[int, ...]
+    question_ids: tuple[int, ...]
+    now: datetime
+
+    def scrub(self, text: str) -> str:
+        """``text`` without phone or ID numbers, nor this person's name or phone."""
+        return scrub_text(text, names=self.names, phones=self.phones)
+
+    def scrub_data(self, value: Any) -> Any:
+        """A JSON value with every string in it scrubbed."""
+        if isinstance(value, str):
+            return self.scrub(value)
+        if isinstance(value, list):
+            return [self.scrub_data(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.scrub_data(v) for k, v in value.items()}
+        return value
+
+
+Eraser = Callable[[AsyncSession, Subject], Awaitable[None]]
+"""One step of the erasure: remove the subject's data from one place (same transaction)."""
+
+_erasers: dict[str, Eraser] = {}
+
+
+def register_eraser(name: str, eraser: Eraser) -> None:
+    """Add (or replace, by ``name``) a step run by every :func:`erase_citizen`."""
+    _erasers[name] = eraser
+
+
+def erasers() -> list[str]:
+    """The names of the registered steps, in the order they run."""
+    return list(_erasers)
+
+
+# --- the built-in steps, in order ---------------------------------------------------------
+
+
+async def _outbox(session: AsyncSession, subject: Subject) -> None:
+    # First: a sender recording a delivery to the chat (and linking it in ticket_message)
+    # commits before this DELETE gets the row, so the next step sees that link.
+    conditions = [col(Outbox.citizen_id) == subject.citizen_id]
+    if subject.chat_ids:
+        conditions.append(col(Outbox.chat_id).in_(subject.chat_ids))
+    await session.exec(
+        delete(Outbox).where(or_(*conditions)).execution_options(synchronize_session=False)  # type: ignore[call-overload]
+    )
+
+
+async def _ticket_messages(session: AsyncSession, subject: Subject) -> None:
+    if subject.chat_ids:
+        await session.exec(
+            delete(TicketMessage)  # type: ignore[call-overload]
+            .where(col(TicketMessage.chat_id).in_(subject.chat_ids))
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def _tickets(session: AsyncSession, subject: Subject) -> None:
+    if not subject.ticket_ids:
+        return
+    tickets = (
+        await session.exec(select(Ticket).where(col(Ticket.id).in_(subject.ticket_ids)))
+    ).all()
+    for ticket in tickets:
+        details = {k: v for k, v in (ticket.details or {}).items() if k not in ("contact", "phone")}
+        changes: dict[str, Any] = {
+            "citizen_id": None,
+            "text": subject.scrub(ticket.text),
+            "details": details,
+            "rating_comment": subject.scrub(ticket.rating_comment)
+            if ticket.rating_comment
+            else None,
+            "version": ticket.version + 1,
+            "updated_at": subject.now,
+        }
+        await session.exec(
+            update(Ticket)
+            .where(col(Ticket.id) == ticket.id)
+            .values(**changes)
+            .execution_options(synchronize_session=False)
+        )
+        for key, value in changes.items():
+            set_committed_value(ticket, key, value)
+    events = (
+        await session.exec(
+            select(TicketEvent).where(col(TicketEvent.ticket_id).in_(subject.ticket_ids))
+        )
+    ).all()
+    for event in events:
+        data = subject.scrub_data(dict(event.data or {}))
+        actor_id = event.actor_id
+        if event.actor_kind == "citizen" or (
+            subject.telegram_user_id is not None and actor_id == subject.telegram_user_id
+        ):
+            actor_id = None
+        if data != event.data or actor_id != event.actor_id:
+            event.data = data  # reassigned: JSON columns are not change-tracked in place
+            event.actor_id = actor_id
+            session.add(event)
+    for ticket_id in subject.ticket_ids:
+        session.add(
+            TicketEvent(
+                ticket_id=ticket_id,
+                at=subject.now,
+                actor_kind="system",
+                actor_id=None,
+                kind="citizen_erased",
+                data={},
+            )
+        )
+    await session.flush()
+
+
+async def _questions(session: AsyncSession, subject: Subject) -> None:
+    conditions = []
+    if subject.ticket_ids:
+        conditions.append(col(UnansweredQuestion.ticket_id).in_(subject.ticket_ids))
+    if subject.question_ids:
+        conditions.append(col(UnansweredQuestion.id).in_(subject.question_ids))
+    if not conditions:
+        return
+    rows = (await session.exec(select(UnansweredQuestion).where(or_(*conditions)))).all()
+    for row in rows:
+        text = subject.scrub(row.text)
+        if text != row.text:
+            row.text = text
+            session.add(row)
+    await session.flush()
+
+
+register_eraser("outbox", _outbox)
+register_eraser("ticket_message", _ticket_messages)
+register_eraser("ticket", _tickets)
+register_eraser("unanswered_question", _questions)
+
+
+# --- erasure ------------------------------------------------------------------------------
+
+
+async def erase_citizen(
+    session: AsyncSession,
+    citizen: Citizen,
+    *,
+    now: datetime,
+    question_ids: Iterable[int] = (),
+) -> int:
+    """Erase the citizen's personal data (see the module docstring) in the caller's
+    transaction; returns how many tickets were anonymised.
+
+    ``question_ids``: gap-report rows of this person's recent questions (the conversation
+    remembers them), scrubbed of their name and phone as well.
+    """
+    assert citizen.id is not None
+    ticket_ids = tuple(
+        (await session.exec(select(Ticket.id).where(Ticket.citizen_id == citizen.id))).all()
+    )
+    chat_ids = tuple(
+        dict.fromkeys(i for i in (citizen.chat_id, citizen.telegram_user_id) if i is not None)
+    )
+    subject = Subject(
+        citizen_id=citizen.id,
+        telegram_user_id=citizen.telegram_user_id,
+        chat_ids=chat_ids,
+        names=(citizen.display_name,) if citizen.display_name else (),
+        phones=(citizen.phone,) if citizen.phone else (),
+        ticket_ids=tuple(i for i in ticket_ids if i is not None),
+        question_ids=tuple(int(i) for i in question_ids),
+        now=now,
+    )
+    for step in list(_erasers.values()):
+        await step(session, subject)
+    citizen.telegram_user_id = None
+    citizen.chat_id = None
+    citizen.display_name = None
+    citizen.phone = None
+    citizen.language = None
+    citizen.consent_at = None
+    citizen.erased_at = now
+    citizen.last_seen_at = now
+    session.add(citizen)
+    await session.flush()
+    return len(subject.ticket_ids)
