@@ -50,6 +50,7 @@ from tickets.authz import (
 )
 from tickets.clock import Clock
 from tickets.deptconfig import DEMAND_TYPES, DepartmentConfig, DeskConfig, Sla
+from tickets.directory import recipients
 from tickets.errors import Conflict, NotAllowed, NotFound, ValidationError
 from tickets.i18n import t
 from tickets.lifecycle import Action, Status, transition
@@ -169,7 +170,7 @@ class TicketService:
         staff_text = t(self.staff_lang, "staff.new_ticket", body=body)
         keyboard = staff_ticket_keyboard(self.staff_lang, ticket.id)  # type: ignore[arg-type]
         admins = self.admin_ids if admin_ids is None else tuple(admin_ids)
-        for chat_id in self._staff_chats(dept, cfg, admins):
+        for chat_id in await recipients(self.session, dept, "post", admins=admins):
             await self._send(ticket, Notice(chat_id, staff_text, keyboard))
             await self._send_attachments(ticket, chat_id)
         if notify_citizen:
@@ -197,9 +198,10 @@ class TicketService:
                 await self._check_not_taken(fresh, actor)
             raise
         self._event(ticket, tr.event_kind, "staff", actor.telegram_user_id)
-        dept, cfg = await self._department(ticket.department_id)
+        dept, _cfg = await self._department(ticket.department_id)
         text = t(self.staff_lang, "staff.taken", staff=actor.display_name, number=ticket.number)
-        for chat_id in self._staff_chats(dept, cfg, self.admin_ids, group_only=True):
+        taken_by = (actor.telegram_user_id,)
+        for chat_id in await recipients(self.session, dept, "taken", exclude=taken_by):
             await self._send(ticket, Notice(chat_id, text))
         return ticket
 
@@ -288,7 +290,7 @@ class TicketService:
             body=body,
         )
         keyboard = staff_ticket_keyboard(self.staff_lang, ticket.id)  # type: ignore[arg-type]
-        for chat_id in self._staff_chats(new_dept, new_cfg, self.admin_ids):
+        for chat_id in await recipients(self.session, new_dept, "post", admins=self.admin_ids):
             await self._send(ticket, Notice(chat_id, text, keyboard))
             await self._send_attachments(ticket, chat_id)
         lang = self._citizen_lang(ticket, citizen)
@@ -392,7 +394,7 @@ class TicketService:
             old_deadline=_iso(due),
             proposed_deadline=_iso(proposed),
         )
-        dept, cfg = await self._department(ticket.department_id)
+        dept, _cfg = await self._department(ticket.department_id)
         text = t(
             self.staff_lang,
             "staff.extension_request",
@@ -404,7 +406,7 @@ class TicketService:
             reason=redact_text(reason),
         )
         keyboard = extension_keyboard(self.staff_lang, ticket.id)  # type: ignore[arg-type]
-        for chat_id in await self._head_chats(dept, cfg):
+        for chat_id in await recipients(self.session, dept, "extension", admins=self.admin_ids):
             await self._send(ticket, Notice(chat_id, text, keyboard))
         return ticket
 
@@ -837,43 +839,6 @@ class TicketService:
             text=redact_text(ticket.text),
         )
 
-    def _staff_chats(
-        self,
-        dept: Department,
-        cfg: DepartmentConfig | None,
-        admin_ids: Iterable[int],
-        *,
-        group_only: bool = False,
-    ) -> list[int]:
-        """The department's staff chat; without one, its head, else the administrators."""
-        chat = cfg.staff_chat_id if cfg is not None else dept.staff_chat_id
-        if chat is not None:
-            return [chat]
-        if group_only:
-            return []
-        head = cfg.head_user_id if cfg is not None else dept.head_user_id
-        if head is not None:
-            return [head]
-        return list(dict.fromkeys(admin_ids))
-
-    async def _head_chats(self, dept: Department, cfg: DepartmentConfig | None) -> list[int]:
-        """Who decides on extensions: the configured head, else active heads, else admins,
-        else the staff chat."""
-        head = cfg.head_user_id if cfg is not None else dept.head_user_id
-        if head is not None:
-            return [head]
-        stmt = select(StaffMember.telegram_user_id).where(
-            StaffMember.department_id == dept.id,
-            StaffMember.role == "head",
-            StaffMember.active == True,  # noqa: E712 - SQL expression
-        )
-        heads = list((await self.session.exec(stmt)).all())
-        if heads:
-            return heads
-        if self.admin_ids:
-            return list(dict.fromkeys(self.admin_ids))
-        return self._staff_chats(dept, cfg, ())
-
     async def _send(self, ticket: Ticket, notice: Notice) -> None:
         await enqueue(
             self.session,
@@ -910,9 +875,21 @@ class TicketService:
             )
 
     async def _to_staff(self, ticket: Ticket, text: str) -> None:
-        dept, cfg = await self._department(ticket.department_id)
-        for chat_id in self._staff_chats(dept, cfg, self.admin_ids):
+        """A notice about the ticket to its department (see :mod:`tickets.directory`)."""
+        dept, _cfg = await self._department(ticket.department_id)
+        assignee = await self._assignee_chat(ticket)
+        chats = await recipients(
+            self.session, dept, "notice", assignee=assignee, admins=self.admin_ids
+        )
+        for chat_id in chats:
             await self._send(ticket, Notice(chat_id, text))
+
+    async def _assignee_chat(self, ticket: Ticket) -> int | None:
+        """The private chat of the ticket's assignee, while they are active staff."""
+        if ticket.assignee_id is None:
+            return None
+        member = await self.session.get(StaffMember, ticket.assignee_id)
+        return member.telegram_user_id if member is not None and member.active else None
 
     async def _to_citizen(
         self,

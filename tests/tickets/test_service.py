@@ -85,7 +85,7 @@ async def test_create_validates_input(world: World) -> None:
             assert info.value.key == key
 
 
-async def test_no_staff_chat_goes_to_head_else_admins(world: World) -> None:
+async def test_no_staff_chat_goes_to_its_people_else_admins(world: World) -> None:
     parks = await open_ticket(world, dept="parks")
     water = await open_ticket(world, dept="water")
     async with world.factory() as session:
