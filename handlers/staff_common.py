@@ -1,12 +1,21 @@
 """What every staff command and button shares: who is acting, where to answer, and the
 uniform handling of bad input and refusals (usage or reason in the user's language, never a
-traceback, never silence)."""
+traceback, never silence).
+
+Where staff commands and buttons work: a private chat with the bot, or the staff chat of the
+actor's department (administrators: any department's staff chat). In a department's staff
+chat the actor is narrowed to that department (``Actor.audience_department_id``): its members
+read every answer, so only its tickets are shown or acted on, for administrators too. In any
+other group nothing is shown and nothing is done: everyone (staff or not) gets the same short
+refusal, which tells a clerk where to go and tells the group nothing — not whether the sender
+is staff, not whether a ticket exists.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiogram.filters import CommandObject
@@ -19,6 +28,7 @@ from handlers.deps import Deps
 from handlers.outgoing import Outgoing
 from handlers.staff_texts import t
 from tickets.authz import Actor, actor_for
+from tickets.directory import department_for_chat
 from tickets.errors import TicketError
 from tickets.service import TicketService
 
@@ -27,6 +37,7 @@ __all__ = [
     "StaffContext",
     "StaffFlow",
     "Usage",
+    "check_chat",
     "split_args",
     "staff_button",
     "staff_command",
@@ -111,6 +122,22 @@ class StaffContext:
         self.query = None
 
 
+async def check_chat(ctx: StaffContext) -> str | None:
+    """May staff commands answer in this chat? ``None`` if so (in a department's staff chat
+    ``ctx.actor`` is narrowed to that department); otherwise the key of the refusal."""
+    if ctx.chat_type == "private":
+        return None if ctx.actor.is_staff else "error.not_allowed"
+    dept = await department_for_chat(ctx.session, ctx.chat_id)
+    if dept is None:
+        return "sh.wrong_chat"  # an unrelated group: the same answer for everyone
+    if not ctx.actor.is_staff:
+        return "error.not_allowed"
+    if not ctx.actor.is_admin and ctx.actor.department_id != dept.id:
+        return "sh.wrong_chat"  # another department's chat
+    ctx.actor = replace(ctx.actor, audience_department_id=dept.id)
+    return None
+
+
 def split_args(command: CommandObject | None, count: int) -> list[str]:
     """The command's arguments split on whitespace into at most ``count`` parts (the last
     part keeps the rest of the text, line breaks included)."""
@@ -151,8 +178,9 @@ def staff_command(
                 text=message.text or message.caption or "",
                 extra=dict(data.get("staff_extra") or {}),
             )
-            if not ctx.actor.is_staff:
-                await ctx.say(ctx.t("error.not_allowed"))
+            refusal = await check_chat(ctx)
+            if refusal is not None:
+                await ctx.say(ctx.t(refusal))
                 return
             if admin and not ctx.actor.is_admin:
                 await ctx.say(ctx.t("sh.admin_only"))
@@ -191,8 +219,9 @@ def staff_button(
             message_id=message.message_id if message is not None else None,
             query=query,
         )
-        if not ctx.actor.is_staff:
-            ctx.toast(ctx.t("error.not_allowed"), alert=True)
+        refusal = await check_chat(ctx)
+        if refusal is not None:
+            ctx.toast(ctx.t(refusal), alert=True)
         else:
             await run(ctx, fn(ctx, callback_args), "sh.stale_button", toast=True)
         await ctx.answer_query()

@@ -80,6 +80,10 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "zh": "您无权执行此操作。",
         "en": "You are not allowed to do this.",
     },
+    "sh.wrong_chat": {
+        "zh": "工作人员命令只能在与本机器人的私聊中，或在您所在部门的工作群里使用。",
+        "en": "Staff commands work only in a private chat with me or in your department's staff chat.",
+    },
     "sh.admin_only": {
         "zh": "只有管理员可以执行此操作。",
         "en": "Only administrators can do this.",

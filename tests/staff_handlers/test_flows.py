@@ -39,7 +39,7 @@ async def test_take_button(desk: Desk) -> None:
 
 async def test_buttons_refuse_outsiders_stale_and_forged_data(desk: Desk) -> None:
     tid, _ = await desk.open_ticket()
-    for uid, key in ((5001, "error.not_allowed"), (201, "error.unavailable")):
+    for uid, key in ((5001, "error.not_allowed"), (201, "sh.wrong_chat")):
         rows = await desk.press(uid, f"tk:take:{tid}", chat=HOUSING_CHAT)
         assert toast(rows)["text"] == t("en", key) and toast(rows)["show_alert"] is True
         assert [r.method for r in rows] == ["answerCallbackQuery"]
