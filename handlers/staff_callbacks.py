@@ -67,7 +67,8 @@ async def ticket_button(ctx: StaffContext, args: list[str]) -> None:
     elif action == "extok":
         ticket = await service.approve_extension(ticket_id, ctx.actor)
         deadline = format_time(ticket.resolution_due_at, ctx.deps.tz, ctx.lang)
-        ctx.toast(ctx.t("sh.extension_approved", number=ticket.number, deadline=deadline))
+        text = ctx.t("sh.extension_approved", number=ticket.number, deadline=deadline)
+        ctx.toast(text + await flows.citizen_note(ctx, ticket))
         await _remove_buttons(ctx)
     elif action == "extno":
         ticket = await service.refuse_extension(ticket_id, ctx.actor)
@@ -110,7 +111,7 @@ async def staff_interface_button(ctx: StaffContext, args: list[str]) -> None:
         return
     if action == "send" and len(rest) == 1:
         ticket = await flows.send_canned(ctx, _int(rest[0]))
-        ctx.toast(ctx.t("sh.replied", number=ticket.number))
+        ctx.toast(await flows.reply_confirmation(ctx, ticket))
         await _remove_buttons(ctx)
         return
     if action == "tr" and len(rest) == 2:

@@ -112,7 +112,7 @@ async def close(ctx: StaffContext, command: CommandObject | None) -> None:
     args = split_args(command, 2)
     ref = _ref(args)
     result = await ctx.service.close(ref, ctx.actor, args[1] if len(args) > 1 else "")
-    await ctx.say(ctx.t("sh.closed", number=result.number))
+    await ctx.say(ctx.t("sh.closed", number=result.number) + await flows.citizen_note(ctx, result))
 
 
 @staff_command("sh.usage.reopen")
@@ -121,7 +121,8 @@ async def reopen(ctx: StaffContext, command: CommandObject | None) -> None:
     ref = _ref(args)
     result = await ctx.service.reopen(ref, ctx.actor, args[1] if len(args) > 1 else "")
     status = ctx.t(f"status.{result.status}")
-    await ctx.say(ctx.t("sh.reopened", number=result.number, status=status))
+    note = await flows.citizen_note(ctx, result)
+    await ctx.say(ctx.t("sh.reopened", number=result.number, status=status) + note)
 
 
 @staff_command("sh.usage.extend")

@@ -18,8 +18,10 @@ __all__ = [
     "ask_transfer_reason",
     "canned_replies",
     "check_department",
+    "citizen_note",
     "clear_state",
     "preview_canned",
+    "reply_confirmation",
     "send_canned",
     "send_reply",
     "start_reply",
@@ -71,8 +73,24 @@ async def start_reply(ctx: StaffContext, ref: int | str) -> None:
 async def send_reply(ctx: StaffContext, ref: int | str, text: str) -> Ticket:
     ticket = await ctx.service.reply(ref, ctx.actor, text)
     await clear_state(ctx)
-    await ctx.say(ctx.t("sh.replied", number=ticket.number))
+    await ctx.say(await reply_confirmation(ctx, ticket))
     return ticket
+
+
+async def reply_confirmation(ctx: StaffContext, ticket: Ticket) -> str:
+    """What the clerk is told after a reply: sent, or only recorded (the citizen erased their
+    data and cannot be reached)."""
+    if await ctx.service.citizen_address(ticket) is None:
+        return ctx.t("sh.replied_unreachable", number=ticket.number)
+    return ctx.t("sh.replied", number=ticket.number)
+
+
+async def citizen_note(ctx: StaffContext, ticket: Ticket) -> str:
+    """Nothing when the ticket's citizen is told of an action; otherwise a line saying they
+    could not be (they erased their personal data)."""
+    if await ctx.service.citizen_address(ticket) is not None:
+        return ""
+    return "\n" + ctx.t("sh.citizen_unreachable")
 
 
 async def _canned(
@@ -165,5 +183,6 @@ async def transfer(ctx: StaffContext, ref: int | str, slug: str, reason: str) ->
     await clear_state(ctx)
     dept = ctx.deps.desk.config.get(slug.strip().lower())
     name = dept.name_for(ctx.lang) if dept is not None else slug
-    await ctx.say(ctx.t("sh.transferred", number=ticket.number, department=name))
+    note = await citizen_note(ctx, ticket)
+    await ctx.say(ctx.t("sh.transferred", number=ticket.number, department=name) + note)
     return ticket

@@ -106,6 +106,14 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "zh": "✅ 已将答复发送给市民（工单 {number}）。",
         "en": "✅ Your reply on ticket {number} was sent to the citizen.",
     },
+    "sh.replied_unreachable": {
+        "zh": "📝 您的答复已记入工单 {number}，但市民已删除个人数据、无法再联系，答复没有发送给市民。",
+        "en": "📝 Your reply is recorded on ticket {number}, but the citizen erased their personal data and can no longer be reached: nothing was sent to them.",
+    },
+    "sh.citizen_unreachable": {
+        "zh": "⚠️ 市民已删除个人数据、无法再联系，没有收到通知。",
+        "en": "⚠️ The citizen erased their data and can no longer be reached: they were not told.",
+    },
     "sh.noted": {
         "zh": "📝 已添加内部备注（工单 {number}，市民看不到）。",
         "en": "📝 Internal note added to ticket {number} (never shown to the citizen).",

@@ -136,6 +136,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "The ticket was closed more than {days} days ago and cannot be reopened; please send a new request.",
     },
     "error.bad_page": {"zh": "页码无效。", "en": "Invalid page."},
+    "error.citizen_unreachable": {
+        "zh": "工单 {number} 的市民已删除个人数据，无法再联系，因此不能请其补充信息（计时会一直暂停）。您仍可以答复（记入工单）或办结。",
+        "en": "The citizen of ticket {number} erased their personal data and can no longer be reached, so they cannot be asked for information (the clock would stay paused). You can still reply (recorded on the ticket) or close it.",
+    },
     # -- buttons --------------------------------------------------------------------------------
     "btn.take": {"zh": "✋ 接单", "en": "✋ Take"},
     "btn.reply": {"zh": "💬 回复", "en": "💬 Reply"},

@@ -69,10 +69,18 @@ from tickets.texts import (
 )
 from tickets.workcalendar import WorkCalendar
 
-__all__ = ["Contact", "TicketService"]
+__all__ = ["CitizenAddress", "Contact", "TicketService"]
 
 MAX_TEXT = 4000
 EXTENSION_KINDS = ("extension_requested", "extension_approved", "extension_refused")
+
+
+@dataclass(frozen=True, slots=True)
+class CitizenAddress:
+    """Where the citizen of a ticket gets messages, and in which language."""
+
+    chat_id: int
+    lang: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,10 +239,15 @@ class TicketService:
         return self._event(ticket, tr.event_kind, "staff", actor.telegram_user_id, text=text)
 
     async def ask_info(self, ref: int | str, actor: Actor, text: str) -> Ticket:
-        """Ask the citizen for information: status ``waiting_citizen``, the clock pauses."""
+        """Ask the citizen for information: status ``waiting_citizen``, the clock pauses.
+
+        Refused when the citizen can no longer be reached (they erased their data): nobody
+        could answer, and the paused clock would never run again."""
         text = self._text(text)
         ticket = await self._staff_ticket(ref, actor)
         tr = transition(ticket.status, Action.ASK_INFO, number=ticket.number)
+        if await self.citizen_address(ticket) is None:
+            raise ValidationError("error.citizen_unreachable", number=ticket.number)
         now = self.clock.now()
         await self._update(
             ticket,
@@ -891,6 +904,15 @@ class TicketService:
         member = await self.session.get(StaffMember, ticket.assignee_id)
         return member.telegram_user_id if member is not None and member.active else None
 
+    async def citizen_address(self, ticket: Ticket) -> CitizenAddress | None:
+        """Where the ticket's citizen gets messages; None when they cannot be reached (they
+        erased their personal data, or never had a chat): then nothing is sent to them."""
+        citizen = await self._citizen(ticket)
+        chat_id = _citizen_chat(citizen)
+        if chat_id is None:
+            return None
+        return CitizenAddress(chat_id, self._citizen_lang(ticket, citizen))
+
     async def _to_citizen(
         self,
         ticket: Ticket,
@@ -901,10 +923,8 @@ class TicketService:
         **params: Any,
     ) -> None:
         """Tell the citizen ``key`` in their language; ``keyboard(lang)`` builds the buttons."""
-        if citizen is None or citizen.erased_at is not None:
-            return
-        chat_id = citizen.chat_id or citizen.telegram_user_id
-        if chat_id is None:
+        chat_id = _citizen_chat(citizen)
+        if chat_id is None:  # erased (see citizen_address): nothing to send
             return
         lang = self._citizen_lang(ticket, citizen)
         text = t(lang, key, number=ticket.number, **params)
@@ -929,6 +949,12 @@ class TicketService:
             department=self._dept_name(dept, cfg, lang),
             **params,
         )
+
+
+def _citizen_chat(citizen: Citizen | None) -> int | None:
+    if citizen is None or citizen.erased_at is not None:
+        return None
+    return citizen.chat_id or citizen.telegram_user_id
 
 
 def _staff_id(actor: Actor) -> int | None:

@@ -16,8 +16,9 @@ from tests.staff_handlers.conftest import (
     texts,
     toast,
 )
+from tickets.citizens import erase_citizen
 from tickets.i18n import t
-from tickets.models import TicketMessage
+from tickets.models import Citizen, TicketMessage
 from tickets.staff import create_invite, invite_payload
 
 CLERK = ROLES["clerk"]
@@ -198,3 +199,48 @@ async def test_open_button_on_nags_shows_the_ticket_to_its_department_only(desk:
     outsider = await desk.press(5001, f"tk:view:{tid}", chat=HOUSING_CHAT)
     assert toast(outsider)["text"] == t("en", "error.not_allowed")
     assert not texts(outsider, HOUSING_CHAT)
+
+
+async def _erase_owner(desk: Desk) -> None:
+    async with desk.factory() as session:
+        owner = await session.get(Citizen, desk.owner.id)
+        assert owner is not None
+        await erase_citizen(session, owner, now=desk.clock.now())
+        await session.commit()
+
+
+async def test_after_the_citizens_erasure_nobody_claims_they_were_told(any_desk: Desk) -> None:
+    desk = any_desk
+    tid, number = await desk.open_ticket()
+    await _erase_owner(desk)
+    rows = await desk.message(CLERK, f"/reply {number} We fixed the lamp")
+    assert texts(rows) == [t("en", "sh.replied_unreachable", number=number)]
+    assert [r.chat_id for r in rows] == [CLERK]  # nothing queued for anyone else
+    replied = [e for e in await desk.events(tid) if e.kind == "replied"]
+    assert replied and replied[0].data["text"] == "We fixed the lamp"  # the staff record
+    # asking would pause the clock for an answer that can never come: refused, nothing done
+    rows = await desk.message(CLERK, f"/askinfo {number} Which floor?")
+    assert texts(rows) == [t("en", "error.citizen_unreachable", number=number)]
+    assert "info_requested" not in [e.kind for e in await desk.events(tid)]
+    # the canned reply's toast and the chat's confirmation
+    await desk.press(CLERK, f"tk:reply:{tid}", chat=HOUSING_CHAT)
+    await desk.press(CLERK, f"sf:cr:{tid}:0", chat=HOUSING_CHAT)
+    rows = await desk.press(CLERK, f"sf:send:{tid}", chat=HOUSING_CHAT)
+    assert toast(rows)["text"] == t("en", "sh.replied_unreachable", number=number)
+    note = t("en", "sh.citizen_unreachable")
+    rows = await desk.message(CLERK, f"/extend {number} 2 parts")
+    rows = await desk.press(HEAD_ID, f"tk:extok:{tid}")
+    assert toast(rows)["text"].endswith(note)
+    rows = await desk.message(CLERK, f"/close {number} done")
+    assert texts(rows, CLERK) == [t("en", "sh.closed", number=number) + "\n" + note]
+    rows = await desk.message(CLERK, f"/reopen {number} again")
+    assert texts(rows, CLERK)[0].endswith(note)
+    rows = await desk.message(CLERK, f"/transfer {number} transport not ours")
+    assert texts(rows, CLERK)[0].endswith(note)
+    assert not [r for r in desk.sent if r.chat_id == 5001]  # the erased citizen: nothing
+
+
+async def test_a_reachable_citizen_gets_no_such_note(desk: Desk) -> None:
+    _tid, number = await desk.open_ticket()
+    rows = await desk.message(CLERK, f"/close {number} done")
+    assert texts(rows, CLERK) == [t("en", "sh.closed", number=number)]

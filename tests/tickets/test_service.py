@@ -6,8 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from tickets.citizens import erase_citizen
 from tickets.errors import Conflict, InvalidTransition, NotAllowed, ValidationError
-from tickets.models import Ticket
+from tickets.models import Citizen, Ticket
+from tickets.service import CitizenAddress
 from tickets.texts import MAX_CALLBACK_BYTES, parse_callback
 
 from .conftest import ADMIN, HOUSING_CHAT, PARKS_HEAD, TRANSPORT_CHAT, World, open_ticket
@@ -418,3 +420,25 @@ async def test_photos_and_location_follow_the_post_to_staff(world: World) -> Non
     assert {r.ref for r in rows if r.chat_id == HOUSING_CHAT} == {f"ticket:{ticket.id}"}
     # the citizen still gets one confirmation, no echo of their own attachments
     assert [r.method for r in rows if r.chat_id == 5001] == ["sendMessage"]
+
+
+async def test_erased_citizen_cannot_be_reached_or_asked(any_world: World) -> None:
+    w = any_world
+    tid = await open_ticket(w)
+    async with w.factory() as session:
+        svc = w.service(session)
+        ticket = await svc._load(tid)
+        assert ticket is not None
+        assert await svc.citizen_address(ticket) == CitizenAddress(5001, "zh")
+        owner = await session.get(Citizen, w.owner.id)
+        assert owner is not None
+        await erase_citizen(session, owner, now=w.clock.now())
+        assert await svc.citizen_address(ticket) is None
+        clerk = await w.actor(session, w.clerk)
+        mark = await last_outbox_id(session)
+        with pytest.raises(ValidationError) as info:
+            await svc.ask_info(tid, clerk, "which floor?")
+        assert info.value.key == "error.citizen_unreachable"
+        ticket = await svc.reply(tid, clerk, "已修复")  # recorded, sent to nobody
+        assert ticket.status == "answered" and await outbox_rows(session, mark) == []
+        assert [e.kind for e in await events(session, tid)][-1] == "replied"
