@@ -125,9 +125,10 @@ async def _state_data(ctx: StaffContext) -> dict[str, Any]:
     return await ctx.state.get_data() if ctx.state is not None else {}
 
 
-@staff_command("sh.usage.reply")
+@staff_command("sh.usage.reply", attachments=True)
 async def reply_text(ctx: StaffContext, command: CommandObject | None) -> None:
-    """The text sent while a reply is awaited (an edited canned reply, or one's own)."""
+    """The text (or photo/document, with its caption) sent while a reply is awaited (an edited
+    canned reply, or one's own)."""
     data = await _state_data(ctx)
     ticket_id = data.get("ticket_id")
     if not isinstance(ticket_id, int):
@@ -173,10 +174,10 @@ async def reply_to_post(message: Message, bot: Bot, **data: Any) -> None:
     await _post_reply(message, **data)
 
 
-@staff_command("sh.usage.reply")
+@staff_command("sh.usage.reply", attachments=True)
 async def _post_reply(ctx: StaffContext, command: CommandObject | None) -> None:
     ticket_id = ctx.extra.get("ticket_id")
     text = ctx.text
-    if not isinstance(ticket_id, int) or not text.strip():
+    if not isinstance(ticket_id, int) or not (text.strip() or ctx.attachments):
         raise Usage()
     await flows.send_reply(ctx, ticket_id, text)

@@ -64,11 +64,15 @@ async def take(ctx: StaffContext, command: CommandObject | None) -> None:
     await ctx.say(ctx.t("sh.taken", number=result.number))
 
 
-@staff_command("sh.usage.reply")
+@staff_command("sh.usage.reply", attachments=True)
 async def reply(ctx: StaffContext, command: CommandObject | None) -> None:
-    """/reply N TEXT; /reply N alone asks for the text (with the canned replies)."""
+    """/reply N TEXT; /reply N alone asks for the text (with the canned replies). As the
+    caption of a photo or document, the file goes to the citizen with the text (or alone)."""
     args = split_args(command, 2)
     ref = _ref(args)
+    if len(args) == 1 and ctx.attachments:
+        await flows.send_reply(ctx, ref, "")
+        return
     if len(args) == 1:
         await flows.start_reply(ctx, ref)
         return

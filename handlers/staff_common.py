@@ -27,6 +27,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.deps import Deps
 from handlers.outgoing import Outgoing
 from handlers.staff_texts import t
+from tickets.attachments import Attachment
 from tickets.authz import Actor, actor_for
 from tickets.directory import department_for_chat
 from tickets.errors import TicketError
@@ -38,6 +39,8 @@ __all__ = [
     "StaffFlow",
     "Usage",
     "check_chat",
+    "has_text_or_media",
+    "message_media",
     "split_args",
     "staff_button",
     "staff_command",
@@ -81,6 +84,8 @@ class StaffContext:
     query: CallbackQuery | None = None
     text: str = ""  # the incoming message's text (prompts complete with it)
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. the ticket a reply points at
+    attachments: list[Attachment] = field(default_factory=list)  # the message's photo/document
+    unsupported_media: str | None = None  # e.g. "video": a file staff cannot forward
     toast_text: str | None = None
     toast_alert: bool = False
     _service: TicketService | None = field(default=None, repr=False)
@@ -122,6 +127,43 @@ class StaffContext:
         self.query = None
 
 
+# Media a staff message may carry that cannot be passed on to a citizen (only photos and
+# documents can). Animations are checked before documents: Telegram sets both for a GIF.
+UNSUPPORTED_MEDIA = (
+    "animation",
+    "video",
+    "video_note",
+    "voice",
+    "audio",
+    "sticker",
+    "location",
+    "venue",
+    "contact",
+    "poll",
+    "dice",
+)
+
+
+def message_media(message: Message) -> tuple[list[Attachment], str | None]:
+    """The photo or document of ``message`` as attachments, and the kind of any other media."""
+    for kind in UNSUPPORTED_MEDIA:
+        if getattr(message, kind, None) is not None:
+            return [], kind
+    if message.photo:
+        return [Attachment("photo", message.photo[-1].file_id)], None  # the largest size
+    if message.document is not None:
+        return [Attachment("document", message.document.file_id)], None
+    return [], None
+
+
+async def has_text_or_media(message: Message) -> bool:
+    """A prompt's answer: text, or a photo/document/other media (not a command)."""
+    if (message.text or message.caption or "").startswith("/"):
+        return False
+    media, other = message_media(message)
+    return bool(message.text) or bool(media) or other is not None
+
+
 async def check_chat(ctx: StaffContext) -> str | None:
     """May staff commands answer in this chat? ``None`` if so (in a department's staff chat
     ``ctx.actor`` is narrowed to that department); otherwise the key of the refusal."""
@@ -153,10 +195,12 @@ Handler = Callable[..., Awaitable[None]]
 
 
 def staff_command(
-    usage_key: str, *, admin: bool = False
+    usage_key: str, *, admin: bool = False, attachments: bool = False
 ) -> Callable[[Callable[[StaffContext, CommandObject | None], Awaitable[None]]], Handler]:
     """Wrap a command: only (active) staff, or only administrators, get through; bad input
-    answers with ``usage_key`` or the reason; domain errors with their text."""
+    answers with ``usage_key`` or the reason; domain errors with their text. A photo or
+    document is accepted only by commands with ``attachments`` (replies): elsewhere, or any
+    other media, is refused before anything happens, so no file is silently dropped."""
 
     def wrap(fn: Callable[[StaffContext, CommandObject | None], Awaitable[None]]) -> Handler:
         async def handler(message: Message, **data: Any) -> None:
@@ -178,7 +222,12 @@ def staff_command(
                 text=message.text or message.caption or "",
                 extra=dict(data.get("staff_extra") or {}),
             )
+            ctx.attachments, ctx.unsupported_media = message_media(message)
             refusal = await check_chat(ctx)
+            if refusal is None and ctx.unsupported_media is not None:
+                refusal = "sh.attachment_unsupported"
+            elif refusal is None and ctx.attachments and not attachments:
+                refusal = "sh.attachments_reply_only"
             if refusal is not None:
                 await ctx.say(ctx.t(refusal))
                 return

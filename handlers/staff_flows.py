@@ -70,18 +70,38 @@ async def start_reply(ctx: StaffContext, ref: int | str) -> None:
     )
 
 
+# How each attachment kind reaches a Telegram chat: (Bot API method, its file parameter).
+SEND_ATTACHMENT = {"photo": ("sendPhoto", "photo"), "document": ("sendDocument", "document")}
+
+
 async def send_reply(ctx: StaffContext, ref: int | str, text: str) -> Ticket:
-    ticket = await ctx.service.reply(ref, ctx.actor, text)
+    """Reply with ``text`` and the message's photo/document (``ctx.attachments``): the reply
+    goes to the citizen first, then each file, captioned with the ticket's number."""
+    files = list(ctx.attachments)
+    ticket = await ctx.service.reply(ref, ctx.actor, text, attachments=files)
+    address = await ctx.service.citizen_address(ticket)
+    if address is not None:
+        caption = t(address.lang, "sh.citizen_attachment", number=ticket.number)
+        for item in files:
+            method, field_name = SEND_ATTACHMENT[item.kind]
+            await ctx.outgoing.call(
+                method,
+                address.chat_id,
+                {field_name: item.file_id, "caption": caption},
+                ref=f"ticket:{ticket.id}",
+            )
     await clear_state(ctx)
-    await ctx.say(await reply_confirmation(ctx, ticket))
+    await ctx.say(await reply_confirmation(ctx, ticket, len(files)))
     return ticket
 
 
-async def reply_confirmation(ctx: StaffContext, ticket: Ticket) -> str:
-    """What the clerk is told after a reply: sent, or only recorded (the citizen erased their
-    data and cannot be reached)."""
+async def reply_confirmation(ctx: StaffContext, ticket: Ticket, attachments: int = 0) -> str:
+    """What the clerk is told after a reply: sent (with how many files), or only recorded
+    (the citizen erased their data and cannot be reached)."""
     if await ctx.service.citizen_address(ticket) is None:
         return ctx.t("sh.replied_unreachable", number=ticket.number)
+    if attachments:
+        return ctx.t("sh.replied_with_attachments", number=ticket.number, count=attachments)
     return ctx.t("sh.replied", number=ticket.number)
 
 

@@ -72,6 +72,18 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "zh": "紧急标记无法通过 /type 修改，只更正诉求类型。",
         "en": "The urgent flag cannot be changed with /type; only the request type is corrected.",
     },
+    "sh.attachment_unsupported": {
+        "zh": "只能把照片或文件发给市民（视频、语音、贴纸等不行），本次未做任何操作。",
+        "en": "Only photos and documents can be passed on to a citizen (not videos, voice messages, stickers…); nothing was done.",
+    },
+    "sh.attachments_reply_only": {
+        "zh": "只有答复（/reply 或直接回复工单消息）可以附带照片或文件，本次未做任何操作。",
+        "en": "Only a reply (/reply, or a reply to the ticket's message) can carry a photo or document; nothing was done.",
+    },
+    "sh.citizen_attachment": {
+        "zh": "📎 工单 {number} 的答复附件",
+        "en": "📎 Attached to the reply on ticket {number}",
+    },
     "sh.stale_button": {
         "zh": "这个按钮已失效，请重新操作。",
         "en": "This button is no longer valid; please start again.",
@@ -105,6 +117,10 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
     "sh.replied": {
         "zh": "✅ 已将答复发送给市民（工单 {number}）。",
         "en": "✅ Your reply on ticket {number} was sent to the citizen.",
+    },
+    "sh.replied_with_attachments": {
+        "zh": "✅ 已将答复和 {count} 个附件发送给市民（工单 {number}）。",
+        "en": "✅ Your reply on ticket {number} was sent to the citizen with {count} attachment(s).",
     },
     "sh.replied_unreachable": {
         "zh": "📝 您的答复已记入工单 {number}，但市民已删除个人数据、无法再联系，答复没有发送给市民。",

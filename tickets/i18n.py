@@ -136,6 +136,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "The ticket was closed more than {days} days ago and cannot be reopened; please send a new request.",
     },
     "error.bad_page": {"zh": "页码无效。", "en": "Invalid page."},
+    "error.too_many_attachments": {
+        "zh": "附件过多（最多 {max} 个）。",
+        "en": "Too many attachments (at most {max}).",
+    },
+    "error.bad_attachment": {"zh": "附件无效。", "en": "The attachment is not valid."},
     "error.citizen_unreachable": {
         "zh": "工单 {number} 的市民已删除个人数据，无法再联系，因此不能请其补充信息（计时会一直暂停）。您仍可以答复（记入工单）或办结。",
         "en": "The citizen of ticket {number} erased their personal data and can no longer be reached, so they cannot be asked for information (the clock would stay paused). You can still reply (recorded on the ticket) or close it.",
@@ -231,6 +236,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "citizen.reply": {
         "zh": "💬 关于您的工单 {number}，{department}答复如下：\n\n{text}",
         "en": "💬 {department} replied on your ticket {number}:\n\n{text}",
+    },
+    "citizen.reply_attachments": {
+        "zh": "💬 关于您的工单 {number}，{department}发来以下附件：",
+        "en": "💬 {department} sent you the files below on your ticket {number}:",
     },
     "citizen.ask_info": {
         "zh": "❓ 关于您的工单 {number}，{department}需要您补充信息：\n\n{text}\n\n请点击下方按钮后回复。",

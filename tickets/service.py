@@ -28,7 +28,7 @@ Deadlines count working time in the :class:`~tickets.workcalendar.WorkCalendar`:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -40,6 +40,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tickets import queries
+from tickets.attachments import Attachment, check_attachments
 from tickets.authz import (
     Actor,
     can_decide_extension,
@@ -213,9 +214,21 @@ class TicketService:
             await self._send(ticket, Notice(chat_id, text))
         return ticket
 
-    async def reply(self, ref: int | str, actor: Actor, text: str) -> Ticket:
-        """Answer the citizen: stops the response clock, status ``answered``."""
-        text = self._text(text)
+    async def reply(
+        self,
+        ref: int | str,
+        actor: Actor,
+        text: str,
+        *,
+        attachments: Sequence[Attachment] = (),
+    ) -> Ticket:
+        """Answer the citizen: stops the response clock, status ``answered``.
+
+        ``attachments`` (photos, documents) are recorded on the ``replied`` event; the text may
+        then be empty. The caller's channel sends the files after the reply's message, to
+        :meth:`citizen_address` (this layer names no channel method)."""
+        files = check_attachments(attachments)
+        text = "" if files and not (text or "").strip() else self._text(text)
         ticket = await self._staff_ticket(ref, actor)
         tr = transition(ticket.status, Action.REPLY, number=ticket.number)
         now = self.clock.now()
@@ -227,8 +240,16 @@ class TicketService:
             assignee_id=ticket.assignee_id or _staff_id(actor),
         )
         await self._update(ticket, **changes)
-        self._event(ticket, tr.event_kind, "staff", actor.telegram_user_id, text=text)
-        await self._from_department(ticket, "citizen.reply", citizen_reply_keyboard, text=text)
+        self._event(
+            ticket,
+            tr.event_kind,
+            "staff",
+            actor.telegram_user_id,
+            text=text,
+            attachments=[f.as_data() for f in files] or None,
+        )
+        key = "citizen.reply" if text else "citizen.reply_attachments"
+        await self._from_department(ticket, key, citizen_reply_keyboard, text=text)
         return ticket
 
     async def note(self, ref: int | str, actor: Actor, text: str) -> TicketEvent:

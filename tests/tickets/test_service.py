@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from tickets.attachments import Attachment
 from tickets.citizens import erase_citizen
 from tickets.errors import Conflict, InvalidTransition, NotAllowed, ValidationError
 from tickets.models import Citizen, Ticket
@@ -442,3 +443,28 @@ async def test_erased_citizen_cannot_be_reached_or_asked(any_world: World) -> No
         ticket = await svc.reply(tid, clerk, "已修复")  # recorded, sent to nobody
         assert ticket.status == "answered" and await outbox_rows(session, mark) == []
         assert [e.kind for e in await events(session, tid)][-1] == "replied"
+
+
+async def test_reply_with_attachments_is_recorded_and_validated(world: World) -> None:
+    tid = await open_ticket(world)
+    async with world.factory() as session:
+        svc = world.service(session)
+        clerk = await world.actor(session, world.clerk)
+        for files, key in (
+            ([], "error.empty_text"),
+            ([Attachment("video", "v")], "error.bad_attachment"),
+            ([Attachment("photo", "")], "error.bad_attachment"),
+            ([Attachment("photo", f"p{i}") for i in range(11)], "error.too_many_attachments"),
+        ):
+            with pytest.raises(ValidationError) as info:
+                await svc.reply(tid, clerk, "  ", attachments=files)
+            assert info.value.key == key
+        mark = await last_outbox_id(session)
+        await svc.reply(tid, clerk, "", attachments=[Attachment("document", "doc-9")])
+        (msg,) = await outbox_rows(session, mark)  # the announcement; files: the channel's job
+        assert msg.chat_id == 5001 and "住建局" in msg.payload["text"]
+        _check_buttons(msg, tid, ["resolved", "followup", "reopen"])
+        replied = [e for e in await events(session, tid) if e.kind == "replied"]
+        assert [e.data for e in replied] == [
+            {"text": "", "attachments": [{"kind": "document", "file_id": "doc-9"}]}
+        ]
