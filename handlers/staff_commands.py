@@ -145,18 +145,29 @@ async def extend(ctx: StaffContext, command: CommandObject | None) -> None:
 
 @staff_command("sh.usage.type")
 async def retype(ctx: StaffContext, command: CommandObject | None) -> None:
-    """/type N TYPE [urgent] — the urgent flag is not changed (only reported)."""
-    args = split_args(command, 4)
-    if len(args) not in (2, 3) or (len(args) == 3 and args[2].lower() != "urgent"):
+    """/type N TYPE [urgent] — TYPE in zh or en (投诉, complaint...); the urgent flag is not
+    changed (only reported)."""
+    args = split_args(command, 2)
+    if len(args) != 2:
         raise Usage()
-    result = await ctx.service.set_demand_type(args[0], ctx.actor, args[1].lower())
+    words = args[1].split()
+    urgent = len(words) > 1 and words[-1].lower() == "urgent"
+    name = " ".join(words[:-1] if urgent else words)
+    demand_type = flows.demand_type_from(name)
+    if demand_type is None:
+        raise Usage("sh.bad_type", value=name)
+    before = await ctx.service.details(args[0], ctx.actor)
+    deadlines = (before.ticket.response_due_at, before.ticket.resolution_due_at)
+    result = await ctx.service.set_demand_type(args[0], ctx.actor, demand_type)
     text = ctx.t(
         "sh.retyped",
         number=result.number,
         type=ctx.t(f"type.{result.demand_type}"),
         deadline=format_time(result.resolution_due_at, ctx.deps.tz, ctx.lang),
     )
-    if len(args) == 3 and not result.urgent:
+    if deadlines != (result.response_due_at, result.resolution_due_at):
+        text += await flows.citizen_note(ctx, result) or "\n" + ctx.t("sh.retyped_told")
+    if urgent and not result.urgent:
         text += "\n" + ctx.t("sh.urgent_unsupported")
     await ctx.say(text)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from handlers.keyboards import cancel_keyboard, canned_keyboard, departments_keyboard, send_keyboard
 from handlers.staff_common import StaffContext, StaffFlow, Usage
 from handlers.staff_texts import t
-from tickets.deptconfig import CannedReply, DepartmentConfig
+from tickets.deptconfig import DEMAND_TYPES, CannedReply, DepartmentConfig
 from tickets.lifecycle import Action, transition
 from tickets.lookups import citizen_name
 from tickets.models import Ticket
@@ -20,6 +21,7 @@ __all__ = [
     "check_department",
     "citizen_note",
     "clear_state",
+    "demand_type_from",
     "preview_canned",
     "reply_confirmation",
     "send_canned",
@@ -154,6 +156,31 @@ async def send_canned(ctx: StaffContext, ticket_id: int) -> Ticket:
         ticket.lang, name=name or t(ticket.lang, "label.citizen"), number=ticket.number
     )
     return await send_reply(ctx, ticket_id, text)
+
+
+# -- demand type -------------------------------------------------------------------------------
+# What staff may type for a demand type besides its code and its zh/en names in the catalogue.
+DEMAND_TYPE_ALIASES: dict[str, tuple[str, ...]] = {
+    "consultation": ("咨询", "諮詢", "question", "consult", "enquiry", "inquiry", "query"),
+    "help": ("求助", "帮助", "幫助", "assistance", "request for help"),
+    "complaint": ("投诉", "投訴"),
+    "report": ("举报", "舉報"),
+    "suggestion": ("建议", "建議", "proposal"),
+}
+
+
+def _fold(value: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+
+
+def demand_type_from(value: str) -> str | None:
+    """The demand type named by ``value`` (code, zh or en name, alias; any case), or None."""
+    wanted = _fold(value)
+    for code in DEMAND_TYPES:
+        names = (code, t("zh", f"type.{code}"), t("en", f"type.{code}"))
+        if wanted in {_fold(n) for n in (*names, *DEMAND_TYPE_ALIASES.get(code, ()))}:
+            return code
+    return None
 
 
 # -- transfer ----------------------------------------------------------------------------------

@@ -49,8 +49,12 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "en": "Usage: /askinfo NUMBER QUESTION",
     },
     "sh.usage.type": {
-        "zh": "用法：/type 工单编号 consultation|help|complaint|report|suggestion",
-        "en": "Usage: /type NUMBER consultation|help|complaint|report|suggestion",
+        "zh": "用法：/type 工单编号 类型（咨询、求助、投诉、举报、建议）",
+        "en": "Usage: /type NUMBER TYPE (consultation, help, complaint, report, suggestion)",
+    },
+    "sh.bad_type": {
+        "zh": "「{value}」不是诉求类型。用法：/type 工单编号 类型（咨询、求助、投诉、举报、建议）",
+        "en": "“{value}” is not a request type. Usage: /type NUMBER TYPE (consultation, help, complaint, report, suggestion)",
     },
     "sh.usage.contact": {"zh": "用法：/contact 工单编号", "en": "Usage: /contact NUMBER"},
     "sh.usage.staffmove": {
@@ -162,6 +166,10 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
     "sh.retyped": {
         "zh": "🏷️ 工单 {number} 的类型已更正为「{type}」，办结期限：{deadline}",
         "en": "🏷️ Ticket {number} is now a {type}; resolve by {deadline}",
+    },
+    "sh.retyped_told": {
+        "zh": "已将新的期限告知市民。",
+        "en": "The citizen was told the new deadline.",
     },
     "sh.contact": {
         "zh": "🔓 工单 {number} 的市民联系方式（已记入审计记录）：\n姓名：{name}\n电话：{phone}\nTelegram：{telegram}",
@@ -285,8 +293,8 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
             "/close N [说明] — 办结\n"
             "/reopen N [理由] — 重新打开\n"
             "/extend N 天数 理由 — 申请延期（由负责人审批）\n"
-            "/type N 类型 — 更正诉求类型：consultation 咨询、help 求助、complaint 投诉、"
-            "report 举报、suggestion 建议\n"
+            "/type N 类型 — 更正诉求类型：咨询、求助、投诉、举报、建议（已批准的延期保留，"
+            "期限变化会告知市民）\n"
             "/contact N — 查看市民联系方式（会记入审计记录）\n"
             "/cancel — 取消正在进行的操作\n"
             "/staffhelp — 显示本帮助"
@@ -304,7 +312,7 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
             "/reopen N [REASON] — reopen\n"
             "/extend N DAYS REASON — ask the head for more working days\n"
             "/type N TYPE — correct the request type: consultation, help, complaint, report, "
-            "suggestion\n"
+            "suggestion (approved extensions are kept; the citizen is told a new deadline)\n"
             "/contact N — reveal the citizen's contact (recorded in the audit trail)\n"
             "/cancel — cancel what you started\n"
             "/staffhelp — this help"

@@ -261,6 +261,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "⏳ 您的工单 {number} 办结期限延长至 {deadline}。原因：{reason}",
         "en": "⏳ The deadline of your ticket {number} is extended to {deadline}. Reason: {reason}",
     },
+    "citizen.retyped": {
+        "zh": "🏷️ 您的工单 {number} 已更正为「{type}」类诉求，办结期限调整为 {deadline}。",
+        "en": "🏷️ Your ticket {number} is now handled as a {type}; it will be resolved by {deadline}.",
+    },
+    "citizen.retyped_response": {
+        "zh": "🏷️ 您的工单 {number} 已更正为「{type}」类诉求：我们将在 {response_due} 前答复您，办结期限为 {deadline}。",
+        "en": "🏷️ Your ticket {number} is now handled as a {type}: we will respond by {response_due} and resolve it by {deadline}.",
+    },
     "citizen.followup_received": {
         "zh": "已将您的留言转给工单 {number} 的承办人员。",
         "en": "Your message has been added to ticket {number} and passed on.",

@@ -22,7 +22,8 @@ Deadlines count working time in the :class:`~tickets.workcalendar.WorkCalendar`:
 - transfer: the receiving department's ``transfer_clock`` decides: ``keep`` the deadlines, or
   ``restart`` them from the transfer with the receiving department's SLA;
 - an approved extension moves the resolution deadline by N working days;
-- a demand-type correction recomputes the deadlines from the creation time with the new SLA;
+- a demand-type correction counts the open deadlines with the new SLA from the same start,
+  keeping approved extensions and paused time (:mod:`tickets.sla_change`); the citizen is told;
 - a reopened ticket whose resolution deadline has passed gets a fresh resolution window.
 """
 
@@ -59,6 +60,7 @@ from tickets.models import Citizen, Department, StaffMember, Ticket, TicketEvent
 from tickets.numbering import next_number
 from tickets.outbox import enqueue
 from tickets.privacy import masked_identity, redact_text
+from tickets.sla_change import deadline_keeping_moves
 from tickets.texts import (
     Notice,
     add_info_keyboard,
@@ -514,22 +516,21 @@ class TicketService:
         return ticket
 
     async def set_demand_type(self, ref: int | str, actor: Actor, demand_type: str) -> Ticket:
-        """Correct the demand type; deadlines are recomputed from creation with the new SLA."""
+        """Correct the demand type. The open deadlines follow the new type's SLA and keep what
+        moved them (approved extensions, paused time: :meth:`_deadlines_keeping_extensions`);
+        the citizen is told when a deadline they were given changes."""
         self._check_type(demand_type)
         ticket = await self._staff_ticket(ref, actor)
         if demand_type == ticket.demand_type:
             raise ValidationError("error.same_demand_type")
         tr = transition(ticket.status, Action.RETYPE, number=ticket.number)
         _dept, cfg = await self._department(ticket.department_id)
-        sla = self._sla(cfg, demand_type, ticket.urgent)
-        changes: dict[str, Any] = {
-            "demand_type": demand_type,
-            "resolution_due_at": self.calendar.deadline(ticket.created_at, sla.resolution),
-        }
-        if ticket.first_response_at is None:
-            changes["response_due_at"] = self.calendar.deadline(ticket.created_at, sla.response)
+        before = (ticket.response_due_at, ticket.resolution_due_at)
+        changes = await self._deadlines_keeping_extensions(
+            ticket, self._sla(cfg, demand_type, ticket.urgent)
+        )
         old_type = ticket.demand_type
-        await self._update(ticket, **changes)
+        await self._update(ticket, demand_type=demand_type, **changes)
         self._event(
             ticket,
             tr.event_kind,
@@ -540,7 +541,59 @@ class TicketService:
             response_due_at=_iso(ticket.response_due_at),
             resolution_due_at=_iso(ticket.resolution_due_at),
         )
+        await self._tell_new_deadlines(ticket, before)
         return ticket
+
+    async def _deadlines_keeping_extensions(self, ticket: Ticket, new_sla: Sla) -> dict[str, Any]:
+        """The ticket's open deadlines under ``new_sla`` (a corrected type, the urgent flag),
+        as ``_update`` changes: each is ``new_sla``'s window from the clock's start (creation,
+        or a transfer that restarted it), moved by the working time the old deadline was beyond
+        the current SLA's window (approved extensions, pauses): see :mod:`tickets.sla_change`.
+        The response deadline only while no response was given."""
+        _dept, cfg = await self._department(ticket.department_id)
+        old_sla = self._sla(cfg, ticket.demand_type, ticket.urgent)
+        start = await self._clock_start(ticket)
+        changes: dict[str, Any] = {}
+        windows = [("resolution_due_at", old_sla.resolution, new_sla.resolution)]
+        if ticket.first_response_at is None:
+            windows.append(("response_due_at", old_sla.response, new_sla.response))
+        for column, old, new in windows:
+            due = getattr(ticket, column)
+            if due is not None:
+                changes[column] = deadline_keeping_moves(self.calendar, start, due, old, new)
+        return changes
+
+    async def _clock_start(self, ticket: Ticket) -> datetime:
+        """When the ticket's SLA clock started: the last transfer that restarted it, else the
+        ticket's creation."""
+        stmt = (
+            select(TicketEvent)
+            .where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "transferred")
+            .order_by(col(TicketEvent.id).desc())
+        )
+        for event in (await self.session.exec(stmt)).all():
+            if (event.data or {}).get("clock") == "restart":
+                return event.at
+        return ticket.created_at
+
+    async def _tell_new_deadlines(
+        self, ticket: Ticket, before: tuple[datetime | None, datetime | None]
+    ) -> None:
+        """Tell the citizen the deadlines they go by, if they changed (response: while none
+        was given)."""
+        response_moved = ticket.first_response_at is None and before[0] != ticket.response_due_at
+        if not response_moved and before[1] == ticket.resolution_due_at:
+            return
+        citizen = await self._citizen(ticket)
+        lang = self._citizen_lang(ticket, citizen)
+        await self._to_citizen(
+            ticket,
+            citizen,
+            "citizen.retyped_response" if ticket.first_response_at is None else "citizen.retyped",
+            type=t(lang, f"type.{ticket.demand_type}"),
+            response_due=format_time(ticket.response_due_at, self.tz, lang),
+            deadline=format_time(ticket.resolution_due_at, self.tz, lang),
+        )
 
     async def reveal_contact(self, ref: int | str, actor: Actor) -> Contact:
         """The unmasked contact; who revealed it and when goes into the audit trail."""

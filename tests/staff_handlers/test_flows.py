@@ -233,6 +233,8 @@ async def test_after_the_citizens_erasure_nobody_claims_they_were_told(any_desk:
     rows = await desk.message(CLERK, f"/extend {number} 2 parts")
     rows = await desk.press(HEAD_ID, f"tk:extok:{tid}")
     assert toast(rows)["text"].endswith(note)
+    rows = await desk.message(CLERK, f"/type {number} complaint")
+    assert texts(rows, CLERK)[0].endswith(note)
     rows = await desk.message(CLERK, f"/close {number} done")
     assert texts(rows, CLERK) == [t("en", "sh.closed", number=number) + "\n" + note]
     rows = await desk.message(CLERK, f"/reopen {number} again")
@@ -327,3 +329,15 @@ async def test_ticket_details_show_the_reply_had_files(desk: Desk) -> None:
     await desk.message(CLERK, f"/reply {number} here", media=photo_of("ph"))
     details = texts(await desk.message(CLERK, f"/ticket {number}"))[0]
     assert "📎×1 here" in details
+
+
+async def test_type_keeps_the_extension_and_tells_the_citizen(desk: Desk) -> None:
+    tid, number = await desk.open_ticket()  # help: 4h / 5d from Tuesday 10:00 -> Dec 1
+    await desk.message(CLERK, f"/extend {number} 3 parts")
+    await desk.press(HEAD_ID, f"tk:extok:{tid}")  # -> Dec 4
+    rows = await desk.message(CLERK, f"/type {number} 投诉")  # 13d -> Dec 11, + 3 -> Dec 16
+    mine = texts(rows, CLERK)[0]
+    assert "resolve by 2026-12-16 17:30" in mine
+    assert mine.endswith(t("en", "sh.retyped_told"))
+    (told,) = texts(rows, 5001)
+    assert "投诉" in told and "2026-12-16 17:30" in told

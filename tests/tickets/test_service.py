@@ -14,7 +14,7 @@ from tickets.service import CitizenAddress
 from tickets.texts import MAX_CALLBACK_BYTES, parse_callback
 
 from .conftest import ADMIN, HOUSING_CHAT, PARKS_HEAD, TRANSPORT_CHAT, World, open_ticket
-from .helpers import callbacks, events, last_outbox_id, outbox_rows, sh
+from .helpers import SHANGHAI, callbacks, events, last_outbox_id, outbox_rows, sh
 
 
 async def _get(w: World, ticket_id: int) -> Ticket:
@@ -468,3 +468,36 @@ async def test_reply_with_attachments_is_recorded_and_validated(world: World) ->
         assert [e.data for e in replied] == [
             {"text": "", "attachments": [{"kind": "document", "file_id": "doc-9"}]}
         ]
+
+
+async def test_type_correction_keeps_an_approved_extension_and_tells_the_citizen(
+    any_world: World,
+) -> None:
+    w = any_world
+    created = w.clock.now()
+    tid = await open_ticket(w, demand_type="consultation")  # 4h / 1d
+    cal = w.desk.calendar(SHANGHAI)
+    async with w.factory() as session:
+        svc = w.service(session)
+        clerk = await w.actor(session, w.clerk)
+        head = await w.actor(session, w.head)
+        await svc.request_extension(tid, clerk, 3, "parts on order")
+        extended = (await svc.approve_extension(tid, head)).resolution_due_at
+        assert extended == cal.add_working_days(cal.deadline(created, "1d"), 3)
+        mark = await last_outbox_id(session)
+        ticket = await svc.set_demand_type(tid, clerk, "complaint")  # 13d: + the 3 days
+        assert ticket.resolution_due_at == cal.add_working_days(cal.deadline(created, "13d"), 3)
+        assert ticket.response_due_at == cal.deadline(created, "4h")  # same window: unchanged
+        (told,) = [r for r in await outbox_rows(session, mark) if r.chat_id == 5001]
+        assert "投诉" in told.payload["text"] and "2026-12-16 17:30" in told.payload["text"]
+        assert ticket.resolution_due_at == sh(2026, 12, 16, 17, 30)
+        # and back: the deadline the head approved, to the minute
+        ticket = await svc.set_demand_type(tid, clerk, "consultation")
+        assert ticket.resolution_due_at == extended
+        # after the first reply only the resolution deadline counts for the citizen:
+        await svc.reply(tid, clerk, "收到")
+        await svc.set_demand_type(tid, clerk, "complaint")
+        mark = await last_outbox_id(session)
+        ticket = await svc.set_demand_type(tid, clerk, "suggestion")  # 13d as well: no news
+        assert ticket.resolution_due_at == sh(2026, 12, 16, 17, 30)
+        assert await outbox_rows(session, mark) == []
