@@ -32,7 +32,7 @@ from handlers.staff_callbacks import (
     transfer_reason,
 )
 from handlers.staff_commands import COMMANDS
-from handlers.staff_common import StaffFlow
+from handlers.staff_common import StaffFlow, has_text_or_media
 from handlers.staff_texts import t
 from tickets.staff import INVITE_PREFIX, redeem_invite
 
@@ -110,7 +110,7 @@ def create_router() -> Router:
         router.message.register(handler, Command(name))
     router.message.register(cancel, Command("cancel"), StateFilter(StaffFlow))
     not_command = Magic(F.text & ~F.text.startswith("/"))
-    router.message.register(reply_text, StateFilter(StaffFlow.reply_text), not_command)
+    router.message.register(reply_text, StateFilter(StaffFlow.reply_text), has_text_or_media)
     router.message.register(transfer_reason, StateFilter(StaffFlow.transfer_reason), not_command)
     router.message.register(reply_to_post, Magic(F.reply_to_message))
     router.callback_query.register(ticket_button, ticket_callback_filter)

@@ -67,7 +67,8 @@ async def ticket_button(ctx: StaffContext, args: list[str]) -> None:
     elif action == "extok":
         ticket = await service.approve_extension(ticket_id, ctx.actor)
         deadline = format_time(ticket.resolution_due_at, ctx.deps.tz, ctx.lang)
-        ctx.toast(ctx.t("sh.extension_approved", number=ticket.number, deadline=deadline))
+        text = ctx.t("sh.extension_approved", number=ticket.number, deadline=deadline)
+        ctx.toast(text + await flows.citizen_note(ctx, ticket))
         await _remove_buttons(ctx)
     elif action == "extno":
         ticket = await service.refuse_extension(ticket_id, ctx.actor)
@@ -110,7 +111,7 @@ async def staff_interface_button(ctx: StaffContext, args: list[str]) -> None:
         return
     if action == "send" and len(rest) == 1:
         ticket = await flows.send_canned(ctx, _int(rest[0]))
-        ctx.toast(ctx.t("sh.replied", number=ticket.number))
+        ctx.toast(await flows.reply_confirmation(ctx, ticket))
         await _remove_buttons(ctx)
         return
     if action == "tr" and len(rest) == 2:
@@ -124,9 +125,10 @@ async def _state_data(ctx: StaffContext) -> dict[str, Any]:
     return await ctx.state.get_data() if ctx.state is not None else {}
 
 
-@staff_command("sh.usage.reply")
+@staff_command("sh.usage.reply", attachments=True)
 async def reply_text(ctx: StaffContext, command: CommandObject | None) -> None:
-    """The text sent while a reply is awaited (an edited canned reply, or one's own)."""
+    """The text (or photo/document, with its caption) sent while a reply is awaited (an edited
+    canned reply, or one's own)."""
     data = await _state_data(ctx)
     ticket_id = data.get("ticket_id")
     if not isinstance(ticket_id, int):
@@ -172,10 +174,10 @@ async def reply_to_post(message: Message, bot: Bot, **data: Any) -> None:
     await _post_reply(message, **data)
 
 
-@staff_command("sh.usage.reply")
+@staff_command("sh.usage.reply", attachments=True)
 async def _post_reply(ctx: StaffContext, command: CommandObject | None) -> None:
     ticket_id = ctx.extra.get("ticket_id")
     text = ctx.text
-    if not isinstance(ticket_id, int) or not text.strip():
+    if not isinstance(ticket_id, int) or not (text.strip() or ctx.attachments):
         raise Usage()
     await flows.send_reply(ctx, ticket_id, text)

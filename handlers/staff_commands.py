@@ -64,11 +64,15 @@ async def take(ctx: StaffContext, command: CommandObject | None) -> None:
     await ctx.say(ctx.t("sh.taken", number=result.number))
 
 
-@staff_command("sh.usage.reply")
+@staff_command("sh.usage.reply", attachments=True)
 async def reply(ctx: StaffContext, command: CommandObject | None) -> None:
-    """/reply N TEXT; /reply N alone asks for the text (with the canned replies)."""
+    """/reply N TEXT; /reply N alone asks for the text (with the canned replies). As the
+    caption of a photo or document, the file goes to the citizen with the text (or alone)."""
     args = split_args(command, 2)
     ref = _ref(args)
+    if len(args) == 1 and ctx.attachments:
+        await flows.send_reply(ctx, ref, "")
+        return
     if len(args) == 1:
         await flows.start_reply(ctx, ref)
         return
@@ -112,7 +116,7 @@ async def close(ctx: StaffContext, command: CommandObject | None) -> None:
     args = split_args(command, 2)
     ref = _ref(args)
     result = await ctx.service.close(ref, ctx.actor, args[1] if len(args) > 1 else "")
-    await ctx.say(ctx.t("sh.closed", number=result.number))
+    await ctx.say(ctx.t("sh.closed", number=result.number) + await flows.citizen_note(ctx, result))
 
 
 @staff_command("sh.usage.reopen")
@@ -121,7 +125,8 @@ async def reopen(ctx: StaffContext, command: CommandObject | None) -> None:
     ref = _ref(args)
     result = await ctx.service.reopen(ref, ctx.actor, args[1] if len(args) > 1 else "")
     status = ctx.t(f"status.{result.status}")
-    await ctx.say(ctx.t("sh.reopened", number=result.number, status=status))
+    note = await flows.citizen_note(ctx, result)
+    await ctx.say(ctx.t("sh.reopened", number=result.number, status=status) + note)
 
 
 @staff_command("sh.usage.extend")
@@ -140,18 +145,29 @@ async def extend(ctx: StaffContext, command: CommandObject | None) -> None:
 
 @staff_command("sh.usage.type")
 async def retype(ctx: StaffContext, command: CommandObject | None) -> None:
-    """/type N TYPE [urgent] — the urgent flag is not changed (only reported)."""
-    args = split_args(command, 4)
-    if len(args) not in (2, 3) or (len(args) == 3 and args[2].lower() != "urgent"):
+    """/type N TYPE [urgent] — TYPE in zh or en (投诉, complaint...); the urgent flag is not
+    changed (only reported)."""
+    args = split_args(command, 2)
+    if len(args) != 2:
         raise Usage()
-    result = await ctx.service.set_demand_type(args[0], ctx.actor, args[1].lower())
+    words = args[1].split()
+    urgent = len(words) > 1 and words[-1].lower() == "urgent"
+    name = " ".join(words[:-1] if urgent else words)
+    demand_type = flows.demand_type_from(name)
+    if demand_type is None:
+        raise Usage("sh.bad_type", value=name)
+    before = await ctx.service.details(args[0], ctx.actor)
+    deadlines = (before.ticket.response_due_at, before.ticket.resolution_due_at)
+    result = await ctx.service.set_demand_type(args[0], ctx.actor, demand_type)
     text = ctx.t(
         "sh.retyped",
         number=result.number,
         type=ctx.t(f"type.{result.demand_type}"),
         deadline=format_time(result.resolution_due_at, ctx.deps.tz, ctx.lang),
     )
-    if len(args) == 3 and not result.urgent:
+    if deadlines != (result.response_due_at, result.resolution_due_at):
+        text += await flows.citizen_note(ctx, result) or "\n" + ctx.t("sh.retyped_told")
+    if urgent and not result.urgent:
         text += "\n" + ctx.t("sh.urgent_unsupported")
     await ctx.say(text)
 

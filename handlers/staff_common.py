@@ -1,12 +1,21 @@
 """What every staff command and button shares: who is acting, where to answer, and the
 uniform handling of bad input and refusals (usage or reason in the user's language, never a
-traceback, never silence)."""
+traceback, never silence).
+
+Where staff commands and buttons work: a private chat with the bot, or the staff chat of the
+actor's department (administrators: any department's staff chat). In a department's staff
+chat the actor is narrowed to that department (``Actor.audience_department_id``): its members
+read every answer, so only its tickets are shown or acted on, for administrators too. In any
+other group nothing is shown and nothing is done: everyone (staff or not) gets the same short
+refusal, which tells a clerk where to go and tells the group nothing — not whether the sender
+is staff, not whether a ticket exists.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiogram.filters import CommandObject
@@ -18,7 +27,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.deps import Deps
 from handlers.outgoing import Outgoing
 from handlers.staff_texts import t
+from tickets.attachments import Attachment
 from tickets.authz import Actor, actor_for
+from tickets.directory import department_for_chat
 from tickets.errors import TicketError
 from tickets.queries import TicketDetails
 from tickets.service import TicketService
@@ -28,6 +39,9 @@ __all__ = [
     "StaffContext",
     "StaffFlow",
     "Usage",
+    "check_chat",
+    "has_text_or_media",
+    "message_media",
     "split_args",
     "staff_button",
     "staff_command",
@@ -71,6 +85,8 @@ class StaffContext:
     query: CallbackQuery | None = None
     text: str = ""  # the incoming message's text (prompts complete with it)
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. the ticket a reply points at
+    attachments: list[Attachment] = field(default_factory=list)  # the message's photo/document
+    unsupported_media: str | None = None  # e.g. "video": a file staff cannot forward
     toast_text: str | None = None
     toast_alert: bool = False
     _service: TicketService | None = field(default=None, repr=False)
@@ -120,6 +136,59 @@ class StaffContext:
         self.query = None
 
 
+# Media a staff message may carry that cannot be passed on to a citizen (only photos and
+# documents can). Animations are checked before documents: Telegram sets both for a GIF.
+UNSUPPORTED_MEDIA = (
+    "animation",
+    "video",
+    "video_note",
+    "voice",
+    "audio",
+    "sticker",
+    "location",
+    "venue",
+    "contact",
+    "poll",
+    "dice",
+)
+
+
+def message_media(message: Message) -> tuple[list[Attachment], str | None]:
+    """The photo or document of ``message`` as attachments, and the kind of any other media."""
+    for kind in UNSUPPORTED_MEDIA:
+        if getattr(message, kind, None) is not None:
+            return [], kind
+    if message.photo:
+        return [Attachment("photo", message.photo[-1].file_id)], None  # the largest size
+    if message.document is not None:
+        return [Attachment("document", message.document.file_id)], None
+    return [], None
+
+
+async def has_text_or_media(message: Message) -> bool:
+    """A prompt's answer: text, or a photo/document/other media (not a command)."""
+    if (message.text or message.caption or "").startswith("/"):
+        return False
+    media, other = message_media(message)
+    return bool(message.text) or bool(media) or other is not None
+
+
+async def check_chat(ctx: StaffContext) -> str | None:
+    """May staff commands answer in this chat? ``None`` if so (in a department's staff chat
+    ``ctx.actor`` is narrowed to that department); otherwise the key of the refusal."""
+    if ctx.chat_type == "private":
+        return None if ctx.actor.is_staff else "error.not_allowed"
+    dept = await department_for_chat(ctx.session, ctx.chat_id)
+    if dept is None:
+        return "sh.wrong_chat"  # an unrelated group: the same answer for everyone
+    if not ctx.actor.is_staff:
+        return "error.not_allowed"
+    if not ctx.actor.is_admin and ctx.actor.department_id != dept.id:
+        return "sh.wrong_chat"  # another department's chat
+    ctx.actor = replace(ctx.actor, audience_department_id=dept.id)
+    return None
+
+
 def split_args(command: CommandObject | None, count: int) -> list[str]:
     """The command's arguments split on whitespace into at most ``count`` parts (the last
     part keeps the rest of the text, line breaks included)."""
@@ -135,10 +204,12 @@ Handler = Callable[..., Awaitable[None]]
 
 
 def staff_command(
-    usage_key: str, *, admin: bool = False
+    usage_key: str, *, admin: bool = False, attachments: bool = False
 ) -> Callable[[Callable[[StaffContext, CommandObject | None], Awaitable[None]]], Handler]:
     """Wrap a command: only (active) staff, or only administrators, get through; bad input
-    answers with ``usage_key`` or the reason; domain errors with their text."""
+    answers with ``usage_key`` or the reason; domain errors with their text. A photo or
+    document is accepted only by commands with ``attachments`` (replies): elsewhere, or any
+    other media, is refused before anything happens, so no file is silently dropped."""
 
     def wrap(fn: Callable[[StaffContext, CommandObject | None], Awaitable[None]]) -> Handler:
         async def handler(message: Message, **data: Any) -> None:
@@ -160,8 +231,14 @@ def staff_command(
                 text=message.text or message.caption or "",
                 extra=dict(data.get("staff_extra") or {}),
             )
-            if not ctx.actor.is_staff:
-                await ctx.say(ctx.t("error.not_allowed"))
+            ctx.attachments, ctx.unsupported_media = message_media(message)
+            refusal = await check_chat(ctx)
+            if refusal is None and ctx.unsupported_media is not None:
+                refusal = "sh.attachment_unsupported"
+            elif refusal is None and ctx.attachments and not attachments:
+                refusal = "sh.attachments_reply_only"
+            if refusal is not None:
+                await ctx.say(ctx.t(refusal))
                 return
             if admin and not ctx.actor.is_admin:
                 await ctx.say(ctx.t("sh.admin_only"))
@@ -200,8 +277,9 @@ def staff_button(
             message_id=message.message_id if message is not None else None,
             query=query,
         )
-        if not ctx.actor.is_staff:
-            ctx.toast(ctx.t("error.not_allowed"), alert=True)
+        refusal = await check_chat(ctx)
+        if refusal is not None:
+            ctx.toast(ctx.t(refusal), alert=True)
         else:
             await run(ctx, fn(ctx, callback_args), "sh.stale_button", toast=True)
         await ctx.answer_query()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from handlers.keyboards import cancel_keyboard, canned_keyboard, departments_keyboard, send_keyboard
 from handlers.staff_common import StaffContext, StaffFlow, Usage
 from handlers.staff_texts import t
-from tickets.deptconfig import CannedReply, DepartmentConfig
+from tickets.deptconfig import DEMAND_TYPES, CannedReply, DepartmentConfig
 from tickets.lifecycle import Action, transition
 from tickets.lookups import citizen_name
 from tickets.models import Ticket
@@ -18,8 +19,11 @@ __all__ = [
     "ask_transfer_reason",
     "canned_replies",
     "check_department",
+    "citizen_note",
     "clear_state",
+    "demand_type_from",
     "preview_canned",
+    "reply_confirmation",
     "send_canned",
     "send_reply",
     "start_reply",
@@ -68,11 +72,47 @@ async def start_reply(ctx: StaffContext, ref: int | str) -> None:
     )
 
 
+# How each attachment kind reaches a Telegram chat: (Bot API method, its file parameter).
+SEND_ATTACHMENT = {"photo": ("sendPhoto", "photo"), "document": ("sendDocument", "document")}
+
+
 async def send_reply(ctx: StaffContext, ref: int | str, text: str) -> Ticket:
-    ticket = await ctx.service.reply(ref, ctx.actor, text)
+    """Reply with ``text`` and the message's photo/document (``ctx.attachments``): the reply
+    goes to the citizen first, then each file, captioned with the ticket's number."""
+    files = list(ctx.attachments)
+    ticket = await ctx.service.reply(ref, ctx.actor, text, attachments=files)
+    address = await ctx.service.citizen_address(ticket)
+    if address is not None:
+        caption = t(address.lang, "sh.citizen_attachment", number=ticket.number)
+        for item in files:
+            method, field_name = SEND_ATTACHMENT[item.kind]
+            await ctx.outgoing.call(
+                method,
+                address.chat_id,
+                {field_name: item.file_id, "caption": caption},
+                ref=f"ticket:{ticket.id}",
+            )
     await clear_state(ctx)
-    await ctx.say(ctx.t("sh.replied", number=ticket.number))
+    await ctx.say(await reply_confirmation(ctx, ticket, len(files)))
     return ticket
+
+
+async def reply_confirmation(ctx: StaffContext, ticket: Ticket, attachments: int = 0) -> str:
+    """What the clerk is told after a reply: sent (with how many files), or only recorded
+    (the citizen erased their data and cannot be reached)."""
+    if await ctx.service.citizen_address(ticket) is None:
+        return ctx.t("sh.replied_unreachable", number=ticket.number)
+    if attachments:
+        return ctx.t("sh.replied_with_attachments", number=ticket.number, count=attachments)
+    return ctx.t("sh.replied", number=ticket.number)
+
+
+async def citizen_note(ctx: StaffContext, ticket: Ticket) -> str:
+    """Nothing when the ticket's citizen is told of an action; otherwise a line saying they
+    could not be (they erased their personal data)."""
+    if await ctx.service.citizen_address(ticket) is not None:
+        return ""
+    return "\n" + ctx.t("sh.citizen_unreachable")
 
 
 async def _canned(
@@ -116,6 +156,31 @@ async def send_canned(ctx: StaffContext, ticket_id: int) -> Ticket:
         ticket.lang, name=name or t(ticket.lang, "label.citizen"), number=ticket.number
     )
     return await send_reply(ctx, ticket_id, text)
+
+
+# -- demand type -------------------------------------------------------------------------------
+# What staff may type for a demand type besides its code and its zh/en names in the catalogue.
+DEMAND_TYPE_ALIASES: dict[str, tuple[str, ...]] = {
+    "consultation": ("咨询", "諮詢", "question", "consult", "enquiry", "inquiry", "query"),
+    "help": ("求助", "帮助", "幫助", "assistance", "request for help"),
+    "complaint": ("投诉", "投訴"),
+    "report": ("举报", "舉報"),
+    "suggestion": ("建议", "建議", "proposal"),
+}
+
+
+def _fold(value: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+
+
+def demand_type_from(value: str) -> str | None:
+    """The demand type named by ``value`` (code, zh or en name, alias; any case), or None."""
+    wanted = _fold(value)
+    for code in DEMAND_TYPES:
+        names = (code, t("zh", f"type.{code}"), t("en", f"type.{code}"))
+        if wanted in {_fold(n) for n in (*names, *DEMAND_TYPE_ALIASES.get(code, ()))}:
+            return code
+    return None
 
 
 # -- transfer ----------------------------------------------------------------------------------
@@ -165,5 +230,6 @@ async def transfer(ctx: StaffContext, ref: int | str, slug: str, reason: str) ->
     await clear_state(ctx)
     dept = ctx.deps.desk.config.get(slug.strip().lower())
     name = dept.name_for(ctx.lang) if dept is not None else slug
-    await ctx.say(ctx.t("sh.transferred", number=ticket.number, department=name))
+    note = await citizen_note(ctx, ticket)
+    await ctx.say(ctx.t("sh.transferred", number=ticket.number, department=name) + note)
     return ticket

@@ -49,8 +49,12 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "en": "Usage: /askinfo NUMBER QUESTION",
     },
     "sh.usage.type": {
-        "zh": "用法：/type 工单编号 consultation|help|complaint|report|suggestion",
-        "en": "Usage: /type NUMBER consultation|help|complaint|report|suggestion",
+        "zh": "用法：/type 工单编号 类型（咨询、求助、投诉、举报、建议）",
+        "en": "Usage: /type NUMBER TYPE (consultation, help, complaint, report, suggestion)",
+    },
+    "sh.bad_type": {
+        "zh": "「{value}」不是诉求类型。用法：/type 工单编号 类型（咨询、求助、投诉、举报、建议）",
+        "en": "“{value}” is not a request type. Usage: /type NUMBER TYPE (consultation, help, complaint, report, suggestion)",
     },
     "sh.usage.contact": {"zh": "用法：/contact 工单编号", "en": "Usage: /contact NUMBER"},
     "sh.usage.staffmove": {
@@ -72,6 +76,18 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "zh": "紧急标记无法通过 /type 修改，只更正诉求类型。",
         "en": "The urgent flag cannot be changed with /type; only the request type is corrected.",
     },
+    "sh.attachment_unsupported": {
+        "zh": "只能把照片或文件发给市民（视频、语音、贴纸等不行），本次未做任何操作。",
+        "en": "Only photos and documents can be passed on to a citizen (not videos, voice messages, stickers…); nothing was done.",
+    },
+    "sh.attachments_reply_only": {
+        "zh": "只有答复（/reply 或直接回复工单消息）可以附带照片或文件，本次未做任何操作。",
+        "en": "Only a reply (/reply, or a reply to the ticket's message) can carry a photo or document; nothing was done.",
+    },
+    "sh.citizen_attachment": {
+        "zh": "📎 工单 {number} 的答复附件",
+        "en": "📎 Attached to the reply on ticket {number}",
+    },
     "sh.stale_button": {
         "zh": "这个按钮已失效，请重新操作。",
         "en": "This button is no longer valid; please start again.",
@@ -79,6 +95,10 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
     "sh.not_staff": {
         "zh": "您无权执行此操作。",
         "en": "You are not allowed to do this.",
+    },
+    "sh.wrong_chat": {
+        "zh": "工作人员命令只能在与本机器人的私聊中，或在您所在部门的工作群里使用。",
+        "en": "Staff commands work only in a private chat with me or in your department's staff chat.",
     },
     "sh.admin_only": {
         "zh": "只有管理员可以执行此操作。",
@@ -101,6 +121,18 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
     "sh.replied": {
         "zh": "✅ 已将答复发送给市民（工单 {number}）。",
         "en": "✅ Your reply on ticket {number} was sent to the citizen.",
+    },
+    "sh.replied_with_attachments": {
+        "zh": "✅ 已将答复和 {count} 个附件发送给市民（工单 {number}）。",
+        "en": "✅ Your reply on ticket {number} was sent to the citizen with {count} attachment(s).",
+    },
+    "sh.replied_unreachable": {
+        "zh": "📝 您的答复已记入工单 {number}，但市民已删除个人数据、无法再联系，答复没有发送给市民。",
+        "en": "📝 Your reply is recorded on ticket {number}, but the citizen erased their personal data and can no longer be reached: nothing was sent to them.",
+    },
+    "sh.citizen_unreachable": {
+        "zh": "⚠️ 市民已删除个人数据、无法再联系，没有收到通知。",
+        "en": "⚠️ The citizen erased their data and can no longer be reached: they were not told.",
     },
     "sh.noted": {
         "zh": "📝 已添加内部备注（工单 {number}，市民看不到）。",
@@ -134,6 +166,10 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
     "sh.retyped": {
         "zh": "🏷️ 工单 {number} 的类型已更正为「{type}」，办结期限：{deadline}",
         "en": "🏷️ Ticket {number} is now a {type}; resolve by {deadline}",
+    },
+    "sh.retyped_told": {
+        "zh": "已将新的期限告知市民。",
+        "en": "The citizen was told the new deadline.",
     },
     "sh.contact": {
         "zh": "🔓 工单 {number} 的市民联系方式（已记入审计记录）：\n姓名：{name}\n电话：{phone}\nTelegram：{telegram}",
@@ -250,15 +286,15 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
             "/queue — 本部门待办工单（按期限排序，可翻页）\n"
             "/ticket N — 工单详情、对话和操作记录\n"
             "/take N — 接单\n"
-            "/reply N 内容 — 答复市民（在工作群里直接回复工单消息也可以）\n"
+            "/reply N 内容 — 答复市民（在工作群里直接回复工单消息也可以；可附照片或文件）\n"
             "/note N 内容 — 内部备注（市民看不到）\n"
             "/askinfo N 问题 — 请市民补充信息（计时暂停）\n"
             "/transfer N [部门 理由] — 转办（不写部门时列出部门按钮）\n"
             "/close N [说明] — 办结\n"
             "/reopen N [理由] — 重新打开\n"
             "/extend N 天数 理由 — 申请延期（由负责人审批）\n"
-            "/type N 类型 — 更正诉求类型：consultation 咨询、help 求助、complaint 投诉、"
-            "report 举报、suggestion 建议\n"
+            "/type N 类型 — 更正诉求类型：咨询、求助、投诉、举报、建议（已批准的延期保留，"
+            "期限变化会告知市民）\n"
             "/contact N — 查看市民联系方式（会记入审计记录）\n"
             "/cancel — 取消正在进行的操作\n"
             "/staffhelp — 显示本帮助"
@@ -268,7 +304,8 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
             "/queue — your department's open tickets by deadline (with ◀ ▶)\n"
             "/ticket N — details, conversation and audit trail\n"
             "/take N — take the ticket\n"
-            "/reply N TEXT — answer the citizen (or reply to the ticket's message in the staff chat)\n"
+            "/reply N TEXT — answer the citizen (or reply to the ticket's message in the staff chat; "
+            "a photo or document goes along)\n"
             "/note N TEXT — internal note (never shown to the citizen)\n"
             "/askinfo N QUESTION — ask the citizen for information (pauses the clock)\n"
             "/transfer N [DEPARTMENT REASON] — transfer (without a department: pick from buttons)\n"
@@ -276,7 +313,7 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
             "/reopen N [REASON] — reopen\n"
             "/extend N DAYS REASON — ask the head for more working days\n"
             "/type N TYPE — correct the request type: consultation, help, complaint, report, "
-            "suggestion\n"
+            "suggestion (approved extensions are kept; the citizen is told a new deadline)\n"
             "/contact N — reveal the citizen's contact (recorded in the audit trail)\n"
             "/cancel — cancel what you started\n"
             "/staffhelp — this help"

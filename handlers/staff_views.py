@@ -90,6 +90,9 @@ def _event_detail(event: TicketEvent) -> str:
     for key in ("days", "rating"):
         if key in data:
             parts.append(str(data[key]))
+    files = data.get("attachments")
+    if isinstance(files, list) and files:
+        parts.append(f"📎×{len(files)}")
     for key in ("reason", "resolution", "comment", "text"):
         value = data.get(key)
         if isinstance(value, str) and value.strip():

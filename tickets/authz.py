@@ -7,6 +7,10 @@
   citizen actions (follow up, confirm, rate, reopen within the allowed period).
 - Everyone else (another citizen, staff of another department, inactive staff) gets
   :class:`~tickets.errors.NotAllowed`, whose text does not confirm that the ticket exists.
+- Where the answer is seen matters too: an action taken in a department's shared staff chat
+  (``Actor.audience_department_id``) may show or touch only that department's tickets, whoever
+  asks (administrators included), because everyone in the chat reads the answer. A private
+  interaction has no such limit beyond the actor's own rights.
 
 Administrators are the Telegram users listed in ``ADMIN_IDS`` or staff with role ``admin``.
 """
@@ -29,6 +33,7 @@ __all__ = [
     "can_staff_act",
     "ensure_citizen_owner",
     "ensure_staff",
+    "fits_audience",
     "is_citizen_owner",
 ]
 
@@ -44,6 +49,9 @@ class Actor:
     telegram_user_id: int
     staff: StaffMember | None = None
     is_admin: bool = False
+    # Set when the action's answer is read by a department's shared chat: only that
+    # department's tickets may be shown or acted on. None: a private interaction.
+    audience_department_id: int | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -77,8 +85,17 @@ async def actor_for(
     return Actor(telegram_user_id=telegram_user_id, staff=staff, is_admin=is_admin)
 
 
+def fits_audience(actor: Actor, department_id: int | None) -> bool:
+    """May a ticket of ``department_id`` be shown where ``actor`` is acting?"""
+    audience = actor.audience_department_id
+    return audience is None or audience == department_id
+
+
 def can_staff_act(actor: Actor, ticket: Ticket) -> bool:
-    """Active staff of the ticket's department, or an administrator."""
+    """Active staff of the ticket's department, or an administrator (in a department's shared
+    chat: only for that department's tickets)."""
+    if not fits_audience(actor, ticket.department_id):
+        return False
     if actor.is_admin:
         return True
     return actor.department_id is not None and actor.department_id == ticket.department_id
@@ -93,6 +110,8 @@ def ensure_staff(actor: Actor, ticket: Ticket | None) -> Ticket:
 
 def can_decide_extension(actor: Actor, ticket: Ticket, department: Department | None) -> bool:
     """Heads of the ticket's department (by role or as its configured head) and admins."""
+    if not fits_audience(actor, ticket.department_id):
+        return False
     if actor.is_admin:
         return True
     if department is not None and department.head_user_id == actor.telegram_user_id:

@@ -136,6 +136,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "The ticket was closed more than {days} days ago and cannot be reopened; please send a new request.",
     },
     "error.bad_page": {"zh": "页码无效。", "en": "Invalid page."},
+    "error.too_many_attachments": {
+        "zh": "附件过多（最多 {max} 个）。",
+        "en": "Too many attachments (at most {max}).",
+    },
+    "error.bad_attachment": {"zh": "附件无效。", "en": "The attachment is not valid."},
+    "error.citizen_unreachable": {
+        "zh": "工单 {number} 的市民已删除个人数据，无法再联系，因此不能请其补充信息（计时会一直暂停）。您仍可以答复（记入工单）或办结。",
+        "en": "The citizen of ticket {number} erased their personal data and can no longer be reached, so they cannot be asked for information (the clock would stay paused). You can still reply (recorded on the ticket) or close it.",
+    },
     # -- buttons --------------------------------------------------------------------------------
     "btn.take": {"zh": "✋ 接单", "en": "✋ Take"},
     "btn.reply": {"zh": "💬 回复", "en": "💬 Reply"},
@@ -228,6 +237,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "💬 关于您的工单 {number}，{department}答复如下：\n\n{text}",
         "en": "💬 {department} replied on your ticket {number}:\n\n{text}",
     },
+    "citizen.reply_attachments": {
+        "zh": "💬 关于您的工单 {number}，{department}发来以下附件：",
+        "en": "💬 {department} sent you the files below on your ticket {number}:",
+    },
     "citizen.ask_info": {
         "zh": "❓ 关于您的工单 {number}，{department}需要您补充信息：\n\n{text}\n\n请点击下方按钮后回复。",
         "en": "❓ {department} needs more information on your ticket {number}:\n\n{text}\n\nTap the button below, then send your answer.",
@@ -247,6 +260,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "citizen.extended": {
         "zh": "⏳ 您的工单 {number} 办结期限延长至 {deadline}。原因：{reason}",
         "en": "⏳ The deadline of your ticket {number} is extended to {deadline}. Reason: {reason}",
+    },
+    "citizen.retyped": {
+        "zh": "🏷️ 您的工单 {number} 已更正为「{type}」类诉求，办结期限调整为 {deadline}。",
+        "en": "🏷️ Your ticket {number} is now handled as a {type}; it will be resolved by {deadline}.",
+    },
+    "citizen.retyped_response": {
+        "zh": "🏷️ 您的工单 {number} 已更正为「{type}」类诉求：我们将在 {response_due} 前答复您，办结期限为 {deadline}。",
+        "en": "🏷️ Your ticket {number} is now handled as a {type}: we will respond by {response_due} and resolve it by {deadline}.",
     },
     "citizen.followup_received": {
         "zh": "已将您的留言转给工单 {number} 的承办人员。",

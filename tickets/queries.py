@@ -14,7 +14,7 @@ from sqlalchemy import case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from tickets.authz import Actor, can_staff_act, is_citizen_owner
+from tickets.authz import Actor, can_staff_act, fits_audience, is_citizen_owner
 from tickets.errors import NotAllowed, NotFound, ValidationError
 from tickets.lifecycle import OPEN_STATUSES
 from tickets.models import Citizen, Department, Ticket, TicketEvent
@@ -108,7 +108,8 @@ async def queue(
 
     The deadline is the response deadline until the first response, then the resolution one.
     ``department_slug`` defaults to the actor's department; administrators may pass any slug or
-    none at all (every department).
+    none at all (every department). In a department's shared chat only that department's queue
+    is shown (the default there, for administrators too).
     """
     page, page_size = _page(page, page_size)
     if not actor.is_staff:
@@ -122,11 +123,15 @@ async def queue(
             if actor.is_admin:
                 raise ValidationError("error.unknown_department", slug=department_slug)
             raise NotAllowed("error.not_allowed")
+    elif actor.audience_department_id is not None:  # a department's chat: its own queue
+        dept = await session.get(Department, actor.audience_department_id)
     elif actor.department_id is not None:
         dept = await session.get(Department, actor.department_id)
     if dept is None and not actor.is_admin:
         raise NotAllowed("error.not_allowed")
     if dept is not None and not actor.is_admin and dept.id != actor.department_id:
+        raise NotAllowed("error.not_allowed")
+    if not fits_audience(actor, dept.id if dept is not None else None):
         raise NotAllowed("error.not_allowed")
     conds = [col(Ticket.status).in_(OPEN_STATUSES)]
     if dept is not None:

@@ -22,13 +22,14 @@ Deadlines count working time in the :class:`~tickets.workcalendar.WorkCalendar`:
 - transfer: the receiving department's ``transfer_clock`` decides: ``keep`` the deadlines, or
   ``restart`` them from the transfer with the receiving department's SLA;
 - an approved extension moves the resolution deadline by N working days;
-- a demand-type correction recomputes the deadlines from the creation time with the new SLA;
+- a demand-type correction counts the open deadlines with the new SLA from the same start,
+  keeping approved extensions and paused time (:mod:`tickets.sla_change`); the citizen is told;
 - a reopened ticket whose resolution deadline has passed gets a fresh resolution window.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -40,6 +41,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tickets import queries
+from tickets.attachments import Attachment, check_attachments
 from tickets.authz import (
     Actor,
     can_decide_extension,
@@ -50,6 +52,7 @@ from tickets.authz import (
 )
 from tickets.clock import Clock
 from tickets.deptconfig import DEMAND_TYPES, DepartmentConfig, DeskConfig, Sla
+from tickets.directory import recipients
 from tickets.errors import Conflict, NotAllowed, NotFound, ValidationError
 from tickets.i18n import t
 from tickets.lifecycle import Action, Status, transition
@@ -57,6 +60,7 @@ from tickets.models import Citizen, Department, StaffMember, Ticket, TicketEvent
 from tickets.numbering import next_number
 from tickets.outbox import enqueue
 from tickets.privacy import masked_identity, redact_text
+from tickets.sla_change import deadline_keeping_moves
 from tickets.texts import (
     Notice,
     add_info_keyboard,
@@ -68,10 +72,18 @@ from tickets.texts import (
 )
 from tickets.workcalendar import WorkCalendar
 
-__all__ = ["Contact", "TicketService"]
+__all__ = ["CitizenAddress", "Contact", "TicketService"]
 
 MAX_TEXT = 4000
 EXTENSION_KINDS = ("extension_requested", "extension_approved", "extension_refused")
+
+
+@dataclass(frozen=True, slots=True)
+class CitizenAddress:
+    """Where the citizen of a ticket gets messages, and in which language."""
+
+    chat_id: int
+    lang: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +181,7 @@ class TicketService:
         staff_text = t(self.staff_lang, "staff.new_ticket", body=body)
         keyboard = staff_ticket_keyboard(self.staff_lang, ticket.id)  # type: ignore[arg-type]
         admins = self.admin_ids if admin_ids is None else tuple(admin_ids)
-        for chat_id in self._staff_chats(dept, cfg, admins):
+        for chat_id in await recipients(self.session, dept, "post", admins=admins):
             await self._send(ticket, Notice(chat_id, staff_text, keyboard))
             await self._send_attachments(ticket, chat_id)
         if notify_citizen:
@@ -197,15 +209,28 @@ class TicketService:
                 await self._check_not_taken(fresh, actor)
             raise
         self._event(ticket, tr.event_kind, "staff", actor.telegram_user_id)
-        dept, cfg = await self._department(ticket.department_id)
+        dept, _cfg = await self._department(ticket.department_id)
         text = t(self.staff_lang, "staff.taken", staff=actor.display_name, number=ticket.number)
-        for chat_id in self._staff_chats(dept, cfg, self.admin_ids, group_only=True):
+        taken_by = (actor.telegram_user_id,)
+        for chat_id in await recipients(self.session, dept, "taken", exclude=taken_by):
             await self._send(ticket, Notice(chat_id, text))
         return ticket
 
-    async def reply(self, ref: int | str, actor: Actor, text: str) -> Ticket:
-        """Answer the citizen: stops the response clock, status ``answered``."""
-        text = self._text(text)
+    async def reply(
+        self,
+        ref: int | str,
+        actor: Actor,
+        text: str,
+        *,
+        attachments: Sequence[Attachment] = (),
+    ) -> Ticket:
+        """Answer the citizen: stops the response clock, status ``answered``.
+
+        ``attachments`` (photos, documents) are recorded on the ``replied`` event; the text may
+        then be empty. The caller's channel sends the files after the reply's message, to
+        :meth:`citizen_address` (this layer names no channel method)."""
+        files = check_attachments(attachments)
+        text = "" if files and not (text or "").strip() else self._text(text)
         ticket = await self._staff_ticket(ref, actor)
         tr = transition(ticket.status, Action.REPLY, number=ticket.number)
         now = self.clock.now()
@@ -217,8 +242,16 @@ class TicketService:
             assignee_id=ticket.assignee_id or _staff_id(actor),
         )
         await self._update(ticket, **changes)
-        self._event(ticket, tr.event_kind, "staff", actor.telegram_user_id, text=text)
-        await self._from_department(ticket, "citizen.reply", citizen_reply_keyboard, text=text)
+        self._event(
+            ticket,
+            tr.event_kind,
+            "staff",
+            actor.telegram_user_id,
+            text=text,
+            attachments=[f.as_data() for f in files] or None,
+        )
+        key = "citizen.reply" if text else "citizen.reply_attachments"
+        await self._from_department(ticket, key, citizen_reply_keyboard, text=text)
         return ticket
 
     async def note(self, ref: int | str, actor: Actor, text: str) -> TicketEvent:
@@ -229,10 +262,15 @@ class TicketService:
         return self._event(ticket, tr.event_kind, "staff", actor.telegram_user_id, text=text)
 
     async def ask_info(self, ref: int | str, actor: Actor, text: str) -> Ticket:
-        """Ask the citizen for information: status ``waiting_citizen``, the clock pauses."""
+        """Ask the citizen for information: status ``waiting_citizen``, the clock pauses.
+
+        Refused when the citizen can no longer be reached (they erased their data): nobody
+        could answer, and the paused clock would never run again."""
         text = self._text(text)
         ticket = await self._staff_ticket(ref, actor)
         tr = transition(ticket.status, Action.ASK_INFO, number=ticket.number)
+        if await self.citizen_address(ticket) is None:
+            raise ValidationError("error.citizen_unreachable", number=ticket.number)
         now = self.clock.now()
         await self._update(
             ticket,
@@ -288,7 +326,7 @@ class TicketService:
             body=body,
         )
         keyboard = staff_ticket_keyboard(self.staff_lang, ticket.id)  # type: ignore[arg-type]
-        for chat_id in self._staff_chats(new_dept, new_cfg, self.admin_ids):
+        for chat_id in await recipients(self.session, new_dept, "post", admins=self.admin_ids):
             await self._send(ticket, Notice(chat_id, text, keyboard))
             await self._send_attachments(ticket, chat_id)
         lang = self._citizen_lang(ticket, citizen)
@@ -392,7 +430,7 @@ class TicketService:
             old_deadline=_iso(due),
             proposed_deadline=_iso(proposed),
         )
-        dept, cfg = await self._department(ticket.department_id)
+        dept, _cfg = await self._department(ticket.department_id)
         text = t(
             self.staff_lang,
             "staff.extension_request",
@@ -404,7 +442,7 @@ class TicketService:
             reason=redact_text(reason),
         )
         keyboard = extension_keyboard(self.staff_lang, ticket.id)  # type: ignore[arg-type]
-        for chat_id in await self._head_chats(dept, cfg):
+        for chat_id in await recipients(self.session, dept, "extension", admins=self.admin_ids):
             await self._send(ticket, Notice(chat_id, text, keyboard))
         return ticket
 
@@ -478,22 +516,21 @@ class TicketService:
         return ticket
 
     async def set_demand_type(self, ref: int | str, actor: Actor, demand_type: str) -> Ticket:
-        """Correct the demand type; deadlines are recomputed from creation with the new SLA."""
+        """Correct the demand type. The open deadlines follow the new type's SLA and keep what
+        moved them (approved extensions, paused time: :meth:`_deadlines_keeping_extensions`);
+        the citizen is told when a deadline they were given changes."""
         self._check_type(demand_type)
         ticket = await self._staff_ticket(ref, actor)
         if demand_type == ticket.demand_type:
             raise ValidationError("error.same_demand_type")
         tr = transition(ticket.status, Action.RETYPE, number=ticket.number)
         _dept, cfg = await self._department(ticket.department_id)
-        sla = self._sla(cfg, demand_type, ticket.urgent)
-        changes: dict[str, Any] = {
-            "demand_type": demand_type,
-            "resolution_due_at": self.calendar.deadline(ticket.created_at, sla.resolution),
-        }
-        if ticket.first_response_at is None:
-            changes["response_due_at"] = self.calendar.deadline(ticket.created_at, sla.response)
+        before = (ticket.response_due_at, ticket.resolution_due_at)
+        changes = await self._deadlines_keeping_extensions(
+            ticket, self._sla(cfg, demand_type, ticket.urgent)
+        )
         old_type = ticket.demand_type
-        await self._update(ticket, **changes)
+        await self._update(ticket, demand_type=demand_type, **changes)
         self._event(
             ticket,
             tr.event_kind,
@@ -504,7 +541,59 @@ class TicketService:
             response_due_at=_iso(ticket.response_due_at),
             resolution_due_at=_iso(ticket.resolution_due_at),
         )
+        await self._tell_new_deadlines(ticket, before)
         return ticket
+
+    async def _deadlines_keeping_extensions(self, ticket: Ticket, new_sla: Sla) -> dict[str, Any]:
+        """The ticket's open deadlines under ``new_sla`` (a corrected type, the urgent flag),
+        as ``_update`` changes: each is ``new_sla``'s window from the clock's start (creation,
+        or a transfer that restarted it), moved by the working time the old deadline was beyond
+        the current SLA's window (approved extensions, pauses): see :mod:`tickets.sla_change`.
+        The response deadline only while no response was given."""
+        _dept, cfg = await self._department(ticket.department_id)
+        old_sla = self._sla(cfg, ticket.demand_type, ticket.urgent)
+        start = await self._clock_start(ticket)
+        changes: dict[str, Any] = {}
+        windows = [("resolution_due_at", old_sla.resolution, new_sla.resolution)]
+        if ticket.first_response_at is None:
+            windows.append(("response_due_at", old_sla.response, new_sla.response))
+        for column, old, new in windows:
+            due = getattr(ticket, column)
+            if due is not None:
+                changes[column] = deadline_keeping_moves(self.calendar, start, due, old, new)
+        return changes
+
+    async def _clock_start(self, ticket: Ticket) -> datetime:
+        """When the ticket's SLA clock started: the last transfer that restarted it, else the
+        ticket's creation."""
+        stmt = (
+            select(TicketEvent)
+            .where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "transferred")
+            .order_by(col(TicketEvent.id).desc())
+        )
+        for event in (await self.session.exec(stmt)).all():
+            if (event.data or {}).get("clock") == "restart":
+                return event.at
+        return ticket.created_at
+
+    async def _tell_new_deadlines(
+        self, ticket: Ticket, before: tuple[datetime | None, datetime | None]
+    ) -> None:
+        """Tell the citizen the deadlines they go by, if they changed (response: while none
+        was given)."""
+        response_moved = ticket.first_response_at is None and before[0] != ticket.response_due_at
+        if not response_moved and before[1] == ticket.resolution_due_at:
+            return
+        citizen = await self._citizen(ticket)
+        lang = self._citizen_lang(ticket, citizen)
+        await self._to_citizen(
+            ticket,
+            citizen,
+            "citizen.retyped_response" if ticket.first_response_at is None else "citizen.retyped",
+            type=t(lang, f"type.{ticket.demand_type}"),
+            response_due=format_time(ticket.response_due_at, self.tz, lang),
+            deadline=format_time(ticket.resolution_due_at, self.tz, lang),
+        )
 
     async def reveal_contact(self, ref: int | str, actor: Actor) -> Contact:
         """The unmasked contact; who revealed it and when goes into the audit trail."""
@@ -837,43 +926,6 @@ class TicketService:
             text=redact_text(ticket.text),
         )
 
-    def _staff_chats(
-        self,
-        dept: Department,
-        cfg: DepartmentConfig | None,
-        admin_ids: Iterable[int],
-        *,
-        group_only: bool = False,
-    ) -> list[int]:
-        """The department's staff chat; without one, its head, else the administrators."""
-        chat = cfg.staff_chat_id if cfg is not None else dept.staff_chat_id
-        if chat is not None:
-            return [chat]
-        if group_only:
-            return []
-        head = cfg.head_user_id if cfg is not None else dept.head_user_id
-        if head is not None:
-            return [head]
-        return list(dict.fromkeys(admin_ids))
-
-    async def _head_chats(self, dept: Department, cfg: DepartmentConfig | None) -> list[int]:
-        """Who decides on extensions: the configured head, else active heads, else admins,
-        else the staff chat."""
-        head = cfg.head_user_id if cfg is not None else dept.head_user_id
-        if head is not None:
-            return [head]
-        stmt = select(StaffMember.telegram_user_id).where(
-            StaffMember.department_id == dept.id,
-            StaffMember.role == "head",
-            StaffMember.active == True,  # noqa: E712 - SQL expression
-        )
-        heads = list((await self.session.exec(stmt)).all())
-        if heads:
-            return heads
-        if self.admin_ids:
-            return list(dict.fromkeys(self.admin_ids))
-        return self._staff_chats(dept, cfg, ())
-
     async def _send(self, ticket: Ticket, notice: Notice) -> None:
         """Queue a message about ``ticket``; tagged with its citizen, whose erasure deletes it
         (to staff it may show their masked identity and words)."""
@@ -915,9 +967,30 @@ class TicketService:
             )
 
     async def _to_staff(self, ticket: Ticket, text: str) -> None:
-        dept, cfg = await self._department(ticket.department_id)
-        for chat_id in self._staff_chats(dept, cfg, self.admin_ids):
+        """A notice about the ticket to its department (see :mod:`tickets.directory`)."""
+        dept, _cfg = await self._department(ticket.department_id)
+        assignee = await self._assignee_chat(ticket)
+        chats = await recipients(
+            self.session, dept, "notice", assignee=assignee, admins=self.admin_ids
+        )
+        for chat_id in chats:
             await self._send(ticket, Notice(chat_id, text))
+
+    async def _assignee_chat(self, ticket: Ticket) -> int | None:
+        """The private chat of the ticket's assignee, while they are active staff."""
+        if ticket.assignee_id is None:
+            return None
+        member = await self.session.get(StaffMember, ticket.assignee_id)
+        return member.telegram_user_id if member is not None and member.active else None
+
+    async def citizen_address(self, ticket: Ticket) -> CitizenAddress | None:
+        """Where the ticket's citizen gets messages; None when they cannot be reached (they
+        erased their personal data, or never had a chat): then nothing is sent to them."""
+        citizen = await self._citizen(ticket)
+        chat_id = _citizen_chat(citizen)
+        if chat_id is None:
+            return None
+        return CitizenAddress(chat_id, self._citizen_lang(ticket, citizen))
 
     async def _to_citizen(
         self,
@@ -929,10 +1002,8 @@ class TicketService:
         **params: Any,
     ) -> None:
         """Tell the citizen ``key`` in their language; ``keyboard(lang)`` builds the buttons."""
-        if citizen is None or citizen.erased_at is not None:
-            return
-        chat_id = citizen.chat_id or citizen.telegram_user_id
-        if chat_id is None:
+        chat_id = _citizen_chat(citizen)
+        if chat_id is None:  # erased (see citizen_address): nothing to send
             return
         lang = self._citizen_lang(ticket, citizen)
         text = t(lang, key, number=ticket.number, **params)
@@ -957,6 +1028,12 @@ class TicketService:
             department=self._dept_name(dept, cfg, lang),
             **params,
         )
+
+
+def _citizen_chat(citizen: Citizen | None) -> int | None:
+    if citizen is None or citizen.erased_at is not None:
+        return None
+    return citizen.chat_id or citizen.telegram_user_id
 
 
 def _staff_id(actor: Actor) -> int | None:

@@ -228,3 +228,63 @@ async def test_dry_run_changes_nothing(session_factory):
     async with session_factory() as s:
         queued = sorted((r.chat_id, r.payload["text"]) for r in await outbox(s))
     assert queued == predicted
+
+
+async def test_department_without_chat_or_head_alerts_its_clerks(session_factory):
+    """No staff chat, no head, two clerks: reminders, nags and urging reach the clerks
+    privately (the assignee once assigned); the reprimand still goes to the administrators."""
+    async with session_factory() as s:
+        dept = await add_department(s, "markets", chat=None)
+        clerk_a = await add_staff(s, dept, tg=601)
+        await add_staff(s, dept, tg=602)
+        retired = await add_staff(s, dept, tg=603)
+        retired.active = False
+        s.add(retired)
+        created = local(2026, 3, 2, 10, 0)
+        unassigned = await add_ticket(
+            s, dept, created_at=created, response_due_at=local(2026, 3, 2, 15, 30)
+        )
+        assigned = await add_ticket(
+            s,
+            dept,
+            created_at=created,
+            response_due_at=local(2026, 3, 2, 15, 30),
+            assignee_id=clerk_a.id,
+            status="in_progress",
+        )
+        await s.commit()
+
+    def chats(rows, ticket):  # type: ignore[no-untyped-def]
+        return sorted(r.chat_id for r in rows if ticket.id in ticket_ids_in(r))
+
+    res = await _round(session_factory, local(2026, 3, 2, 14, 30))  # 75 % of the window
+    assert res["reminders"].count == 2
+    async with session_factory() as s:
+        rows = await outbox(s)
+    assert chats(rows, unassigned) == [601, 602] and chats(rows, assigned) == [601]
+    mark = len(rows)
+
+    res = await _round(session_factory, local(2026, 3, 2, 15, 30))  # the deadline
+    assert res["nags"].count == 2
+    async with session_factory() as s:
+        rows = (await outbox(s))[mark:]
+    assert chats(rows, unassigned) == [601, 602] and chats(rows, assigned) == [601]
+    assert all("超期" in r.payload["text"] for r in rows)
+    mark += len(rows)
+
+    res = await _round(session_factory, local(2026, 3, 3, 17, 30))  # 1 working day overdue
+    assert res["urges"].count == 2
+    async with session_factory() as s:
+        rows = (await outbox(s))[mark:]
+    urged = [r for r in rows if "督办" in r.payload["text"]]
+    assert chats(urged, unassigned) == [601, 602] and chats(urged, assigned) == [601, 602]
+    mark += len(rows)
+
+    res = await _round(session_factory, local(2026, 3, 5, 17, 30))  # 3 working days
+    assert res["reprimands"].count == 2
+    async with session_factory() as s:
+        rows = (await outbox(s))[mark:]
+        assert sorted({r.chat_id for r in rows if "通报" in r.payload["text"]}) == sorted(ADMINS)
+        assert 603 not in {r.chat_id for r in await outbox(s)}
+        (urge_event, _) = await events(s, "urged")
+        assert urge_event.data["recipients"] == [601, 602]

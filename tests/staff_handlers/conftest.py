@@ -124,7 +124,10 @@ class Desk:
         chat: int | None = None,
         lang: str = "en",
         reply_to: dict[str, Any] | None = None,
+        media: dict[str, Any] | None = None,
     ) -> list[Outbox]:
+        """A message from ``uid``; with ``media`` (e.g. ``photo_of("id")``) ``text`` is its
+        caption."""
         chat_id = uid if chat is None else chat
         chat_obj: dict[str, Any] = {"id": chat_id, "type": "private"}
         if chat_id < 0:
@@ -139,6 +142,13 @@ class Desk:
         if text.startswith("/"):
             length = len(text.split()[0])
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if media is not None:
+            message.update(media)
+            message.pop("text")
+            if text:
+                message["caption"] = text
+            if "entities" in message:
+                message["caption_entities"] = message.pop("entities")
         if reply_to is not None:
             message["reply_to_message"] = reply_to
         return await self.feed({"message": message})
@@ -214,6 +224,20 @@ class Desk:
 
         key = StorageKey(bot_id=BOT_ID, chat_id=uid if chat is None else chat, user_id=uid)
         return await self.dispatcher.storage.get_state(key)
+
+
+def photo_of(file_id: str) -> dict[str, Any]:
+    """The ``photo`` of a message: two sizes, the larger last (as Telegram sends them)."""
+    sizes = [(f"{file_id}-small", 90), (file_id, 1280)]
+    return {
+        "photo": [
+            {"file_id": f, "file_unique_id": f"u-{f}", "width": w, "height": w} for f, w in sizes
+        ]
+    }
+
+
+def document_of(file_id: str, name: str = "letter.pdf") -> dict[str, Any]:
+    return {"document": {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_name": name}}
 
 
 def texts(rows: list[Outbox], chat: int | None = None) -> list[str]:

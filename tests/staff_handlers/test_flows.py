@@ -13,11 +13,14 @@ from tests.staff_handlers.conftest import (
     TRANSPORT_CHAT,
     Desk,
     buttons,
+    document_of,
+    photo_of,
     texts,
     toast,
 )
+from tickets.citizens import erase_citizen
 from tickets.i18n import t
-from tickets.models import TicketMessage
+from tickets.models import Citizen, Outbox, TicketMessage
 from tickets.staff import create_invite, invite_payload
 
 CLERK = ROLES["clerk"]
@@ -39,7 +42,7 @@ async def test_take_button(desk: Desk) -> None:
 
 async def test_buttons_refuse_outsiders_stale_and_forged_data(desk: Desk) -> None:
     tid, _ = await desk.open_ticket()
-    for uid, key in ((5001, "error.not_allowed"), (201, "error.unavailable")):
+    for uid, key in ((5001, "error.not_allowed"), (201, "sh.wrong_chat")):
         rows = await desk.press(uid, f"tk:take:{tid}", chat=HOUSING_CHAT)
         assert toast(rows)["text"] == t("en", key) and toast(rows)["show_alert"] is True
         assert [r.method for r in rows] == ["answerCallbackQuery"]
@@ -198,3 +201,143 @@ async def test_open_button_on_nags_shows_the_ticket_to_its_department_only(desk:
     outsider = await desk.press(5001, f"tk:view:{tid}", chat=HOUSING_CHAT)
     assert toast(outsider)["text"] == t("en", "error.not_allowed")
     assert not texts(outsider, HOUSING_CHAT)
+
+
+async def _erase_owner(desk: Desk) -> None:
+    async with desk.factory() as session:
+        owner = await session.get(Citizen, desk.owner.id)
+        assert owner is not None
+        await erase_citizen(session, owner, now=desk.clock.now())
+        await session.commit()
+
+
+async def test_after_the_citizens_erasure_nobody_claims_they_were_told(any_desk: Desk) -> None:
+    desk = any_desk
+    tid, number = await desk.open_ticket()
+    await _erase_owner(desk)
+    rows = await desk.message(CLERK, f"/reply {number} We fixed the lamp")
+    assert texts(rows) == [t("en", "sh.replied_unreachable", number=number)]
+    assert [r.chat_id for r in rows] == [CLERK]  # nothing queued for anyone else
+    replied = [e for e in await desk.events(tid) if e.kind == "replied"]
+    assert replied and replied[0].data["text"] == "We fixed the lamp"  # the staff record
+    # asking would pause the clock for an answer that can never come: refused, nothing done
+    rows = await desk.message(CLERK, f"/askinfo {number} Which floor?")
+    assert texts(rows) == [t("en", "error.citizen_unreachable", number=number)]
+    assert "info_requested" not in [e.kind for e in await desk.events(tid)]
+    # the canned reply's toast and the chat's confirmation
+    await desk.press(CLERK, f"tk:reply:{tid}", chat=HOUSING_CHAT)
+    await desk.press(CLERK, f"sf:cr:{tid}:0", chat=HOUSING_CHAT)
+    rows = await desk.press(CLERK, f"sf:send:{tid}", chat=HOUSING_CHAT)
+    assert toast(rows)["text"] == t("en", "sh.replied_unreachable", number=number)
+    note = t("en", "sh.citizen_unreachable")
+    rows = await desk.message(CLERK, f"/extend {number} 2 parts")
+    rows = await desk.press(HEAD_ID, f"tk:extok:{tid}")
+    assert toast(rows)["text"].endswith(note)
+    rows = await desk.message(CLERK, f"/type {number} complaint")
+    assert texts(rows, CLERK)[0].endswith(note)
+    rows = await desk.message(CLERK, f"/close {number} done")
+    assert texts(rows, CLERK) == [t("en", "sh.closed", number=number) + "\n" + note]
+    rows = await desk.message(CLERK, f"/reopen {number} again")
+    assert texts(rows, CLERK)[0].endswith(note)
+    rows = await desk.message(CLERK, f"/transfer {number} transport not ours")
+    assert texts(rows, CLERK)[0].endswith(note)
+    assert not [r for r in desk.sent if r.chat_id == 5001]  # the erased citizen: nothing
+
+
+async def test_a_reachable_citizen_gets_no_such_note(desk: Desk) -> None:
+    _tid, number = await desk.open_ticket()
+    rows = await desk.message(CLERK, f"/close {number} done")
+    assert texts(rows, CLERK) == [t("en", "sh.closed", number=number)]
+
+
+def _files(rows: list[Outbox], chat: int) -> list[tuple[str, str, str]]:
+    return [
+        (r.method, str(r.payload.get("photo") or r.payload.get("document")), r.payload["caption"])
+        for r in rows
+        if r.chat_id == chat and r.method in ("sendPhoto", "sendDocument")
+    ]
+
+
+async def test_a_photo_replied_to_the_post_reaches_the_citizen(any_desk: Desk) -> None:
+    desk = any_desk
+    tid, number = await desk.open_ticket()
+    async with desk.factory() as session:
+        session.add(TicketMessage(chat_id=HOUSING_CHAT, message_id=777, ticket_id=tid))
+        await session.commit()
+    post = desk.bot_post(HOUSING_CHAT, 777)
+    rows = await desk.message(
+        CLERK, "Repaired, see the photo", chat=HOUSING_CHAT, reply_to=post, media=photo_of("ph-1")
+    )
+    to_citizen = [r for r in rows if r.chat_id == 5001]
+    assert [r.method for r in to_citizen] == ["sendMessage", "sendPhoto"]  # text, then the file
+    assert "Repaired, see the photo" in to_citizen[0].payload["text"]
+    caption = t("zh", "sh.citizen_attachment", number=number)  # the citizen's language
+    assert _files(rows, 5001) == [("sendPhoto", "ph-1", caption)]  # the largest size
+    assert texts(rows, HOUSING_CHAT) == [
+        t("en", "sh.replied_with_attachments", number=number, count=1)
+    ]
+    (event,) = [e for e in await desk.events(tid) if e.kind == "replied"]
+    assert event.data["attachments"] == [{"kind": "photo", "file_id": "ph-1"}]
+    assert event.data["text"] == "Repaired, see the photo"
+
+
+async def test_reply_command_and_prompt_with_documents_and_photos(desk: Desk) -> None:
+    tid, number = await desk.open_ticket()
+    rows = await desk.message(
+        CLERK, f"/reply {number} The official answer", media=document_of("doc-1")
+    )
+    assert _files(rows, 5001) == [
+        ("sendDocument", "doc-1", t("zh", "sh.citizen_attachment", number=number))
+    ]
+    assert any("The official answer" in x for x in texts(rows, 5001))
+    # a photo without a caption: the file alone, announced in the department's name
+    rows = await desk.message(CLERK, f"/reply {number}", media=photo_of("ph-2"))
+    assert [r.method for r in rows if r.chat_id == 5001] == ["sendMessage", "sendPhoto"]
+    assert texts(rows, 5001)[0] == t(
+        "zh", "citizen.reply_attachments", number=number, department="住建局"
+    )
+    # the reply prompt takes a photo too
+    await desk.press(CLERK, f"tk:reply:{tid}")
+    rows = await desk.message(CLERK, "After the repair", media=photo_of("ph-3"))
+    assert _files(rows, 5001)[0][:2] == ("sendPhoto", "ph-3")
+    assert await desk.state(CLERK) is None
+    kinds = [(e.kind, len(e.data.get("attachments", []))) for e in await desk.events(tid)]
+    assert kinds == [("created", 0), ("replied", 1), ("replied", 1), ("replied", 1)]
+
+
+async def test_files_that_cannot_reach_the_citizen_are_refused_not_dropped(desk: Desk) -> None:
+    tid, number = await desk.open_ticket()
+    video = {
+        "video": {"file_id": "v", "file_unique_id": "uv", "width": 1, "height": 1, "duration": 1}
+    }
+    rows = await desk.message(CLERK, f"/reply {number} look", media=video)
+    assert texts(rows) == [t("en", "sh.attachment_unsupported")]
+    rows = await desk.message(CLERK, f"/askinfo {number} Is it this one?", media=photo_of("p"))
+    assert texts(rows) == [t("en", "sh.attachments_reply_only")]
+    rows = await desk.message(CLERK, f"/note {number} the photo", media=photo_of("p"))
+    assert texts(rows) == [t("en", "sh.attachments_reply_only")]
+    assert [e.kind for e in await desk.events(tid)] == ["created"]
+    # after the citizen's erasure: recorded, not sent, and said so
+    await _erase_owner(desk)
+    rows = await desk.message(CLERK, f"/reply {number} photo", media=photo_of("p2"))
+    assert texts(rows) == [t("en", "sh.replied_unreachable", number=number)]
+    assert [r.chat_id for r in rows] == [CLERK]
+
+
+async def test_ticket_details_show_the_reply_had_files(desk: Desk) -> None:
+    _tid, number = await desk.open_ticket()
+    await desk.message(CLERK, f"/reply {number} here", media=photo_of("ph"))
+    details = texts(await desk.message(CLERK, f"/ticket {number}"))[0]
+    assert "📎×1 here" in details
+
+
+async def test_type_keeps_the_extension_and_tells_the_citizen(desk: Desk) -> None:
+    tid, number = await desk.open_ticket()  # help: 4h / 5d from Tuesday 10:00 -> Dec 1
+    await desk.message(CLERK, f"/extend {number} 3 parts")
+    await desk.press(HEAD_ID, f"tk:extok:{tid}")  # -> Dec 4
+    rows = await desk.message(CLERK, f"/type {number} 投诉")  # 13d -> Dec 11, + 3 -> Dec 16
+    mine = texts(rows, CLERK)[0]
+    assert "resolve by 2026-12-16 17:30" in mine
+    assert mine.endswith(t("en", "sh.retyped_told"))
+    (told,) = texts(rows, 5001)
+    assert "投诉" in told and "2026-12-16 17:30" in told

@@ -5,8 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.staff_handlers.conftest import ADMIN, HOUSING_CHAT, ROLES, Desk, texts
+from tests.staff_handlers.conftest import (
+    ADMIN,
+    HOUSING_CHAT,
+    ROLES,
+    TRANSPORT_CHAT,
+    Desk,
+    texts,
+    toast,
+)
 from tickets.i18n import t
+from tickets.models import TicketMessage
 
 TICKET_COMMANDS = [
     "/ticket {n}",
@@ -97,3 +106,82 @@ async def test_commands_work_in_the_staff_chat(desk: Desk) -> None:
     mine = [r for r in rows if r.payload.get("reply_parameters")]
     assert texts(mine) == [t("en", "sh.taken", number=number)]
     assert mine[0].chat_id == HOUSING_CHAT
+
+
+# -- where: private chat, the department's staff chat, another department's, an unrelated group
+FOREIGN = -1009  # a group the bot is in that is nobody's staff chat
+CHATS = {"private": None, "housing": HOUSING_CHAT, "transport": TRANSPORT_CHAT, "foreign": FOREIGN}
+SHOWN = "shown"
+# (role, chat) -> what /ticket N of a housing ticket (and every other ticket command) gets
+WHERE = {
+    "citizen": ("error.not_allowed", "error.not_allowed", "error.not_allowed", "sh.wrong_chat"),
+    "inactive": ("error.not_allowed", "error.not_allowed", "error.not_allowed", "sh.wrong_chat"),
+    "clerk": (SHOWN, SHOWN, "sh.wrong_chat", "sh.wrong_chat"),
+    "head": (SHOWN, SHOWN, "sh.wrong_chat", "sh.wrong_chat"),
+    "other_clerk": ("error.unavailable", "sh.wrong_chat", "error.unavailable", "sh.wrong_chat"),
+    "parks_clerk": ("error.unavailable", "sh.wrong_chat", "sh.wrong_chat", "sh.wrong_chat"),
+    "admin": (SHOWN, SHOWN, "error.unavailable", "sh.wrong_chat"),
+}
+
+
+@pytest.mark.parametrize("chat", list(CHATS))
+@pytest.mark.parametrize("role", list(WHERE))
+async def test_ticket_commands_by_role_and_chat(desk: Desk, role: str, chat: str) -> None:
+    """A ticket is shown only privately or in its department's chat, and only to those who may
+    see it; every refusal leaves the ticket untouched and says nothing about it."""
+    tid, number = await desk.open_ticket()
+    expected = WHERE[role][list(CHATS).index(chat)]
+    uid, chat_id = ROLES[role], CHATS[chat]
+    where = uid if chat_id is None else chat_id
+    before = len(await desk.events(tid))
+    if expected == SHOWN:
+        rows = await desk.message(uid, f"/ticket {number}", chat=chat_id)
+        assert [r.chat_id for r in rows] == [where] and number in texts(rows)[0]
+        return
+    for template in [*TICKET_COMMANDS, "/queue", "/queue housing"]:
+        rows = await desk.message(uid, template.format(n=number), chat=chat_id)
+        if template.startswith("/queue") and expected == "error.unavailable":
+            continue  # usage or their own queue: never this ticket (checked below)
+        assert texts(rows) == [t("en", expected)], (template, rows)
+        assert [r.chat_id for r in rows] == [where], template
+    assert len(await desk.events(tid)) == before
+    assert all(number not in str(r.payload) for r in desk.sent if r.chat_id == where)
+
+
+@pytest.mark.parametrize("chat", [FOREIGN, TRANSPORT_CHAT])
+async def test_buttons_and_post_replies_outside_the_tickets_chat_do_nothing(
+    desk: Desk, chat: int
+) -> None:
+    tid, number = await desk.open_ticket()
+    async with desk.factory() as session:  # an old post of the ticket in that chat
+        session.add(TicketMessage(chat_id=chat, message_id=4242, ticket_id=tid))
+        await session.commit()
+    expected = "sh.wrong_chat" if chat == FOREIGN else "error.unavailable"
+    for data in (f"tk:take:{tid}", f"tk:view:{tid}", f"tk:reply:{tid}", f"tk:transfer:{tid}"):
+        rows = await desk.press(ADMIN, data, chat=chat)
+        assert [r.method for r in rows] == ["answerCallbackQuery"], data
+        assert toast(rows)["text"] == t("en", expected)
+    for uid in (ROLES["clerk"], ADMIN, ROLES["citizen"]):
+        post = desk.bot_post(chat, 4242)
+        rows = await desk.message(uid, "Fixed, see you", chat=chat, reply_to=post)
+        assert all(r.chat_id == chat for r in rows) and len(texts(rows)) == 1
+        assert number not in texts(rows)[0]
+    assert [e.kind for e in await desk.events(tid)] == ["created"]
+    assert not [r for r in desk.sent if r.chat_id == 5001 and "Fixed" in str(r.payload)]
+
+
+async def test_admins_in_a_department_chat_see_that_department_only(desk: Desk) -> None:
+    _tid, number = await desk.open_ticket()
+    everything = texts(await desk.message(ADMIN, "/queue"))[0]  # privately: all departments
+    assert everything.startswith("All departments") and number in everything
+    transport = texts(await desk.message(ADMIN, "/queue", chat=TRANSPORT_CHAT))[0]
+    assert transport.startswith("Transport Bureau open tickets (0 in all")
+    housing = await desk.message(ADMIN, "/queue housing", chat=TRANSPORT_CHAT)
+    assert texts(housing) == [t("en", "error.not_allowed")]
+    rows = await desk.message(ADMIN, "/queue", chat=HOUSING_CHAT)
+    assert (
+        texts(rows)[0].startswith("Housing Bureau open tickets (1 in all")
+        and number in texts(rows)[0]
+    )
+    # a foreign group: nothing, for administrators as for everyone
+    assert texts(await desk.message(ADMIN, "/staff", chat=FOREIGN)) == [t("en", "sh.wrong_chat")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -131,3 +132,25 @@ async def test_queries_are_authorised(world: World) -> None:
 
 def test_errors_share_a_base() -> None:
     assert issubclass(NotAllowed, TicketError) and issubclass(NotFound, TicketError)
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, (_s, _o, allowed) in OPERATIONS.items() if STAFF & allowed)
+)
+async def test_a_department_chat_sees_only_its_department(world: World, name: str) -> None:
+    """Acting where another department's chat reads the answer: refused for everyone, the
+    administrators included, with the text of a ticket that does not exist."""
+    state, op, _allowed = OPERATIONS[name]
+    tid = await _prepare(world, state)
+    for role in ("clerk", "head", "admin"):
+        async with world.factory() as session:
+            svc = world.service(session)
+            actor = await world.actor(session, _uid(world, role))
+            elsewhere = replace(actor, audience_department_id=world.dept_ids["transport"])
+            with pytest.raises(NotAllowed) as info:
+                await op(svc, tid, elsewhere)
+            assert info.value.render("en") == NotAllowed().render("en"), (name, role)
+            at_home = replace(actor, audience_department_id=world.dept_ids["housing"])
+            if role in OPERATIONS[name][2]:
+                assert await op(svc, tid, at_home) is not None, (name, role)
+            await session.rollback()

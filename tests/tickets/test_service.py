@@ -6,12 +6,15 @@ from datetime import timedelta
 
 import pytest
 
+from tickets.attachments import Attachment
+from tickets.citizens import erase_citizen
 from tickets.errors import Conflict, InvalidTransition, NotAllowed, ValidationError
-from tickets.models import Ticket
+from tickets.models import Citizen, Ticket
+from tickets.service import CitizenAddress
 from tickets.texts import MAX_CALLBACK_BYTES, parse_callback
 
 from .conftest import ADMIN, HOUSING_CHAT, PARKS_HEAD, TRANSPORT_CHAT, World, open_ticket
-from .helpers import callbacks, events, last_outbox_id, outbox_rows, sh
+from .helpers import SHANGHAI, callbacks, events, last_outbox_id, outbox_rows, sh
 
 
 async def _get(w: World, ticket_id: int) -> Ticket:
@@ -85,7 +88,7 @@ async def test_create_validates_input(world: World) -> None:
             assert info.value.key == key
 
 
-async def test_no_staff_chat_goes_to_head_else_admins(world: World) -> None:
+async def test_no_staff_chat_goes_to_its_people_else_admins(world: World) -> None:
     parks = await open_ticket(world, dept="parks")
     water = await open_ticket(world, dept="water")
     async with world.factory() as session:
@@ -418,3 +421,83 @@ async def test_photos_and_location_follow_the_post_to_staff(world: World) -> Non
     assert {r.ref for r in rows if r.chat_id == HOUSING_CHAT} == {f"ticket:{ticket.id}"}
     # the citizen still gets one confirmation, no echo of their own attachments
     assert [r.method for r in rows if r.chat_id == 5001] == ["sendMessage"]
+
+
+async def test_erased_citizen_cannot_be_reached_or_asked(any_world: World) -> None:
+    w = any_world
+    tid = await open_ticket(w)
+    async with w.factory() as session:
+        svc = w.service(session)
+        ticket = await svc._load(tid)
+        assert ticket is not None
+        assert await svc.citizen_address(ticket) == CitizenAddress(5001, "zh")
+        owner = await session.get(Citizen, w.owner.id)
+        assert owner is not None
+        await erase_citizen(session, owner, now=w.clock.now())
+        assert await svc.citizen_address(ticket) is None
+        clerk = await w.actor(session, w.clerk)
+        mark = await last_outbox_id(session)
+        with pytest.raises(ValidationError) as info:
+            await svc.ask_info(tid, clerk, "which floor?")
+        assert info.value.key == "error.citizen_unreachable"
+        ticket = await svc.reply(tid, clerk, "已修复")  # recorded, sent to nobody
+        assert ticket.status == "answered" and await outbox_rows(session, mark) == []
+        assert [e.kind for e in await events(session, tid)][-1] == "replied"
+
+
+async def test_reply_with_attachments_is_recorded_and_validated(world: World) -> None:
+    tid = await open_ticket(world)
+    async with world.factory() as session:
+        svc = world.service(session)
+        clerk = await world.actor(session, world.clerk)
+        for files, key in (
+            ([], "error.empty_text"),
+            ([Attachment("video", "v")], "error.bad_attachment"),
+            ([Attachment("photo", "")], "error.bad_attachment"),
+            ([Attachment("photo", f"p{i}") for i in range(11)], "error.too_many_attachments"),
+        ):
+            with pytest.raises(ValidationError) as info:
+                await svc.reply(tid, clerk, "  ", attachments=files)
+            assert info.value.key == key
+        mark = await last_outbox_id(session)
+        await svc.reply(tid, clerk, "", attachments=[Attachment("document", "doc-9")])
+        (msg,) = await outbox_rows(session, mark)  # the announcement; files: the channel's job
+        assert msg.chat_id == 5001 and "住建局" in msg.payload["text"]
+        _check_buttons(msg, tid, ["resolved", "followup", "reopen"])
+        replied = [e for e in await events(session, tid) if e.kind == "replied"]
+        assert [e.data for e in replied] == [
+            {"text": "", "attachments": [{"kind": "document", "file_id": "doc-9"}]}
+        ]
+
+
+async def test_type_correction_keeps_an_approved_extension_and_tells_the_citizen(
+    any_world: World,
+) -> None:
+    w = any_world
+    created = w.clock.now()
+    tid = await open_ticket(w, demand_type="consultation")  # 4h / 1d
+    cal = w.desk.calendar(SHANGHAI)
+    async with w.factory() as session:
+        svc = w.service(session)
+        clerk = await w.actor(session, w.clerk)
+        head = await w.actor(session, w.head)
+        await svc.request_extension(tid, clerk, 3, "parts on order")
+        extended = (await svc.approve_extension(tid, head)).resolution_due_at
+        assert extended == cal.add_working_days(cal.deadline(created, "1d"), 3)
+        mark = await last_outbox_id(session)
+        ticket = await svc.set_demand_type(tid, clerk, "complaint")  # 13d: + the 3 days
+        assert ticket.resolution_due_at == cal.add_working_days(cal.deadline(created, "13d"), 3)
+        assert ticket.response_due_at == cal.deadline(created, "4h")  # same window: unchanged
+        (told,) = [r for r in await outbox_rows(session, mark) if r.chat_id == 5001]
+        assert "投诉" in told.payload["text"] and "2026-12-16 17:30" in told.payload["text"]
+        assert ticket.resolution_due_at == sh(2026, 12, 16, 17, 30)
+        # and back: the deadline the head approved, to the minute
+        ticket = await svc.set_demand_type(tid, clerk, "consultation")
+        assert ticket.resolution_due_at == extended
+        # after the first reply only the resolution deadline counts for the citizen:
+        await svc.reply(tid, clerk, "收到")
+        await svc.set_demand_type(tid, clerk, "complaint")
+        mark = await last_outbox_id(session)
+        ticket = await svc.set_demand_type(tid, clerk, "suggestion")  # 13d as well: no news
+        assert ticket.resolution_due_at == sh(2026, 12, 16, 17, 30)
+        assert await outbox_rows(session, mark) == []

@@ -1,4 +1,4 @@
-"""What every sweep shares: its context, its result, exactly-once claims and the staff directory.
+"""What every sweep shares: its context, its result, exactly-once claims and the directory.
 
 Exactly-once: a sweep inserts one :class:`~tickets.models.TicketAlert` (or
 :class:`~tickets.models.SchedulerMark`) per thing it sends with ``INSERT ... ON CONFLICT DO
@@ -22,7 +22,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tickets.clock import ensure_utc
-from tickets.models import Department, SchedulerMark, StaffMember, TicketAlert, TicketEvent
+from tickets.directory import Team, load_teams
+from tickets.models import SchedulerMark, StaffMember, TicketAlert, TicketEvent
 from tickets.outbox import enqueue
 from tickets.sweeps.policy import SweepPolicy
 from tickets.workcalendar import WorkCalendar
@@ -207,60 +208,30 @@ async def queue_message(
 # --- who gets what ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DeptInfo:
-    id: int
-    slug: str
-    name_zh: str
-    name_en: str
-    staff_chat_id: int | None
-    head_chat_ids: tuple[int, ...]
-    active: bool = True
-
-    def name(self, lang: str | None) -> str:
-        return self.name_en if (lang or "").startswith("en") else self.name_zh
+DeptInfo = Team  # a department's contacts, as the directory has them
 
 
 class Directory:
-    """Departments (with their heads) and the private chats of assignees, loaded once a round."""
+    """Departments (with their heads and clerks) and the private chats of assignees, loaded
+    once a round. Who gets what is :meth:`tickets.directory.Team.route`, the rule the ticket
+    service follows too."""
 
-    def __init__(self, departments: dict[int, DeptInfo], staff_chats: dict[int, int]) -> None:
+    def __init__(self, departments: dict[int, Team], staff_chats: dict[int, int]) -> None:
         self.departments = departments
         self.staff_chats = staff_chats
 
     @classmethod
     async def load(cls, session: AsyncSession) -> Directory:
-        heads: dict[int, list[int]] = {}
         staff_chats: dict[int, int] = {}
-        stmt = select(
-            StaffMember.id,
-            StaffMember.telegram_user_id,
-            StaffMember.department_id,
-            StaffMember.role,
-        ).where(StaffMember.active.is_(True))  # type: ignore[attr-defined]
-        for sid, tg, dept_id, role in (await session.exec(stmt)).all():
+        stmt = select(StaffMember.id, StaffMember.telegram_user_id).where(
+            StaffMember.active.is_(True)  # type: ignore[attr-defined]
+        )
+        for sid, tg in (await session.exec(stmt)).all():
             staff_chats[int(sid)] = int(tg)
-            if role == "head" and dept_id is not None:
-                heads.setdefault(int(dept_id), []).append(int(tg))
-        departments: dict[int, DeptInfo] = {}
-        for d in (await session.exec(select(Department))).scalars().all():
-            head_ids = [d.head_user_id] if d.head_user_id else []
-            head_ids += [h for h in sorted(heads.get(d.id or 0, [])) if h not in head_ids]
-            departments[int(d.id or 0)] = DeptInfo(
-                id=int(d.id or 0),
-                slug=d.slug,
-                name_zh=d.name_zh,
-                name_en=d.name_en,
-                staff_chat_id=d.staff_chat_id,
-                head_chat_ids=tuple(head_ids),
-                active=bool(d.active),
-            )
-        return cls(departments, staff_chats)
+        return cls(await load_teams(session), staff_chats)
 
-    def dept(self, dept_id: int) -> DeptInfo:
+    def dept(self, dept_id: int) -> Team:
         info = self.departments.get(dept_id)
         if info is None:
-            return DeptInfo(
-                dept_id, str(dept_id), f"部门{dept_id}", f"department {dept_id}", None, ()
-            )
+            return Team(dept_id, str(dept_id), f"部门{dept_id}", f"department {dept_id}", None)
         return info

@@ -12,6 +12,10 @@ For every active ticket (``new`` or ``in_progress``, not paused) and each of its
   ``reprimand_after`` overdue. Each alert once per ticket and deadline (``TicketAlert``); after
   a long outage only the latest nag goes out, not the missed ones.
 
+Recipients follow :mod:`tickets.directory` (the rule the ticket service uses for its posts): a
+department without a staff chat gets them through its clerks and heads privately (urging: its
+heads, else its clerks), one with nobody through the administrators.
+
 Paused tickets (``waiting_citizen`` or ``paused_at`` set) are skipped: the service moves their
 deadlines when the clock resumes, and the rules apply to the moved deadlines. An approved
 extension moves ``resolution_due_at`` the same way.
@@ -153,22 +157,10 @@ class DeadlineRound:
 
 
 def _recipients(category: str, row: Any, directory: Directory, ctx: SweepContext) -> list[int]:
-    dept = directory.dept(row.department_id)
+    """Who gets ``category`` about this ticket: :meth:`tickets.directory.Team.route`."""
     assignee = directory.staff_chats.get(row.assignee_id) if row.assignee_id else None
-    chats: list[int | None]
-    if category == "reminder":
-        chats = [assignee if assignee is not None else dept.staff_chat_id]
-    elif category == "nag":
-        chats = [dept.staff_chat_id, assignee]
-    elif category == "urge":
-        chats = list(dept.head_chat_ids) or [dept.staff_chat_id]
-    else:
-        chats = list(ctx.admin_chat_ids)
-    out: list[int] = []
-    for chat in chats:
-        if chat is not None and chat not in out:
-            out.append(chat)
-    return out
+    team = directory.dept(row.department_id)
+    return team.route(category, assignee=assignee, admins=ctx.admin_chat_ids)  # type: ignore[arg-type]
 
 
 async def _select_batch(session: AsyncSession, ctx: SweepContext, limit: int) -> list[Any]:
