@@ -12,7 +12,8 @@ Failure policy:
   does not confirm the offset, so Telegram delivers the update again and nothing is lost;
 * any other exception is a bug in a handler: it rolls back, is logged with its traceback, and a
   fresh transaction records the update as ``<kind>:error`` and queues an apology to the user, so
-  a poisoned update is not redelivered forever.
+  a poisoned update is not redelivered forever (when even that fails, the update is logged
+  and dropped: answered 200, never a 5xx for input that can never succeed).
 """
 
 from __future__ import annotations
@@ -286,5 +287,13 @@ class UpdateProcessor:
         except Exception as exc:
             if is_transient(exc):
                 raise TransientError(str(exc)) from exc
-            raise
+            # Not even the failure can be recorded (a value the database refuses): running it
+            # again cannot help, so it is dropped here rather than redelivered forever.
+            log.error(
+                "update %s dropped: its failure could not be recorded: %s: %s",
+                update.update_id,
+                type(exc).__name__,
+                exc,
+            )
+            return Result(update.update_id, kind, "error")
         return Result(update.update_id, kind, "error", outgoing.queued)
