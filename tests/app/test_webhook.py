@@ -172,6 +172,23 @@ async def test_the_largest_64_bit_ids_are_processed(
     ]
 
 
+@pytest.mark.parametrize("kind", ["message", "edited_message"])
+@pytest.mark.parametrize("text", ["hello", "/start", "/mytickets", "结婚登记需要什么材料？"])
+async def test_private_message_without_a_sender_is_ignored(
+    harness: AppHarness, session_factory: SessionFactory, kind: str, text: str
+) -> None:
+    update = text_update(12, text)
+    del update["message"]["from"]
+    if kind == "edited_message":
+        update["edited_message"] = update.pop("message")
+        update["edited_message"]["edit_date"] = 1760000100
+    response = await harness.post(update)
+    assert response.status == 200
+    assert await response.json() == {"ok": True, "outcome": "ignored"}
+    assert await processed(session_factory) == {12: kind}
+    assert await outbox_rows(session_factory) == []
+
+
 async def test_huge_body_is_413(harness: AppHarness, session_factory: SessionFactory) -> None:
     update = text_update(1, "x" * (1024 * 1024 + 10))
     response = await harness.post(update)
