@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import and_, bindparam, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -51,10 +51,30 @@ def _insert(session: AsyncSession) -> Any:
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
+# The statements of the hot path (every update reads its conversation, many write it), built
+# once: the values go in as parameters (cheaper than a statement rebuilt around them).
+_LOAD = select(_C.state, _C.data, _C.version).where(_C.key == bindparam("k"))
+_SAME_VERSION = and_(_C.key == bindparam("k"), _C.version == bindparam("read_version"))
+_UPDATE = (
+    update(_TABLE)
+    .where(_SAME_VERSION)
+    .values(
+        state=bindparam("new_state"),
+        data=bindparam("new_data", type_=_C.data.type),
+        version=bindparam("new_version"),
+        updated_at=bindparam("now", type_=_C.updated_at.type),
+    )
+)
+_DELETE = delete(_TABLE).where(_SAME_VERSION)
+_INSERT_NEW = {
+    "postgresql": pg_insert(_TABLE).on_conflict_do_nothing(index_elements=["key"]),
+    "sqlite": sqlite_insert(_TABLE).on_conflict_do_nothing(index_elements=["key"]),
+}
+
+
 async def load_conversation(session: AsyncSession, key: str) -> Conversation | None:
     """The conversation stored under ``key``, None when there is none."""
-    stmt = select(_C.state, _C.data, _C.version).where(_C.key == key)
-    row = (await session.exec(stmt)).first()  # type: ignore[call-overload]
+    row = (await session.exec(_LOAD, params={"k": key})).first()  # type: ignore[call-overload]
     if row is None:
         return None
     return Conversation(row.state, dict(row.data or {}), int(row.version))
@@ -79,31 +99,34 @@ async def save_conversation(
     if state is None and not data:
         if read is None:
             return True  # nothing stored, nothing to store
-        result = await session.exec(
-            delete(ConversationState).where(_C.key == key, _C.version == read.version)  # type: ignore[call-overload]
-        )
+        params: dict[str, Any] = {"k": key, "read_version": read.version}
+        result = await session.exec(_DELETE, params=params)  # type: ignore[call-overload]
         return bool(result.rowcount)
     if read is None:
-        stmt = (
-            _insert(session)(ConversationState)
-            .values(
-                key=key,
-                chat_id=chat_id,
-                user_id=user_id,
-                state=state,
-                data=data,
-                version=1,
-                updated_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["key"])
-        )
+        dialect = session.get_bind().dialect.name
+        stmt = _INSERT_NEW.get(dialect)
+        if stmt is None:  # a clause has no truth value: no `or` here
+            stmt = _insert(session)(_TABLE).on_conflict_do_nothing(index_elements=["key"])
+        params = {
+            "key": key,
+            "chat_id": chat_id,
+            "user_id": user_id,
+            "state": state,
+            "data": data,
+            "version": 1,
+            "updated_at": now,
+        }
     else:
-        stmt = (
-            update(ConversationState)
-            .where(_C.key == key, _C.version == read.version)
-            .values(state=state, data=data, version=read.version + 1, updated_at=now)
-        )
-    result = await session.exec(stmt)  # type: ignore[call-overload]
+        stmt = _UPDATE
+        params = {
+            "k": key,
+            "read_version": read.version,
+            "new_state": state,
+            "new_data": data,
+            "new_version": read.version + 1,
+            "now": now,
+        }
+    result = await session.exec(stmt, params=params)  # type: ignore[call-overload]
     return bool(result.rowcount)
 
 
