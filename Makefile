@@ -1,19 +1,34 @@
 # citizen-desk: `make run` starts the service, `make test` runs the whole suite.
+# Dependencies install from requirements.lock (exact versions, hashes); `make lock` refreshes it.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+UV_VERSION := 0.13.9
+# The lock is resolved for this target (hashes of every file of each pinned version are kept).
+LOCK_TARGET := --python-version 3.11 --python-platform x86_64-unknown-linux-gnu
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench clean lock
 
-$(STAMP): pyproject.toml Makefile
+$(STAMP): pyproject.toml requirements.lock Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "citizen-desk needs Python 3.11 or newer")'
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --config-settings editable_mode=compat -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --config-settings editable_mode=compat -e .
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# Resolve pyproject.toml (with the test extra) and requirements.in into requirements.lock,
+# keeping the pinned versions that still fit; `make lock UPGRADE=1` moves all to the newest.
+lock: $(BIN)/uv
+	$(BIN)/uv pip compile pyproject.toml requirements.in --extra test --generate-hashes \
+		$(LOCK_TARGET) --no-config --quiet --custom-compile-command 'make lock' \
+		$(if $(UPGRADE),--upgrade) --output-file requirements.lock
+
+$(BIN)/uv:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 
 run: install
 	$(BIN)/citizen-desk migrate

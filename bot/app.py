@@ -28,11 +28,20 @@ from tickets.clock import Clock, SystemClock
 RUNTIME = web.AppKey("runtime", Runtime)
 
 
-def build_dispatcher(settings: Settings, *, fsm_prefix: str = DEFAULT_PREFIX) -> Dispatcher:
-    """The aiogram dispatcher with its FSM storage and every router."""
+def build_dispatcher(
+    settings: Settings,
+    *,
+    fsm_prefix: str = DEFAULT_PREFIX,
+    session_factory: SessionFactory | None = None,
+    clock: Clock | None = None,
+) -> Dispatcher:
+    """The aiogram dispatcher with its FSM storage (Redis, else the database behind
+    ``session_factory``) and every router."""
     import handlers
 
-    storage, isolation = create_storage(settings, prefix=fsm_prefix)
+    storage, isolation = create_storage(
+        settings, prefix=fsm_prefix, session_factory=session_factory, clock=clock
+    )
     dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
     handlers.setup(dispatcher)
     return dispatcher
@@ -130,7 +139,9 @@ def _wire_telegram(
     polling_timeout: int,
 ) -> None:
     settings = runtime.settings
-    dispatcher = build_dispatcher(settings, fsm_prefix=fsm_prefix)
+    dispatcher = build_dispatcher(
+        settings, fsm_prefix=fsm_prefix, session_factory=runtime.session_factory, clock=clock
+    )
     runtime.dispatcher, runtime.storage = dispatcher, dispatcher.storage
     if settings.outbox_enabled:
         from tickets.outbox import OutboxSender

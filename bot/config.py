@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     # Storage
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None  # aiogram FSM storage shared by several instances
+    conversation_ttl_days: int = Field(default=30, ge=1)  # untouched conversations are pruned
 
     # Content
     faq_dir: Path = Path("config/faq")

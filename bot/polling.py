@@ -5,6 +5,11 @@ transaction (:class:`~bot.processing.UpdateProcessor`). The offset moves past an
 after its commit, and Telegram treats the next ``getUpdates(offset=...)`` as the confirmation,
 so a crash or a transient failure means the update is fetched and processed again (a
 redelivery of something already committed is recognised by its ``update_id`` and skipped).
+
+Hostile or broken updates must not stop the queue: an update with an integer beyond 64 bits or
+nested too deeply (:mod:`bot.limits`) is skipped, logged, and the offset moves past it. A batch
+that aiogram cannot decode at all (``json.loads`` gives up on deep nesting) is fetched again
+one update at a time; the single update that still fails is skipped by its ``update_id``.
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ import logging
 from collections.abc import Sequence
 
 from aiogram import Bot
+from aiogram.exceptions import ClientDecodeError
 from aiogram.types import Update
 
+from bot.limits import find_update_id, problem
 from bot.metrics import Metrics
 from bot.processing import TransientError, UpdateProcessor
 
@@ -45,6 +52,7 @@ class Poller:
         self.backoff_initial = backoff_initial
         self.backoff_max = backoff_max
         self.offset: int | None = None
+        self._one_by_one = False  # after a batch that could not be decoded
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -93,6 +101,7 @@ class Poller:
                 timeout=self.timeout,
                 allowed_updates=self.allowed_updates,
                 request_timeout=self.timeout + 10,
+                **({"limit": 1} if self._one_by_one else {}),
             )
         )
         stopping = asyncio.ensure_future(self._stop.wait())
@@ -116,6 +125,14 @@ class Poller:
         while not self._stop.is_set():
             try:
                 updates = await self._fetch()
+            except ClientDecodeError as exc:
+                if self._skip_undecodable(exc):
+                    continue
+                self.metrics.errors.labels("polling").inc()
+                log.warning("getUpdates answered something undecodable; retrying in %.1f s", delay)
+                await self._pause(delay)
+                delay = min(delay * 2, self.backoff_max)
+                continue
             except Exception as exc:
                 self.metrics.errors.labels("polling").inc()
                 log.warning(
@@ -130,14 +147,39 @@ class Poller:
             for update in updates:
                 if self._stop.is_set():
                     break  # the rest is not confirmed: fetched again at the next start
+                refused = problem(update.model_dump(by_alias=True))
+                if refused is not None:
+                    self._skip(update.update_id, refused)
+                    continue
                 try:
                     await self.processor.process(update)
                 except TransientError:
                     failed = True  # not confirmed: fetched again after the pause
                     break
                 self.offset = update.update_id + 1
+            if updates and not failed:
+                self._one_by_one = False
             if failed:
                 await self._pause(delay)
                 delay = min(delay * 2, self.backoff_max)
             else:
                 delay = self.backoff_initial
+
+    def _skip(self, update_id: int, reason: str) -> None:
+        """Move the offset past an update that is refused without processing."""
+        self.metrics.errors.labels("polling").inc()
+        log.warning("update %s skipped: %s", update_id, reason)
+        self.offset = update_id + 1
+
+    def _skip_undecodable(self, exc: ClientDecodeError) -> bool:
+        """First fetch one update at a time; when that single update cannot be decoded
+        either, skip it. False when there is nothing to skip (retry with backoff)."""
+        if not self._one_by_one:
+            self._one_by_one = True
+            return True
+        update_id = find_update_id(exc.data)
+        if update_id is None:
+            return False
+        self._skip(update_id, f"undecodable ({type(exc.original).__name__})")
+        self._one_by_one = False
+        return True

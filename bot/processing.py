@@ -12,7 +12,13 @@ Failure policy:
   does not confirm the offset, so Telegram delivers the update again and nothing is lost;
 * any other exception is a bug in a handler: it rolls back, is logged with its traceback, and a
   fresh transaction records the update as ``<kind>:error`` and queues an apology to the user, so
-  a poisoned update is not redelivered forever.
+  a poisoned update is not redelivered forever (when even that fails, the update is logged
+  and dropped: answered 200, never a 5xx for input that can never succeed).
+
+Conversation state (the FSM, see :mod:`bot.fsm`) is written in the same transaction with the
+database storage, right after the commit with Redis. When another update of the same
+conversation committed first, the update runs once more on the state it left (a second
+conflict in a row is transient).
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db import SessionFactory
-from bot.fsm import FsmBuffer, TransactionalStorage
+from bot.fsm import ConversationConflict, FsmBuffer, TransactionalStorage
 from bot.logging import log_update
 from bot.metrics import Metrics
 from handlers.outgoing import Outgoing, chat_of
@@ -69,6 +75,7 @@ def update_kind(update: Update) -> str:
 
 def _transient_types() -> tuple[type[BaseException], ...]:
     types: list[type[BaseException]] = [
+        ConversationConflict,  # twice in a row: Telegram delivers the update again
         sa_exc.OperationalError,
         sa_exc.InterfaceError,
         sa_exc.TimeoutError,  # connection pool exhausted
@@ -216,6 +223,11 @@ class UpdateProcessor:
         try:
             try:
                 return await self._handle(update, kind)
+            except ConversationConflict:
+                # Another update of this conversation committed while this one ran (it waited
+                # for that one's row lock): run it again on the state that one left.
+                log.info("update %s: its conversation changed meanwhile; again", update.update_id)
+                return await self._handle(update, kind)
             except Exception as exc:
                 if not connection_lost(exc):
                     raise
@@ -247,6 +259,8 @@ class UpdateProcessor:
                 outgoing = Outgoing(session)
                 if kind == "unknown":
                     return Result(update.update_id, kind, "ignored")
+                if buffer is not None:
+                    buffer.session = session  # the database storage reads and writes in it
                 response = await self.dispatcher.feed_update(
                     self.bot,
                     update,
@@ -255,8 +269,10 @@ class UpdateProcessor:
                     clock=self.clock,
                     **self.data,
                 )
+                if buffer is not None and buffer.transactional:
+                    await buffer.flush()  # the conversation commits with the update
             # Committed: now the conversation state may move on (see TransactionalStorage).
-            if buffer is not None:
+            if buffer is not None and not buffer.transactional:
                 await self._flush_fsm(update, buffer)
         outcome = "ignored" if response is UNHANDLED and not outgoing.queued else "ok"
         return Result(update.update_id, kind, outcome, outgoing.queued)
@@ -286,5 +302,13 @@ class UpdateProcessor:
         except Exception as exc:
             if is_transient(exc):
                 raise TransientError(str(exc)) from exc
-            raise
+            # Not even the failure can be recorded (a value the database refuses): running it
+            # again cannot help, so it is dropped here rather than redelivered forever.
+            log.error(
+                "update %s dropped: its failure could not be recorded: %s: %s",
+                update.update_id,
+                type(exc).__name__,
+                exc,
+            )
+            return Result(update.update_id, kind, "error")
         return Result(update.update_id, kind, "error", outgoing.queued)

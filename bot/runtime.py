@@ -1,6 +1,7 @@
 """What a running application holds, and its start and stop, in order.
 
-Start: departments file (synced into the database), knowledge base, outbox sender, then Telegram (``setWebhook`` or long polling).
+Start: departments file (synced into the database), knowledge base, stale conversations pruned
+(and every six hours after), outbox sender, then Telegram (``setWebhook`` or long polling).
 Stop (SIGTERM): refuse new webhook requests (503, Telegram delivers again), stop polling,
 wait for the updates in flight to commit, stop the outbox sender after its current round,
 then close the Telegram session, the FSM storage and the database engine.
@@ -13,6 +14,7 @@ import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from aiogram import Bot, Dispatcher
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Mode = Literal["webhook", "polling", "disabled"]
+PRUNE_EVERY = 6 * 3600.0  # seconds between two prunings of stale conversations
 
 
 @dataclass
@@ -72,6 +75,8 @@ class Runtime:
         await self.desk.start(self.session_factory)
         self.knowledge.on_failed_reload = self._report_faq_problems
         await self.knowledge.start()
+        if await self.prune_conversations() is not None:
+            self._spawn(self._keep_pruning(), "prune-conversations")
         if self.bot is not None:
             await self._queue_command_menus()
         if self.sender is not None:
@@ -82,12 +87,45 @@ class Runtime:
             log.warning("Telegram is disabled: BOT_TOKEN is not set (serving HTTP only)")
         elif self.mode == "webhook":
             if not await self._set_webhook():
-                task = asyncio.create_task(self._keep_setting_webhook(), name="set-webhook")
-                self._background.add(task)
-                task.add_done_callback(self._background.discard)
+                self._spawn(self._keep_setting_webhook(), "set-webhook")
         elif self.poller is not None:
             await self.poller.start()
             log.info("Telegram: long polling (WEBHOOK_BASE_URL is not set)")
+
+    def _spawn(self, work: Any, name: str) -> None:
+        """A background task, cancelled at shutdown."""
+        task = asyncio.create_task(work, name=name)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def prune_conversations(self) -> int | None:
+        """Delete the conversations nobody touched for ``CONVERSATION_TTL_DAYS`` (the database
+        FSM storage; Redis expires its keys itself). None without a database storage."""
+        from bot.fsm import DatabaseStorage, TransactionalStorage
+        from tickets.clock import SystemClock
+
+        storage = self.storage
+        inner = storage.inner if isinstance(storage, TransactionalStorage) else storage
+        if not isinstance(inner, DatabaseStorage):
+            return None
+        now = (self.clock or SystemClock()).now()
+        try:
+            pruned = await inner.prune(now - timedelta(days=self.settings.conversation_ttl_days))
+        except Exception as exc:  # the database is down: the next round tries again
+            log.warning("stale conversations not pruned: %s: %s", type(exc).__name__, exc)
+            return 0
+        if pruned:
+            log.info(
+                "pruned %d conversation(s) untouched for %d days",
+                pruned,
+                self.settings.conversation_ttl_days,
+            )
+        return pruned
+
+    async def _keep_pruning(self) -> None:
+        while True:
+            await asyncio.sleep(PRUNE_EVERY)
+            await self.prune_conversations()
 
     async def _report_faq_problems(self, result: Any) -> None:
         """A saved FAQ folder that does not load: tell the administrators (the live version

@@ -4,8 +4,9 @@ Unlike aiogram's ``SimpleRequestHandler`` (which answers before processing), the
 sent only after the update's transaction committed, so a crash loses nothing:
 
 * 401 for a missing or wrong ``X-Telegram-Bot-Api-Secret-Token`` (constant-time compare);
-* 413 for a body over the limit, 400 for invalid JSON, a non-object, a missing or
-  non-integer ``update_id`` or a shape aiogram's ``Update`` rejects (unknown extra fields
+* 413 for a body over the limit, 400 for invalid JSON, a non-object, nesting deeper than
+  :data:`bot.limits.MAX_DEPTH`, an integer beyond 64 bits anywhere (ids, dates...), a missing
+  or non-integer ``update_id`` or a shape aiogram's ``Update`` rejects (unknown extra fields
   are fine: Telegram adds fields);
 * 500 when the infrastructure failed (nothing committed; Telegram delivers again);
 * 503 while shutting down (Telegram delivers again to the next instance);
@@ -23,6 +24,7 @@ from aiogram.types import Update
 from aiohttp import web
 from pydantic import ValidationError
 
+from bot.limits import problem
 from bot.metrics import Metrics
 from bot.processing import TransientError, UpdateProcessor, update_kind
 
@@ -97,8 +99,13 @@ class WebhookHandler:
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
             return self._reject(400, f"invalid JSON: {exc}")
+        except RecursionError:
+            return self._reject(400, "invalid JSON: nested too deeply")
         if not isinstance(data, dict):
             return self._reject(400, "the body must be a JSON object (one Update)")
+        refused = problem(data)
+        if refused is not None:
+            return self._reject(400, f"not a Telegram Update: {refused}")
         if b"\\u0000" in body:  # NUL characters: PostgreSQL cannot store them in text
             data = _without_nul(data)
         update_id = data.get("update_id")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Dispatcher, Router
 
-from handlers.middlewares import LanguageMiddleware
+from handlers.middlewares import LanguageMiddleware, SenderRequired
 
 
 def build_router() -> Router:
@@ -19,5 +19,6 @@ def build_router() -> Router:
 
 
 def setup(dispatcher: Dispatcher) -> None:
+    dispatcher.update.outer_middleware(SenderRequired())
     dispatcher.update.outer_middleware(LanguageMiddleware())
     dispatcher.include_router(build_router())

@@ -287,3 +287,31 @@ for _name, _column, _where in (
     )
 
 ALL_TABLES = (*ALL_TABLES, TicketAlert, SchedulerMark)
+
+
+# --- conversation state: the aiogram FSM in the database (no Redis needed to survive a restart)
+
+
+class ConversationState(SQLModel, table=True):
+    """The state and data of one conversation in progress (a request form, a follow-up...).
+
+    Written in the transaction of the update it follows (see ``bot/fsm.py``), so a restart
+    loses no form. ``key`` names the conversation (bot, chat, user, thread, business
+    connection, destiny: aiogram's ``StorageKey``); ``chat_id`` and ``user_id`` find a person's
+    rows for erasure; ``version`` is bumped on every write, and a write only applies to the
+    version its update read, so two updates of one conversation never both win; rows nobody
+    touched for ``CONVERSATION_TTL_DAYS`` are pruned.
+    """
+
+    __tablename__ = "conversation_state"
+
+    key: str = Field(max_length=255, primary_key=True)
+    chat_id: int = Field(sa_type=BigInteger, index=True)
+    user_id: int = Field(sa_type=BigInteger, index=True)
+    state: str | None = Field(default=None, max_length=255)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
+    version: int = 1
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+ALL_TABLES = (*ALL_TABLES, ConversationState)

@@ -20,8 +20,14 @@ delivered after commit.
   rows after the retention period (``OUTBOX_RETENTION_DAYS``), since their payloads copy
   personal data.
 * Restarts: a row stuck in ``sending`` (the process died mid-send) is claimed again once its
-  lease (``claimed_until``) has expired. The claim also counts the attempt, so a message that
-  kills the process every time still ends up ``failed`` after ``max_attempts``.
+  lease (``claimed_until``) has expired. The lease is short (5 s) and renewed every third of
+  it while the round's calls are in flight (a heartbeat moving ``claimed_until`` and the
+  round's claim token forward), so a live sender keeps its rows however long a call takes,
+  and the rows of a sender killed mid-send (``kill -9``, a lost machine) are taken over by any
+  other or restarted sender within seconds. No registry of live senders is needed: a lease
+  that is not renewed is the proof of death, which stays correct with any number of
+  instances. The claim also counts the attempt, so a message that kills the process every
+  time still ends up ``failed`` after ``max_attempts``.
 
 The rate limits are kept in memory, per sender: run one sender per bot, or give each of
 several instances a share of the limits (``RateLimits``). Claiming is safe with any number.
@@ -80,6 +86,8 @@ FAILED = "failed"
 UNDELIVERED = (PENDING, SENDING)
 
 _REF_MAX = 64
+DEFAULT_LEASE = timedelta(seconds=5)  # how long a dead sender's rows wait for another
+DEFAULT_CALL_TIMEOUT = 30.0  # seconds a Bot API call may take before it is retried
 _DEDUPE_MAX = 128
 _ERROR_MAX = 2000
 
@@ -441,6 +449,23 @@ class RoundStats:
         return self.sent + self.retried + self.failed
 
 
+@dataclass
+class _Claim:
+    """The rows of one round and their claim token (``claimed_until``), renewed in flight.
+
+    ``tokens`` holds every value this round may have written: a renewal whose outcome is
+    unknown (the connection failed around its COMMIT) may or may not have moved the rows on.
+    """
+
+    ids: list[int]
+    tokens: list[datetime]
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def token(self) -> datetime:
+        return self.tokens[-1]
+
+
 def _short(error: str) -> str:
     return error if len(error) <= _ERROR_MAX else error[: _ERROR_MAX - 1] + "…"
 
@@ -457,13 +482,14 @@ class OutboxSender:
         instance_id: str | None = None,
         batch_size: int = 50,
         poll_interval: float = 1.0,
-        lease: timedelta = timedelta(seconds=60),
+        lease: timedelta = DEFAULT_LEASE,
         max_attempts: int = 12,
         limits: RateLimits | None = None,
         on_result: Callable[[Outbox, str], None] | None = None,
         backoff: Backoff | None = None,
         rng: random.Random | None = None,
         call_timeout: float | None = None,
+        renew_every: float | None = None,
     ) -> None:
         if batch_size < 1 or max_attempts < 1:
             raise ValueError("batch_size and max_attempts must be at least 1")
@@ -479,9 +505,10 @@ class OutboxSender:
         self._on_result = on_result
         self._backoff = backoff or Backoff()
         self._rng = rng or random.Random()
-        # A hung transport must give up well before the lease expires, or another sender
-        # would claim the row again while this one may still deliver it.
-        self._call_timeout = call_timeout or max(0.001, lease.total_seconds() / 2)
+        # A hung transport gives up after this (the row is retried); meanwhile the heartbeat
+        # renews the lease every ``renew_every`` seconds, so no other sender claims it.
+        self._call_timeout = call_timeout or DEFAULT_CALL_TIMEOUT
+        self._renew_every = renew_every or max(0.001, lease.total_seconds() / 3)
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -503,7 +530,7 @@ class OutboxSender:
         """Let the round in flight finish (its sends and their outcomes), then return.
 
         After ``timeout`` the task is cancelled; rows it held stay ``sending`` and are claimed
-        again once their lease expires."""
+        again once their lease expires (seconds later: it is no longer renewed)."""
         task, self._task = self._task, None
         if task is None:
             return
@@ -588,7 +615,13 @@ class OutboxSender:
                 else:
                     deferred.append((row, allowed))
 
-            delivered = await asyncio.gather(*(self._deliver(row) for row in to_send))
+            claim = _Claim([r.id for r in rows if r.id is not None], [token])
+            heartbeat = asyncio.create_task(self._keep_claim(claim))
+            try:
+                delivered = await asyncio.gather(*(self._deliver(row) for row in to_send))
+            finally:
+                claim.done.set()
+                await heartbeat
             self.limiter.settle(
                 now,
                 {
@@ -601,7 +634,7 @@ class OutboxSender:
             done_at = self._clock.now()
             for outcome in outcomes:
                 self._schedule(outcome, done_at)
-            await self._record(outcomes, deferred, token, done_at)
+            await self._record(outcomes, deferred, claim, done_at)
 
             stats.deferred = len(deferred)
             for outcome in outcomes:
@@ -655,6 +688,42 @@ class OutboxSender:
         rows.sort(key=lambda r: r.id or 0)
         return rows, token
 
+    async def _keep_claim(self, claim: _Claim) -> None:
+        """While the round's calls are in flight: renew the lease of its rows every
+        ``renew_every`` seconds (rows another sender took over meanwhile are left alone).
+
+        Stopped by ``claim.done``, never cancelled: a renewal cut off after its COMMIT would
+        leave the rows with a token the round does not know, and they would be sent twice."""
+        while not claim.done.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(claim.done.wait(), self._renew_every)
+                return
+            token = self._clock.now() + self._lease
+            if token <= claim.token:
+                continue
+            stmt = (
+                update(Outbox)
+                .where(
+                    Outbox.id.in_(claim.ids),  # type: ignore[union-attr]
+                    Outbox.status == SENDING,
+                    Outbox.claimed_until.in_(claim.tokens),  # type: ignore[union-attr]
+                )
+                .values(claimed_until=token)
+                .execution_options(synchronize_session=False)
+            )
+            claim.tokens.append(token)
+            try:
+                async with self._session_factory() as session:
+                    await session.exec(stmt)
+                    await session.commit()
+            except Exception as exc:  # the database is away: try again at the next beat
+                log.warning(
+                    "outbox sender %s: lease not renewed: %s: %s",
+                    self.instance_id,
+                    type(exc).__name__,
+                    exc,
+                )
+
     async def _deliver(self, row: Outbox) -> _Outcome:
         outcome = await self._call(row)
         outcome.done_at = self._clock.now()
@@ -698,17 +767,18 @@ class OutboxSender:
         self,
         outcomes: list[_Outcome],
         deferred: list[tuple[Outbox, datetime]],
-        token: datetime,
+        claim: _Claim,
         now: datetime,
     ) -> None:
         """Write every outcome in one transaction; each UPDATE only applies if the row is
-        still ours (status sending with our claim token)."""
+        still ours (status sending with one of our claim tokens)."""
+        tokens = list(claim.tokens)
 
         def mine(row: Outbox) -> Any:
             return and_(
                 Outbox.id == row.id,
                 Outbox.status == SENDING,
-                Outbox.claimed_until == token,
+                Outbox.claimed_until.in_(tokens),  # type: ignore[union-attr]
             )
 
         async with self._session_factory() as session:

@@ -93,6 +93,102 @@ async def test_malformed_bodies_are_400(
     assert await count(session_factory, ProcessedUpdate) == 0
 
 
+def _nested(levels: int, opener: str = "[", closer: str = "]") -> bytes:
+    return ('{"update_id": 1, "deep": ' + opener * levels + closer * levels + "}").encode()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        _nested(100_000),  # json.loads: RecursionError
+        _nested(5_000, '{"a":', "}"),
+        _nested(2_000),
+        _nested(70),  # decodes, but deeper than any Telegram update
+    ],
+    ids=["100000-arrays", "5000-objects", "2000-arrays", "70-arrays"],
+)
+async def test_deep_nesting_is_400(
+    harness: AppHarness, session_factory: SessionFactory, raw: bytes
+) -> None:
+    response = await harness.post(raw=raw)
+    assert response.status == 400
+    body = await response.json()
+    assert "nested" in body["error"]
+    assert await count(session_factory, ProcessedUpdate) == 0
+
+
+def _with(path: tuple[str, ...], value: int, update_id: int = 11) -> dict[str, Any]:
+    update = text_update(update_id, "hello")
+    if path == ("message", "reply_to_message"):
+        update["message"]["reply_to_message"] = {
+            "message_id": 1,
+            "date": 1760000000,
+            "chat": {"id": 5550001, "type": "private"},
+            "from": {"id": value, "is_bot": False, "first_name": "Bo"},
+            "text": "earlier",
+        }
+        return update
+    node: dict[str, Any] = update
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return update
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("update_id",), 2**63),
+        (("update_id",), 2**70),
+        (("message", "chat", "id"), 2**64 + 5),
+        (("message", "from", "id"), 2**63),
+        (("message", "from", "id"), -(2**63) - 1),
+        (("message", "message_id"), 10**30),
+        (("message", "date"), 2**65),
+        (("message", "reply_to_message"), 2**100),  # a nested sender's id
+    ],
+)
+async def test_integers_beyond_64_bits_are_400(
+    harness: AppHarness, session_factory: SessionFactory, path: tuple[str, ...], value: int
+) -> None:
+    response = await harness.post(_with(path, value))
+    assert response.status == 400
+    assert "64-bit" in (await response.json())["error"]
+    assert await count(session_factory, ProcessedUpdate) == 0
+    assert await outbox_rows(session_factory) == []
+
+
+async def test_the_largest_64_bit_ids_are_processed(
+    harness: AppHarness, session_factory: SessionFactory
+) -> None:
+    big = 2**63 - 1
+    update = text_update(big, "hello", chat_id=big)
+    response = await harness.post(update)
+    assert response.status == 200
+    assert (await response.json())["outcome"] == "ok"
+    assert await processed(session_factory) == {big: "message"}
+    assert [(r.chat_id, r.payload["text"]) for r in await outbox_rows(session_factory)] == [
+        (big, tr("en", "chitchat"))
+    ]
+
+
+@pytest.mark.parametrize("kind", ["message", "edited_message"])
+@pytest.mark.parametrize("text", ["hello", "/start", "/mytickets", "结婚登记需要什么材料？"])
+async def test_private_message_without_a_sender_is_ignored(
+    harness: AppHarness, session_factory: SessionFactory, kind: str, text: str
+) -> None:
+    update = text_update(12, text)
+    del update["message"]["from"]
+    if kind == "edited_message":
+        update["edited_message"] = update.pop("message")
+        update["edited_message"]["edit_date"] = 1760000100
+    response = await harness.post(update)
+    assert response.status == 200
+    assert await response.json() == {"ok": True, "outcome": "ignored"}
+    assert await processed(session_factory) == {12: kind}
+    assert await outbox_rows(session_factory) == []
+
+
 async def test_huge_body_is_413(harness: AppHarness, session_factory: SessionFactory) -> None:
     update = text_update(1, "x" * (1024 * 1024 + 10))
     response = await harness.post(update)

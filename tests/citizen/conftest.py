@@ -17,13 +17,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram import Bot, Dispatcher
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import Update
 from sqlmodel import col, select
 
 import handlers
 from bot.db import SessionFactory
-from bot.fsm import TransactionalStorage
+from bot.fsm import DatabaseStorage, TransactionalStorage
 from bot.metrics import Metrics
 from bot.processing import Result, UpdateProcessor
 from faq import KnowledgeBase, load_knowledge_base
@@ -287,7 +286,10 @@ async def desk(session_factory: SessionFactory, tmp_path: Path) -> Desk:
         clock=clock,
         citizen_reopen_days=7,
     )
-    dispatcher = Dispatcher(storage=TransactionalStorage(MemoryStorage()))  # as in the app
+    # as in the app without Redis: the conversation lives in the database
+    dispatcher = Dispatcher(
+        storage=TransactionalStorage(DatabaseStorage(session_factory, clock=clock))
+    )
     handlers.setup(dispatcher)
     processor = UpdateProcessor(
         dispatcher,

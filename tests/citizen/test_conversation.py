@@ -23,12 +23,17 @@ from tests.citizen.conftest import (
 )
 from tickets.authz import Actor
 from tickets.i18n import t
-from tickets.models import Citizen, Ticket, TicketEvent, UnansweredQuestion
+from tickets.models import Citizen, ConversationState, Ticket, TicketEvent, UnansweredQuestion
 
 
 async def _rows(desk: Desk, model: type) -> list:  # type: ignore[type-arg]
     async with desk.factory() as session:
         return list((await session.exec(select(model).order_by(col(model.id)))).all())  # type: ignore[attr-defined]
+
+
+async def _conversations(desk: Desk) -> list[ConversationState]:
+    async with desk.factory() as session:
+        return list((await session.exec(select(ConversationState))).all())
 
 
 async def test_start_welcomes_with_privacy_notice_and_menu_once(desk: Desk) -> None:
@@ -459,8 +464,11 @@ async def test_mydata_and_deleteme(desk: Desk) -> None:
     confirm = last_message(await chat.send("/deleteme"))
     kept = last_message(await chat.press(confirm.data_for("No")))
     assert kept.text == tr("en", "delete.kept")
+    await chat.send("a question the conversation remembers")
+    assert [c.user_id for c in await _conversations(desk)] == [chat.user_id]
     done = last_message(await chat.press(confirm.data_for("Yes")))
     assert done.text == tr("en", "delete.done", tickets=2)
+    assert await _conversations(desk) == []  # cleared with the erasure
     [citizen] = await _rows(desk, Citizen)
     assert citizen.erased_at is not None
     assert (citizen.telegram_user_id, citizen.chat_id, citizen.display_name, citizen.phone) == (

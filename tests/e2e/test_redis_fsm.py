@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from aiogram.fsm.storage.memory import MemoryStorage
@@ -12,7 +13,7 @@ from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from redis.asyncio import Redis
 
 from bot.config import load_settings
-from bot.fsm import TransactionalStorage, create_storage
+from bot.fsm import DatabaseStorage, TransactionalStorage, create_storage
 from handlers.citizen_texts import tr
 from tests.e2e.conftest import StartApp
 from tests.emulator import BotAPIEmulator
@@ -50,15 +51,21 @@ async def prefix(redis_url: str) -> AsyncIterator[str]:
         await client.aclose()
 
 
-async def test_storage_is_chosen_by_redis_url(redis_url: str) -> None:
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_storage_is_chosen_by_redis_url(redis_url: str, session_factory) -> None:
     storage, isolation = create_storage(load_settings(redis_url=None))
     assert isinstance(storage, TransactionalStorage) and isolation is None
-    assert isinstance(storage.inner, MemoryStorage)
-    storage, isolation = create_storage(load_settings(redis_url=redis_url), prefix="x")
+    assert isinstance(storage.inner, MemoryStorage)  # no database given: memory
+    no_redis = load_settings(redis_url=None)
+    storage, isolation = create_storage(no_redis, session_factory=session_factory)
+    assert isinstance(storage.inner, DatabaseStorage) and isolation is None  # the default
+    settings = load_settings(redis_url=redis_url, conversation_ttl_days=7)
+    storage, isolation = create_storage(settings, prefix="x", session_factory=session_factory)
     try:
         assert isinstance(storage, TransactionalStorage)
         assert isinstance(storage.inner, RedisStorage)
         assert isinstance(isolation, RedisEventIsolation)
+        assert storage.inner.state_ttl == storage.inner.data_ttl == timedelta(days=7)
     finally:
         await storage.close()
 

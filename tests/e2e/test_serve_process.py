@@ -122,3 +122,49 @@ async def test_invalid_setting_stops_start_up_with_one_line(tmp_path: Path) -> N
     assert lines == [
         "citizen-desk: configuration error: TIMEZONE: unknown time zone 'Mars/Olympus' (got 'Mars/Olympus')"
     ]
+
+
+async def test_a_form_survives_kill_9_of_the_serve_process(tmp_path: Path) -> None:
+    port = free_port()
+    async with BotAPIEmulator() as emu:
+        token = "123456789:AAserve-test-token"
+        emu.add_bot(token)
+        env = _env(
+            tmp_path,
+            port,
+            BOT_TOKEN=token,
+            TELEGRAM_API_URL=emu.base_url,
+            WEBHOOK_BASE_URL=f"http://127.0.0.1:{port}",
+        )
+        citizen = emu.user(language_code="en")
+        proc = await _start(env, tmp_path)
+        try:
+            await _wait_healthy(port, proc)
+            await emu.wait_for(lambda c: c.method == "setWebhook", timeout=10)
+            await (
+                await emu.send_message(citizen, "Loud construction noise every night")
+            ).delivered()
+            offer = await emu.next_message(citizen)
+            assert offer["text"] == tr("en", "faq.none")
+            await (
+                await emu.press_button(citizen, offer, text=tr("en", "btn.submit_question"))
+            ).delivered()
+            draft = await emu.next_message(citizen)
+            assert draft["text"].startswith("📋")
+        finally:
+            proc.kill()  # SIGKILL: no shutdown, nothing flushed
+            await proc.wait()
+
+        mark = emu.mark()
+        proc = await _start(env, tmp_path)
+        try:
+            await _wait_healthy(port, proc)
+            await emu.wait_for(lambda c: c.method == "setWebhook", timeout=10, since=mark)
+            await (await emu.press_button(citizen, draft, text=tr("en", "btn.submit"))).delivered()
+            texts = [(await emu.next_message(citizen))["text"]]
+            if texts[0] == draft["text"]:  # killed between its send and its record: sent again
+                texts.append((await emu.next_message(citizen))["text"])
+        finally:
+            code, output = await _stop(proc)
+    assert texts[-1].startswith("Your request is registered as ticket 20"), texts
+    assert code == 0, output

@@ -146,3 +146,36 @@ async def test_polling_retries_an_update_after_a_transient_failure(
     assert fault.failures == 1
     assert list((await processed(session_factory)).keys()) == [delivery.update_id]
     assert len(emu.sent(citizen, "sendMessage")) == 1
+
+
+async def test_polling_skips_an_update_with_integers_beyond_64_bits(
+    emu: BotAPIEmulator,
+    start_app: StartApp,
+    session_factory: SessionFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = await start_app(webhook=False)
+    await emu.wait_polling()
+    citizen = emu.user(language_code="en")
+    hostile = await emu.post_raw(
+        {
+            "message": {
+                "message_id": 1,
+                "date": 1760000000,
+                "chat": {"id": 2**64, "type": "private"},
+                "from": {"id": 2**64, "is_bot": False, "first_name": "Big"},
+                "text": "hello",
+            }
+        }
+    )
+    after = await emu.send_message(citizen, "hello")
+    await hostile.delivered()
+    assert (await emu.next_message(citizen))["text"] == tr("en", "chitchat")  # not stuck
+    assert list(await processed(session_factory)) == [after.update_id]
+    await app.stop()
+    assert emu.requests("getUpdates")[-1].params.get("offset") == after.update_id + 1
+    skipped = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
+    assert skipped == [
+        f"update {hostile.update_id} skipped: integer out of the 64-bit range at message.chat.id"
+    ]
+    assert not any("handler failed" in r.getMessage() for r in caplog.records)

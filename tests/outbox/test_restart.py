@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import Counter
 from datetime import timedelta
 
@@ -22,7 +23,7 @@ from tickets.outbox import (
     enqueue,
 )
 
-from .conftest import START, WIDE_OPEN, FakeTransport
+from .conftest import SECOND, START, WIDE_OPEN, FakeTransport
 
 
 async def _rows(session_factory: SessionFactory) -> list[Outbox]:
@@ -191,3 +192,57 @@ async def test_backlog_after_failures_and_retries(session_factory, clock):
     assert [r.status for r in rows] == [FAILED, PENDING, SENT]
     async with session_factory() as session:
         assert await backlog(session) == 1
+
+
+async def test_a_killed_senders_rows_go_out_within_seconds_in_order(session_factory, clock):
+    async with session_factory() as session:
+        for text in ("in flight when killed", "next", "last"):
+            await enqueue(session, 7, payload={"text": text}, now=START)
+        await session.commit()
+    dying = FakeTransport(clock, hold=asyncio.Event())  # never answers: killed mid-send
+    old = OutboxSender(session_factory, dying, clock=clock, limits=WIDE_OPEN)
+    killed = asyncio.create_task(old.run_once())
+    await asyncio.wait_for(dying.called.wait(), 5)
+    killed.cancel()  # kill -9: nothing after the call is recorded, the lease is not renewed
+    with contextlib.suppress(asyncio.CancelledError):
+        await killed
+    (orphan, *_) = await _rows(session_factory)
+    assert orphan.status == SENDING
+    assert orphan.claimed_until is not None and orphan.claimed_until <= START + 5 * SECOND
+
+    transport = FakeTransport(clock)
+    fresh = OutboxSender(session_factory, transport, clock=clock, limits=WIDE_OPEN)
+    clock.advance(4 * SECOND)  # the lease may still be held by a live sender: wait for it
+    assert await fresh.run_once() == 0
+    clock.advance(2 * SECOND)  # seconds after the crash, not a minute
+    while await fresh.run_once():
+        pass
+    # at-least-once: the interrupted message goes out again, and the chat's queue moves on
+    assert transport.sent_to(7) == ["in flight when killed", "next", "last"]
+    assert [r.status for r in await _rows(session_factory)] == [SENT, SENT, SENT]
+
+
+async def test_a_live_sender_keeps_its_rows_through_a_long_call(session_factory, clock):
+    async with session_factory() as session:
+        await enqueue(session, 8, payload={"text": "slow upload"}, now=START)
+        await session.commit()
+    slow = FakeTransport(clock, hold=asyncio.Event())
+    live = OutboxSender(session_factory, slow, clock=clock, renew_every=0.01)
+    other = FakeTransport(clock)
+    rival = OutboxSender(session_factory, other, clock=clock)
+    sending = asyncio.create_task(live.run_once())
+    await asyncio.wait_for(slow.called.wait(), 5)
+    for step in range(1, 7):  # the call takes 30 s by the clock, six leases
+        clock.advance(5 * SECOND)
+        for _ in range(500):  # the heartbeat moves the lease on
+            (row,) = await _rows(session_factory)
+            if row.claimed_until is not None and row.claimed_until > START + step * 5 * SECOND:
+                break
+            await asyncio.sleep(0.01)
+        assert await rival.run_once() == 0
+    assert slow.hold is not None
+    slow.hold.set()
+    assert await sending == 1
+    (row,) = await _rows(session_factory)
+    assert (row.status, row.attempts, row.message_id) == (SENT, 1, 1001)
+    assert other.calls == [] and len(slow.calls) == 1  # sent once
