@@ -101,7 +101,11 @@ async def save_conversation(
             return True  # nothing stored, nothing to store
         params: dict[str, Any] = {"k": key, "read_version": read.version}
         result = await session.exec(_DELETE, params=params)  # type: ignore[call-overload]
-        return bool(result.rowcount)
+        if result.rowcount:
+            return True
+        # Not deleted: a conflict if another update changed it, but cleared all the same if
+        # it is gone (an erasure earlier in this update deleted it).
+        return await load_conversation(session, key) is None
     if read is None:
         dialect = session.get_bind().dialect.name
         stmt = _INSERT_NEW.get(dialect)

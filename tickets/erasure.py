@@ -37,9 +37,9 @@ table of the schema is listed there):
 ``citizen``
     Kept as an empty tombstone: the ids, name, phone, consent time and language are cleared and
     ``erased_at`` is set. Nothing links to it any more; writing again creates a new citizen.
-Conversation state
-    The handler clears the aiogram FSM (memory or Redis) of the chat. A database-backed
-    conversation state registers its own step with :func:`register_eraser`.
+``conversation_state``
+    The person's stored conversations (form drafts, recent questions) are deleted: their key is
+    the chat and the user id. With Redis the handler clears the aiogram FSM of the chat.
 
 Other tables hold no citizen data: departments, staff and their invites (staff are not
 citizens), ticket numbering, processed update ids (id, kind, time), scheduler alerts and marks.
@@ -64,6 +64,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from tickets.conversations import delete_conversation_state
 from tickets.models import Citizen, Outbox, Ticket, TicketEvent, TicketMessage, UnansweredQuestion
 from tickets.privacy import scrub_text
 
@@ -85,6 +86,8 @@ PERSONAL_DATA: dict[str, str] = {
     "ticket_event": "kept; name, phone and ID numbers scrubbed; no citizen actor id",
     "unanswered_question": "kept anonymous; phone/ID numbers never stored; the citizen's "
     "name and phone scrubbed where linked",
+    "conversation_state": "the citizen's conversations (keyed by their chat and user id) "
+    "deleted; the others expire after CONVERSATION_TTL_DAYS",
     "department": "no citizen data",
     "staff_member": "no citizen data (staff)",
     "staff_invite": "no citizen data (staff)",
@@ -235,10 +238,19 @@ async def _questions(session: AsyncSession, subject: Subject) -> None:
     await session.flush()
 
 
+async def _conversations(session: AsyncSession, subject: Subject) -> None:
+    # The stored conversation is keyed by the chat and the user: both are the person's ids.
+    for chat_id in subject.chat_ids:
+        await delete_conversation_state(session, chat_id=chat_id)
+    if subject.telegram_user_id is not None:
+        await delete_conversation_state(session, user_id=subject.telegram_user_id)
+
+
 register_eraser("outbox", _outbox)
 register_eraser("ticket_message", _ticket_messages)
 register_eraser("ticket", _tickets)
 register_eraser("unanswered_question", _questions)
+register_eraser("conversation_state", _conversations)
 
 
 # --- erasure ------------------------------------------------------------------------------
