@@ -52,6 +52,10 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "zh": "用法：/type 工单编号 consultation|help|complaint|report|suggestion",
         "en": "Usage: /type NUMBER consultation|help|complaint|report|suggestion",
     },
+    "sh.usage.urgent": {
+        "zh": "用法：/urgent 工单编号 [off]（标记为紧急诉求；加 off 取消紧急标记）",
+        "en": "Usage: /urgent NUMBER [off] (mark the ticket urgent; off clears the flag)",
+    },
     "sh.usage.contact": {"zh": "用法：/contact 工单编号", "en": "Usage: /contact NUMBER"},
     "sh.usage.staffmove": {
         "zh": "用法：/staffmove 用户ID 部门代码",
@@ -69,8 +73,8 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "en": "“{value}” is not a Telegram user id.",
     },
     "sh.urgent_unsupported": {
-        "zh": "紧急标记无法通过 /type 修改，只更正诉求类型。",
-        "en": "The urgent flag cannot be changed with /type; only the request type is corrected.",
+        "zh": "紧急标记不随 /type 修改：请用 /urgent 工单编号。",
+        "en": "/type does not change the urgent flag: use /urgent NUMBER.",
     },
     "sh.stale_button": {
         "zh": "这个按钮已失效，请重新操作。",
@@ -134,6 +138,14 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
     "sh.retyped": {
         "zh": "🏷️ 工单 {number} 的类型已更正为「{type}」，办结期限：{deadline}",
         "en": "🏷️ Ticket {number} is now a {type}; resolve by {deadline}",
+    },
+    "sh.urgent_on": {
+        "zh": "🚨 工单 {number} 已标记为紧急诉求，办结期限：{deadline}",
+        "en": "🚨 Ticket {number} is now urgent; resolve by {deadline}",
+    },
+    "sh.urgent_off": {
+        "zh": "工单 {number} 已取消紧急标记，办结期限：{deadline}",
+        "en": "Ticket {number} is no longer urgent; resolve by {deadline}",
     },
     "sh.contact": {
         "zh": "🔓 工单 {number} 的市民联系方式（已记入审计记录）：\n姓名：{name}\n电话：{phone}\nTelegram：{telegram}",
@@ -259,6 +271,7 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
             "/extend N 天数 理由 — 申请延期（由负责人审批）\n"
             "/type N 类型 — 更正诉求类型：consultation 咨询、help 求助、complaint 投诉、"
             "report 举报、suggestion 建议\n"
+            "/urgent N [off] — 标记为紧急诉求（加 off 取消），按紧急时限重新计算期限\n"
             "/contact N — 查看市民联系方式（会记入审计记录）\n"
             "/cancel — 取消正在进行的操作\n"
             "/staffhelp — 显示本帮助"
@@ -277,6 +290,7 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
             "/extend N DAYS REASON — ask the head for more working days\n"
             "/type N TYPE — correct the request type: consultation, help, complaint, report, "
             "suggestion\n"
+            "/urgent N [off] — mark the ticket urgent (off: not urgent); deadlines are recomputed\n"
             "/contact N — reveal the citizen's contact (recorded in the audit trail)\n"
             "/cancel — cancel what you started\n"
             "/staffhelp — this help"
@@ -311,6 +325,8 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
     "sh.event.confirmed": {"zh": "市民确认解决", "en": "confirmed by the citizen"},
     "sh.event.rated": {"zh": "评价", "en": "rated"},
     "sh.event.retyped": {"zh": "更正类型", "en": "type corrected"},
+    "sh.event.urgency_changed": {"zh": "更改紧急标记", "en": "urgent flag changed"},
+    "sh.event.rating_commented": {"zh": "评价意见", "en": "rating comment"},
     "sh.event.contact_revealed": {"zh": "查看联系方式", "en": "contact revealed"},
 }
 

@@ -26,6 +26,9 @@ CLERK = ROLES["clerk"]
         ("/type 1", "sh.usage.type"),
         ("/type 1 help now", "sh.usage.type"),
         ("/contact", "sh.usage.contact"),
+        ("/urgent", "sh.usage.urgent"),
+        ("/urgent 1 maybe", "sh.usage.urgent"),
+        ("/urgent 1 off now", "sh.usage.urgent"),
         ("/queue a b c", "sh.usage.queue"),
     ],
 )
@@ -51,6 +54,9 @@ async def test_reasons(desk: Desk) -> None:
             allowed="consultation, help, complaint, report, suggestion",
         ),
         f"/type {number} help": t("en", "error.same_demand_type"),
+        f"/urgent {number} off": t(
+            "en", "error.same_urgency", number=number, state=t("zh", "label.urgent_no")
+        ),
         "/take 2026-009999": t("en", "error.unavailable"),
         f"/reopen {number}": t(
             "en", "error.invalid_transition", number=number, status="new", action="reopen"
