@@ -249,8 +249,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "💬 {department} replied on your ticket {number}:\n\n{text}",
     },
     "citizen.ask_info": {
-        "zh": "❓ 关于您的工单 {number}，{department}需要您补充信息：\n\n{text}\n\n请点击下方按钮后回复。",
-        "en": "❓ {department} needs more information on your ticket {number}:\n\n{text}\n\nTap the button below, then send your answer.",
+        "zh": "❓ 关于您的工单 {number}，{department}需要您补充信息：\n\n{text}\n\n请直接发送您的回复（文字、照片或文件均可），也可以回复本消息。如想先问别的问题，请先发送 /cancel。",
+        "en": "❓ {department} needs more information on your ticket {number}:\n\n{text}\n\nJust send your answer (text, a photo or a file), or reply to this message. To ask something else first, send /cancel.",
     },
     "citizen.transferred": {
         "zh": "↪️ 您的工单 {number} 已转至{department}处理。",
