@@ -123,4 +123,5 @@ async def test_urgent_command_sets_and_clears_the_flag(any_desk: Desk) -> None:
         (ROLES["head"], False),
     ]
     details = texts(await desk.message(ROLES["clerk"], f"/ticket {number}"))[0]
-    assert t("en", "sh.event.urgency_changed") in details
+    assert f"{t('en', 'sh.event.urgency_changed')}: {t('en', 'label.urgent_yes')}" in details
+    assert f"{t('en', 'sh.event.urgency_changed')}: {t('en', 'label.urgent_no')}" in details
