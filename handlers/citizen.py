@@ -1,10 +1,12 @@
 """The citizen conversation: /start (with deep links), questions and FAQ answers, language,
-my tickets, the citizen's ticket buttons (``tk:*``), personal data.
+my tickets, the citizen's ticket buttons (``tk:*``), ratings, personal data.
 
-``create_router()`` returns the whole citizen router: the ticket form (:mod:`handlers.ticket_flow`)
-first, then this module's handlers, behind :class:`~handlers.citizen_context.CitizenContextMiddleware`
-(flood control, the citizen's record and language). Private chats only; group chats belong to
-the staff router.
+``create_router()`` returns the whole citizen router: cancelling (``/cancel``, "取消"), then the
+messages that belong to a ticket (:mod:`handlers.citizen_answers`: answers to a request for
+information, follow-ups, replies to the desk's messages), then the ticket form
+(:mod:`handlers.ticket_flow`), then this module's handlers, behind
+:class:`~handlers.citizen_context.CitizenContextMiddleware` (flood control, the citizen's record
+and language). Private chats only; group chats belong to the staff router.
 """
 
 from __future__ import annotations
@@ -23,6 +25,12 @@ from faq import Entry, KnowledgeBase, MatchResult
 from faq.display import question_for
 from faq.lexicon import is_chitchat
 from handlers import ticket_flow
+from handlers.citizen_answers import (
+    ANSWER_CONTENT,
+    OpenInfoRequest,
+    ReplyToTicket,
+    answer_message,
+)
 from handlers.citizen_commands import queue_command_menus
 from handlers.citizen_context import CitizenContextMiddleware, FloodGuard, answer_callback
 from handlers.citizen_texts import tr
@@ -54,7 +62,7 @@ from tickets.citizens import (
     set_language,
 )
 from tickets.departments import get_department_by_id
-from tickets.errors import TicketError
+from tickets.errors import TicketError, ValidationError
 from tickets.gaps import record_unanswered
 from tickets.i18n import t
 from tickets.intake import text_for_matching
@@ -419,6 +427,21 @@ async def photo_outside(message: Message, state: FSMContext, outgoing: Outgoing,
     )
 
 
+async def document_outside(
+    message: Message, state: FSMContext, outgoing: Outgoing, lang: str
+) -> None:
+    """A file outside the form: kept briefly, like a photo, so "Submit a request" attaches it."""
+    if message.document is not None:
+        data = await state.get_data()
+        pending = dict(data.get("pending") or {})
+        documents = [*pending.get("documents", []), message.document.file_id]
+        pending["documents"] = documents[-ticket_flow.MAX_DOCUMENTS :]
+        await state.update_data(pending=pending)
+    await outgoing.send_message(
+        message.chat.id, tr(lang, "hint.document"), reply_markup=new_request_keyboard(lang)
+    )
+
+
 async def location_outside(
     message: Message, state: FSMContext, outgoing: Outgoing, lang: str
 ) -> None:
@@ -527,16 +550,28 @@ async def my_button(
     await answer_callback(outgoing, query)
     ticket = details.ticket
     lines = []
+    later = {  # attachments added after creation (answers), counted on their own lines
+        kind: sum(len(e.data.get(kind) or []) for e in details.conversation)
+        for kind in ("photos", "documents")
+    }
     for event in details.conversation:
         text = str(event.data.get("text", "")).strip()
         at = format_time(event.at, deps.tz, lang)
         if event.kind in ("created", "citizen_message"):
             line = tr(lang, "my.event_you", at=at, text=text)
-            attached = ticket.details or {}
-            if event.kind == "created" and (attached.get("photos") or attached.get("location")):
-                photos = len(attached.get("photos", []))
+            attached = dict(ticket.details or {})
+            if event.kind == "created":
+                for kind, count in later.items():
+                    attached[kind] = (attached.get(kind) or [])[: -count or None]
+            else:
+                attached = {kind: event.data.get(kind) for kind in later}
+            photos = len(attached.get("photos") or [])
+            documents = len(attached.get("documents") or [])
+            if photos or documents or attached.get("location"):
                 location = tr(lang, "my.with_location") if attached.get("location") else ""
-                line += " " + tr(lang, "my.attachments", photos=photos, location=location)
+                line += " " + tr(
+                    lang, "my.attachments", photos=photos, documents=documents, location=location
+                )
         elif event.kind == "info_requested":
             line = tr(lang, "my.event_ask", at=at, text=text)
         else:
@@ -635,13 +670,23 @@ async def ticket_button(
             await outgoing.send_message(chat_id, tr(lang, "tk.reopened", number=ticket.number))
         else:
             score = int(action[-1])
-            ticket = await svc.rate(ticket_id, actor, score)
+            try:
+                ticket = await svc.rate(ticket_id, actor, score)
+            except ValidationError as exc:
+                if exc.key != "error.already_rated":
+                    raise
+                await answer_callback(outgoing, query, exc.render(lang))  # a polite toast
+                await _drop_stars(outgoing, query)
+                return
             await answer_callback(
                 outgoing, query, t(lang, "citizen.thanks_rating", number=ticket.number)
             )
+            await _drop_stars(outgoing, query)
             await ticket_flow.end_form(state)
             await state.set_state(CitizenStep.rating_comment)
-            await state.update_data(ticket=ticket_id, score=score)
+            await state.update_data(
+                ticket=ticket_id, score=score, since=deps.clock.now().isoformat()
+            )
             await outgoing.send_message(
                 chat_id,
                 tr(lang, "tk.comment_prompt", stars="⭐" * score),
@@ -651,7 +696,31 @@ async def ticket_button(
         await answer_callback(outgoing, query, exc.render(lang), alert=True)
 
 
-async def follow_up_text(
+async def _drop_stars(outgoing: Outgoing, query: CallbackQuery) -> None:
+    """Remove the star buttons from the message pressed (a rating is given once); other
+    buttons (Reopen) stay."""
+    message = query.message
+    markup = getattr(message, "reply_markup", None)
+    if message is None or markup is None:
+        return
+    rows = [
+        [b.model_dump(mode="json", exclude_none=True) for b in row]
+        for row in markup.inline_keyboard
+    ]
+    kept = [
+        [b for b in row if not str(b.get("callback_data", "")).startswith("tk:rate")]
+        for row in rows
+    ]
+    kept = [row for row in kept if row]
+    if kept != rows:
+        await outgoing.call(
+            "editMessageReplyMarkup",
+            message.chat.id,
+            {"message_id": message.message_id, "reply_markup": {"inline_keyboard": kept}},
+        )
+
+
+async def follow_up_message(
     message: Message,
     state: FSMContext,
     outgoing: Outgoing,
@@ -659,20 +728,42 @@ async def follow_up_text(
     deps: Deps,
     session: AsyncSession,
 ) -> None:
+    """The text, photo or document sent after "Add information" / "Follow up"."""
     ticket_id = (await state.get_data()).get("ticket")
     await ticket_flow.end_form(state)
-    if message.from_user is None or not isinstance(ticket_id, int):
+    if not isinstance(ticket_id, int):
         return
-    try:
-        ticket = await deps.tickets(session).follow_up(
-            ticket_id, Actor(message.from_user.id), message.text or ""
-        )
-    except TicketError as exc:
-        await outgoing.send_message(message.chat.id, exc.render(lang))
-        return
-    await outgoing.send_message(
-        message.chat.id, t(lang, "citizen.followup_received", number=ticket.number)
-    )
+    await answer_message(message, ticket_id, outgoing, lang, deps, session)
+
+
+async def reply_answer(
+    message: Message,
+    answer_ticket: int,
+    state: FSMContext,
+    outgoing: Outgoing,
+    lang: str,
+    deps: Deps,
+    session: AsyncSession,
+) -> None:
+    """A Telegram reply to the desk's message about a ticket (a request form stays open)."""
+    if await state.get_state() in (CitizenStep.follow_up.state, CitizenStep.rating_comment.state):
+        await ticket_flow.end_form(state)
+    await answer_message(message, answer_ticket, outgoing, lang, deps, session)
+
+
+async def info_answer(
+    message: Message,
+    answer_ticket: int,
+    state: FSMContext,
+    outgoing: Outgoing,
+    lang: str,
+    deps: Deps,
+    session: AsyncSession,
+) -> None:
+    """The next message while a ticket waits for the citizen's information."""
+    if await state.get_state() is not None:  # a rating comment the question came after
+        await ticket_flow.end_form(state)
+    await answer_message(message, answer_ticket, outgoing, lang, deps, session)
 
 
 async def rating_comment_text(
@@ -685,12 +776,12 @@ async def rating_comment_text(
 ) -> None:
     data = await state.get_data()
     await ticket_flow.end_form(state)
-    ticket_id, score = data.get("ticket"), data.get("score")
-    if message.from_user is None or not isinstance(ticket_id, int) or not isinstance(score, int):
+    ticket_id = data.get("ticket")
+    if message.from_user is None or not isinstance(ticket_id, int):
         return
     try:
-        await deps.tickets(session).rate(
-            ticket_id, Actor(message.from_user.id), score, message.text or ""
+        await deps.tickets(session).comment_rating(
+            ticket_id, Actor(message.from_user.id), message.text or ""
         )
     except TicketError as exc:
         await outgoing.send_message(message.chat.id, exc.render(lang))
@@ -708,7 +799,7 @@ async def skip_comment(
 
 
 async def step_other(message: Message, outgoing: Outgoing, lang: str) -> None:
-    """A non-text message while a follow-up or comment text is expected."""
+    """A sticker, voice... while a follow-up is expected (text, photos and files are taken)."""
     await outgoing.send_message(message.chat.id, tr(lang, "hint.other"))
 
 
@@ -797,6 +888,15 @@ def create_router(flood: FloodGuard | None = None) -> Router:
     middleware = CitizenContextMiddleware(guard)
     root.message.outer_middleware(middleware)
     root.callback_query.outer_middleware(middleware)
+    root.include_router(ticket_flow.create_cancel_router())
+    answers = Router(name="citizen_answers")
+    answers.message.filter(Magic(F.chat.type == "private"), ANSWER_CONTENT)
+    answers.message.register(reply_answer, ReplyToTicket())
+    answers.message.register(follow_up_message, StateFilter(CitizenStep.follow_up))
+    answers.message.register(
+        info_answer, OpenInfoRequest(yields=(CitizenStep.rating_comment.state,))
+    )
+    root.include_router(answers)
     root.include_router(ticket_flow.create_router())
 
     router = Router(name="citizen_main")
@@ -809,13 +909,13 @@ def create_router(flood: FloodGuard | None = None) -> Router:
     router.message.register(mydata_command, Command("mydata"))
     router.message.register(deleteme_command, Command("deleteme"))
     router.message.register(unknown_command, Magic(F.text.startswith("/")))
-    router.message.register(follow_up_text, StateFilter(CitizenStep.follow_up), Magic(F.text))
     router.message.register(
         rating_comment_text, StateFilter(CitizenStep.rating_comment), Magic(F.text)
     )
     router.message.register(step_other, StateFilter(CitizenStep.follow_up))
     router.message.register(question, Magic(F.text))
     router.message.register(photo_outside, Magic(F.photo))
+    router.message.register(document_outside, Magic(F.document))
     router.message.register(location_outside, Magic(F.location))
     router.message.register(contact_outside, Magic(F.contact))
     router.message.register(

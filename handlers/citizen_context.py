@@ -7,8 +7,9 @@ otherwise Chinese, the city's language.
 Flood control (:class:`FloodGuard`) is in memory, per process: with several instances behind
 one bot each counts the updates it receives, so the effective limit is per instance (the
 FSM's Redis event isolation does not change that). More than ``limit`` messages (an album
-counts once) or button presses within ``window`` get one polite "slow down" message, then
-silence until ``window`` has passed.
+counts once) or button presses within ``window`` get one polite "slow down" message saying
+that what follows is not processed, then silence (those updates are dropped, not queued)
+until ``window`` has passed.
 """
 
 from __future__ import annotations
@@ -126,7 +127,8 @@ class CitizenContextMiddleware(BaseMiddleware):
             if verdict != "ok":
                 outgoing: Outgoing | None = data.get("outgoing")
                 if verdict == "warn" and outgoing is not None:
-                    await outgoing.send_message(chat.id, tr(lang, "flood"))
+                    seconds = int(self.flood.window.total_seconds())
+                    await outgoing.send_message(chat.id, tr(lang, "flood", seconds=seconds))
                 if isinstance(event, CallbackQuery) and outgoing is not None:
                     await answer_callback(outgoing, event)
                 return None

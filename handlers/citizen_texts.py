@@ -147,20 +147,38 @@ CITIZEN_TEXTS: dict[str, dict[str, str]] = {
     "flow.draft": {
         "zh": (
             "📋 请确认您的诉求：\n\n"
-            "部门：{department}\n类型：{type}\n内容：{text}\n"
-            "照片：{photos} 张｜位置：{location}｜联系电话：{phone}\n\n"
-            "如需补充，可直接发送文字、照片 📷 或位置 📍。确认无误后请点「提交」。"
+            "部门：{department}\n类型：{type}｜紧急：{urgent}\n内容：{text}\n"
+            "照片：{photos} 张｜文件：{documents} 个｜位置：{location}｜联系电话：{phone}\n\n"
+            "如需补充，可直接发送文字、照片 📷、文件 📎 或位置 📍。确认无误后请点「提交」。"
         ),
         "en": (
             "📋 Please check your request:\n\n"
-            "Department: {department}\nType: {type}\nText: {text}\n"
-            "Photos: {photos} | Location: {location} | Phone: {phone}\n\n"
-            "To add anything, just send more text, a photo 📷 or your location 📍. "
+            "Department: {department}\nType: {type} | Urgent: {urgent}\nText: {text}\n"
+            "Photos: {photos} | Files: {documents} | Location: {location} | Phone: {phone}\n\n"
+            "To add anything, just send more text, a photo 📷, a file 📎 or your location 📍. "
             "When it is right, tap “Submit”."
         ),
     },
     "flow.yes": {"zh": "已提供", "en": "yes"},
     "flow.no": {"zh": "未提供", "en": "no"},
+    "flow.yes_urgent": {"zh": "是 🚨", "en": "yes 🚨"},
+    "flow.no_urgent": {"zh": "否", "en": "no"},
+    "flow.dept_unset": {
+        "zh": "尚未选择（提交时会请您选择）",
+        "en": "not chosen yet (you will choose one when you submit)",
+    },
+    "flow.urgent_guessed": {
+        "zh": (
+            "🚨 看起来情况紧急，已按紧急诉求标记（如不紧急，请点「不紧急」）。"
+            "如有人身危险，请立即拨打 110；火警 119，急救 120。"
+        ),
+        "en": (
+            "🚨 This sounds urgent, so it is marked urgent (tap “Not urgent” if it is not). "
+            "If anyone is in danger, call 110 now; fire 119, ambulance 120."
+        ),
+    },
+    "btn.urgent_on": {"zh": "🚨 标记紧急", "en": "🚨 Mark urgent"},
+    "btn.urgent_off": {"zh": "不紧急", "en": "Not urgent"},
     "btn.submit": {"zh": "✅ 提交", "en": "✅ Submit"},
     "btn.change_dept": {"zh": "🏢 更换部门", "en": "🏢 Change department"},
     "btn.change_type": {"zh": "🏷 更改类型", "en": "🏷 Change type"},
@@ -171,17 +189,18 @@ CITIZEN_TEXTS: dict[str, dict[str, str]] = {
         "zh": (
             "如您愿意，可以留下电话号码，方便工作人员需要时与您联系。号码仅用于办理您的诉求，"
             "工作人员默认只看到部分号码；您可以随时用 /deleteme 删除。\n\n"
-            "同意请点击下方「📱 同意并发送我的电话」按钮；不同意请点「取消」。"
+            "同意请点击下方「📱 同意并发送我的电话」按钮；不同意请点「不留电话」。"
         ),
         "en": (
             "If you wish, you can leave your phone number so staff can call you if needed. It is "
             "used only to handle your requests, staff see it masked unless they need it, and you "
             "can erase it any time with /deleteme.\n\n"
-            "To agree, tap “📱 I agree, send my phone number” below; otherwise tap “Cancel”."
+            "To agree, tap “📱 I agree, send my phone number” below; otherwise tap “No phone "
+            "number”."
         ),
     },
     "btn.send_contact": {"zh": "📱 同意并发送我的电话", "en": "📱 I agree, send my phone number"},
-    "btn.cancel_plain": {"zh": "取消", "en": "Cancel"},
+    "btn.no_phone": {"zh": "不留电话", "en": "No phone number"},
     "flow.phone_saved": {"zh": "✅ 已保存您的电话号码。", "en": "✅ Your phone number is saved."},
     "flow.phone_declined": {"zh": "好的，不留电话。", "en": "OK, no phone number."},
     "flow.phone_not_own": {
@@ -189,8 +208,8 @@ CITIZEN_TEXTS: dict[str, dict[str, str]] = {
         "en": "Please use the button to send your own phone number.",
     },
     "flow.phone_use_button": {
-        "zh": "请点击下方按钮发送电话号码，或点「取消」。",
-        "en": "Please tap the button below to send your number, or “Cancel”.",
+        "zh": "请点击下方按钮发送电话号码，或点「不留电话」。",
+        "en": "Please tap the button below to send your number, or “No phone number”.",
     },
     "flow.added_text": {"zh": "已补充文字说明。", "en": "Added to the description."},
     "flow.added_photo": {
@@ -198,6 +217,14 @@ CITIZEN_TEXTS: dict[str, dict[str, str]] = {
         "en": "📷 Photo added ({count} in all).",
     },
     "flow.added_location": {"zh": "📍 已添加位置。", "en": "📍 Location added."},
+    "flow.added_document": {
+        "zh": "📎 已添加文件（共 {count} 个）。",
+        "en": "📎 File added ({count} in all).",
+    },
+    "flow.too_many_documents": {
+        "zh": "最多可添加 {max} 个文件。",
+        "en": "You can add at most {max} files.",
+    },
     "flow.too_many_photos": {
         "zh": "最多可添加 {max} 张照片。",
         "en": "You can add at most {max} photos.",
@@ -208,8 +235,8 @@ CITIZEN_TEXTS: dict[str, dict[str, str]] = {
     },
     "flow.nothing_to_cancel": {"zh": "当前没有进行中的操作。", "en": "There is nothing to cancel."},
     "flow.no_dept": {
-        "zh": "请先选择部门。",
-        "en": "Please choose a department first.",
+        "zh": "提交前还需要选择负责的部门：",
+        "en": "One more thing before submitting: which department should handle it?",
     },
     "flow.expired": {
         "zh": "这个按钮已失效，请发送 /new 重新开始。",
@@ -244,8 +271,8 @@ CITIZEN_TEXTS: dict[str, dict[str, str]] = {
     "my.event_staff": {"zh": "🏛 {at} 工作人员：{text}", "en": "🏛 {at} Staff: {text}"},
     "my.event_ask": {"zh": "❓ {at} 工作人员请您补充：{text}", "en": "❓ {at} Staff asked: {text}"},
     "my.attachments": {
-        "zh": "（附照片 {photos} 张{location}）",
-        "en": "(with {photos} photo(s){location})",
+        "zh": "（附照片 {photos} 张、文件 {documents} 个{location}）",
+        "en": "(with {photos} photo(s), {documents} file(s){location})",
     },
     "my.with_location": {"zh": "、位置", "en": " and a location"},
     "btn.prev": {"zh": "⬅️ 上一页", "en": "⬅️ Previous"},
@@ -257,6 +284,15 @@ CITIZEN_TEXTS: dict[str, dict[str, str]] = {
         "en": "Send what you want to add to ticket {number} (or /cancel):",
     },
     "tk.resolved": {"zh": "感谢确认！", "en": "Thank you for confirming!"},
+    "tk.answer_added": {
+        "zh": "✅ 您的回复已补充到工单 {number}，并已转给承办部门。{attachments}",
+        "en": "✅ Your answer was added to ticket {number} and passed to the department.{attachments}",
+    },
+    "tk.with_attachments": {"zh": "（含附件 {count} 个）", "en": " ({count} attachment(s))"},
+    "tk.answer_skipped": {
+        "zh": "好的，您接下来的消息将不再作为补充信息。需要补充时，请直接回复工作人员的提问消息，或点其下方的「📝 补充信息」。",
+        "en": "OK, your next messages are no longer taken as your answer. To answer later, reply to the staff's question or tap “📝 Add information” under it.",
+    },
     "tk.reopened": {
         "zh": "🔄 工单 {number} 已重新打开，已通知承办部门。",
         "en": "🔄 Ticket {number} is reopened; the department has been told.",
@@ -312,12 +348,16 @@ CITIZEN_TEXTS: dict[str, dict[str, str]] = {
     "delete.kept": {"zh": "好的，未做任何删除。", "en": "OK, nothing was deleted."},
     # -- flood, non-text, misc ----------------------------------------------------------------
     "flood": {
-        "zh": "您发送得太快了，请稍等片刻再发。我们会处理您的每一条有效消息。",
-        "en": "You are sending messages too quickly; please wait a moment before sending more.",
+        "zh": "您发送得太快了。接下来 {seconds} 秒内发送的消息不会被处理，请稍后再重新发送。",
+        "en": "You are sending messages too quickly. Messages sent in the next {seconds} seconds will not be processed; please send them again after that.",
     },
     "hint.photo": {
         "zh": "收到照片。我无法从照片中识别问题：如需报告问题，可以提交诉求并附上这张照片。",
         "en": "Got your photo. I cannot read questions from pictures: to report a problem, submit a request and this photo will be attached.",
+    },
+    "hint.document": {
+        "zh": "收到文件。如需报告问题，可以提交诉求并附上这个文件。",
+        "en": "Got your file. To report a problem, submit a request and the file will be attached.",
     },
     "hint.location": {
         "zh": "收到位置。如需报告该地点的问题，可以提交诉求并附上这个位置。",

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from faq import KnowledgeBase
+from handlers.attachments import telegram_attachment_calls
 from tickets.clock import Clock, SystemClock
 from tickets.departments import SyncReport, sync_departments
 from tickets.deptconfig import DeskConfig, Problem, load_desk_config
@@ -114,6 +115,7 @@ class Deps:
             tz=self.tz,
             admin_ids=self.admin_ids,
             citizen_reopen_days=self.citizen_reopen_days,
+            attachment_calls=telegram_attachment_calls,
         )
 
     @property

@@ -31,8 +31,9 @@ class FaqCb(CallbackData, prefix="fq"):
 
 
 class FlowCb(CallbackData, prefix="tf"):
-    """The ticket form: dept / type (show choices), setdept / settype (value), phone, submit,
-    cancel, new (start a request, keeping a photo or location sent just before)."""
+    """The ticket form: dept / type (show choices), setdept / settype (value), urgent (on |
+    off), phone, submit, cancel, new (start a request, keeping a photo, file or location sent
+    just before)."""
 
     action: str
     value: str = ""
@@ -94,13 +95,21 @@ def suggestions_keyboard(lang: str, key: int, questions: list[str]) -> InlineKey
     return _kb(rows)
 
 
+DEPT_LABEL_MAX = 64  # characters of a department's name on its button
+PAIR_LABEL_MAX = 14  # names this short go two to a row; longer ones get a row of their own
+
+
 def departments_keyboard(lang: str, config: DeskConfig) -> InlineKeyboardMarkup:
+    """One button per department with its whole name (cut at a word only when longer than
+    DEPT_LABEL_MAX): two per row when every name is short (Chinese names), else one per row,
+    so that Telegram never cuts an English name mid-word."""
     buttons = [
-        _btn(_short(d.name_for(lang), 30), FlowCb(action="setdept", value=slug))
+        _btn(_short_words(d.name_for(lang), DEPT_LABEL_MAX), FlowCb(action="setdept", value=slug))
         for slug, d in config.departments.items()
         if len(FlowCb(action="setdept", value=slug).pack()) <= 64
     ]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    per_row = 2 if all(len(b.text) <= PAIR_LABEL_MAX for b in buttons) else 1
+    rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
     rows.append([_btn(tr(lang, "btn.cancel"), FlowCb(action="cancel"))])
     return _kb(rows)
 
@@ -117,15 +126,22 @@ def types_keyboard(lang: str, current: str) -> InlineKeyboardMarkup:
     return _kb(rows)
 
 
-def draft_keyboard(lang: str, *, has_phone: bool) -> InlineKeyboardMarkup:
+def draft_keyboard(lang: str, *, has_phone: bool, urgent: bool = False) -> InlineKeyboardMarkup:
     rows = [
         [
             _btn(tr(lang, "btn.change_dept"), FlowCb(action="dept")),
             _btn(tr(lang, "btn.change_type"), FlowCb(action="type")),
         ]
     ]
+    toggle = (
+        _btn(tr(lang, "btn.urgent_off"), FlowCb(action="urgent", value="off"))
+        if urgent
+        else _btn(tr(lang, "btn.urgent_on"), FlowCb(action="urgent", value="on"))
+    )
+    second = [toggle]
     if not has_phone:
-        rows.append([_btn(tr(lang, "btn.share_phone"), FlowCb(action="phone"))])
+        second.append(_btn(tr(lang, "btn.share_phone"), FlowCb(action="phone")))
+    rows.append(second)
     rows.append(
         [
             _btn(tr(lang, "btn.submit"), FlowCb(action="submit")),
@@ -147,7 +163,7 @@ def contact_keyboard(lang: str) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         keyboard=[
             [KeyboardButton(text=tr(lang, "btn.send_contact"), request_contact=True)],
-            [KeyboardButton(text=tr(lang, "btn.cancel_plain"))],
+            [KeyboardButton(text=tr(lang, "btn.no_phone"))],
         ],
         resize_keyboard=True,
         one_time_keyboard=True,
@@ -206,3 +222,14 @@ def my_ticket_keyboard(
 def _short(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _short_words(text: str, limit: int) -> str:
+    """Like :func:`_short`, but an English text is cut between words."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and text[limit - 1] != " ":
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip() + "…"

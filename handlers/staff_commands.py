@@ -172,6 +172,19 @@ async def retype(ctx: StaffContext, command: CommandObject | None) -> None:
     await ctx.say(text)
 
 
+@staff_command("sh.usage.urgent")
+async def urgent(ctx: StaffContext, command: CommandObject | None) -> None:
+    """/urgent N [off] — mark the ticket urgent (or not): the urgent SLA, deadlines recomputed."""
+    args = split_args(command, 3)
+    if len(args) not in (1, 2) or (len(args) == 2 and args[1].lower() not in ("on", "off")):
+        raise Usage()
+    on = len(args) == 1 or args[1].lower() == "on"
+    result = await ctx.service.set_urgent(args[0], ctx.actor, on)
+    deadline = format_time(result.resolution_due_at, ctx.deps.tz, ctx.lang)
+    key = "sh.urgent_on" if on else "sh.urgent_off"
+    await ctx.say(ctx.t(key, number=result.number, deadline=deadline))
+
+
 @staff_command("sh.usage.contact")
 async def contact(ctx: StaffContext, command: CommandObject | None) -> None:
     """/contact N — the unmasked contact, always in a private message (audited)."""
@@ -216,6 +229,7 @@ COMMANDS = {
     "reopen": reopen,
     "extend": extend,
     "type": retype,
+    "urgent": urgent,
     "contact": contact,
     "staffhelp": staffhelp,
 }

@@ -56,6 +56,10 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "zh": "「{value}」不是诉求类型。用法：/type 工单编号 类型（咨询、求助、投诉、举报、建议）",
         "en": "“{value}” is not a request type. Usage: /type NUMBER TYPE (consultation, help, complaint, report, suggestion)",
     },
+    "sh.usage.urgent": {
+        "zh": "用法：/urgent 工单编号 [off]（标记为紧急诉求；加 off 取消紧急标记）",
+        "en": "Usage: /urgent NUMBER [off] (mark the ticket urgent; off clears the flag)",
+    },
     "sh.usage.contact": {"zh": "用法：/contact 工单编号", "en": "Usage: /contact NUMBER"},
     "sh.usage.staffmove": {
         "zh": "用法：/staffmove 用户ID 部门代码",
@@ -73,8 +77,8 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "en": "“{value}” is not a Telegram user id.",
     },
     "sh.urgent_unsupported": {
-        "zh": "紧急标记无法通过 /type 修改，只更正诉求类型。",
-        "en": "The urgent flag cannot be changed with /type; only the request type is corrected.",
+        "zh": "紧急标记不随 /type 修改：请用 /urgent 工单编号。",
+        "en": "/type does not change the urgent flag: use /urgent NUMBER.",
     },
     "sh.attachment_unsupported": {
         "zh": "只能把照片或文件发给市民（视频、语音、贴纸等不行），本次未做任何操作。",
@@ -170,6 +174,14 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
     "sh.retyped_told": {
         "zh": "已将新的期限告知市民。",
         "en": "The citizen was told the new deadline.",
+    },
+    "sh.urgent_on": {
+        "zh": "🚨 工单 {number} 已标记为紧急诉求，办结期限：{deadline}",
+        "en": "🚨 Ticket {number} is now urgent; resolve by {deadline}",
+    },
+    "sh.urgent_off": {
+        "zh": "工单 {number} 已取消紧急标记，办结期限：{deadline}",
+        "en": "Ticket {number} is no longer urgent; resolve by {deadline}",
     },
     "sh.contact": {
         "zh": "🔓 工单 {number} 的市民联系方式（已记入审计记录）：\n姓名：{name}\n电话：{phone}\nTelegram：{telegram}",
@@ -295,6 +307,7 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
             "/extend N 天数 理由 — 申请延期（由负责人审批）\n"
             "/type N 类型 — 更正诉求类型：咨询、求助、投诉、举报、建议（已批准的延期保留，"
             "期限变化会告知市民）\n"
+            "/urgent N [off] — 标记为紧急诉求（加 off 取消），按紧急时限重新计算期限\n"
             "/contact N — 查看市民联系方式（会记入审计记录）\n"
             "/cancel — 取消正在进行的操作\n"
             "/staffhelp — 显示本帮助"
@@ -314,6 +327,7 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
             "/extend N DAYS REASON — ask the head for more working days\n"
             "/type N TYPE — correct the request type: consultation, help, complaint, report, "
             "suggestion (approved extensions are kept; the citizen is told a new deadline)\n"
+            "/urgent N [off] — mark the ticket urgent (off: not urgent); deadlines are recomputed\n"
             "/contact N — reveal the citizen's contact (recorded in the audit trail)\n"
             "/cancel — cancel what you started\n"
             "/staffhelp — this help"
@@ -348,6 +362,8 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
     "sh.event.confirmed": {"zh": "市民确认解决", "en": "confirmed by the citizen"},
     "sh.event.rated": {"zh": "评价", "en": "rated"},
     "sh.event.retyped": {"zh": "更正类型", "en": "type corrected"},
+    "sh.event.urgency_changed": {"zh": "更改紧急标记", "en": "urgent flag changed"},
+    "sh.event.rating_commented": {"zh": "评价意见", "en": "rating comment"},
     "sh.event.contact_revealed": {"zh": "查看联系方式", "en": "contact revealed"},
 }
 

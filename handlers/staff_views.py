@@ -80,9 +80,11 @@ def _who(lang: str, event: TicketEvent, names: dict[int, str]) -> str:
     return names.get(event.actor_id, f"#{event.actor_id}")
 
 
-def _event_detail(event: TicketEvent) -> str:
+def _event_detail(lang: str, event: TicketEvent) -> str:
     data = event.data or {}
     parts: list[str] = []
+    if event.kind == "urgency_changed":
+        parts.append(t(lang, "label.urgent_yes" if data.get("urgent") else "label.urgent_no"))
     if event.kind == "transferred":
         parts.append(f"{data.get('from_department', '?')} → {data.get('to_department', '?')}")
     if event.kind == "retyped":
@@ -98,13 +100,16 @@ def _event_detail(event: TicketEvent) -> str:
         if isinstance(value, str) and value.strip():
             parts.append(_excerpt(value))
             break
+    attached = sum(len(data.get(kind) or []) for kind in ("photos", "documents"))
+    if attached:  # an answer's photos and files (they follow the notice in the staff chat)
+        parts.append(f"📎×{attached}")
     return " ".join(parts)
 
 
 def _line(lang: str, tz: tzinfo, event: TicketEvent, names: dict[int, str], label: bool) -> str:
     stamp = format_time(event.at, tz, lang)
     who = _who(lang, event, names)
-    detail = _event_detail(event)
+    detail = _event_detail(lang, event)
     head = f"{stamp} {who}"
     if label:
         head += f" · {event_label(lang, event.kind)}"

@@ -1,5 +1,11 @@
-"""Submitting a ticket: describe -> department -> summary (type, photos, location, phone) ->
-submit. Cancel works at every step (``/cancel`` or the Cancel button).
+"""Submitting a ticket: describe -> department -> summary (type, urgent, photos, files,
+location, phone) -> submit. Cancel works at every step (``/cancel``, the Cancel button, or a
+short "取消" / "算了" / "不用了" / "cancel" typed on its own).
+
+The demand type and the urgent flag are guessed from the text (:mod:`tickets.intake`) and
+guessed again as the citizen adds text, until the citizen chooses them; an urgent guess is
+said so in the summary, with the emergency numbers. Choosing a type before a department is
+fine: the summary says a department is still needed and Submit asks for it with buttons.
 
 The draft lives in the FSM data (``draft``); nothing reaches the database until the citizen
 submits, except a phone number they explicitly agree to share (stored with its consent time).
@@ -11,12 +17,13 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.citizen_answers import skip_open_request
 from handlers.citizen_context import answer_callback
 from handlers.citizen_texts import tr
 from handlers.deps import Deps
@@ -40,10 +47,28 @@ from tickets.intake import (
     cap_ticket_text,
     guess_demand_type,
     guess_department,
+    guess_urgent,
     text_for_matching,
 )
+from tickets.models import Citizen
 
 MAX_PHOTOS = 10
+MAX_DOCUMENTS = 5
+# Typed on their own (any step of the form, or any citizen step), these cancel like /cancel.
+CANCEL_WORDS = frozenset(
+    {
+        "取消",
+        "算了",
+        "不用了",
+        "不要了",
+        "退出",
+        "cancel",
+        "stop",
+        "quit",
+        "never mind",
+        "nevermind",
+    }
+)
 PREVIEW = 300  # characters of the text shown in the summary
 
 
@@ -79,7 +104,11 @@ async def start_form(
         "text": "",
         "dept": department if department and deps.desk.config.get(department) else None,
         "type": "consultation",
+        "urgent": False,
+        "type_chosen": False,
+        "urgent_chosen": False,
         "photos": list(pending.get("photos", []))[:MAX_PHOTOS],
+        "documents": list(pending.get("documents", []))[:MAX_DOCUMENTS],
         "location": pending.get("location"),
         "phone": False,
         "faq_entry": faq_entry,
@@ -110,7 +139,7 @@ async def _set_text(
     text: str,
 ) -> None:
     draft["text"] = cap_ticket_text(text)
-    draft["type"] = guess_demand_type(text)
+    _guess(draft)
     if not draft["dept"]:
         faq_department = _faq_department(deps, draft.get("faq_entry"), text, lang)
         draft["dept"] = guess_department(text, deps.desk.config, faq_department).slug
@@ -124,6 +153,20 @@ async def _set_text(
             tr(lang, "flow.choose_dept"),
             reply_markup=departments_keyboard(lang, deps.desk.config),
         )
+
+
+def _guess(draft: dict[str, Any]) -> None:
+    """Type and urgency from the whole text, unless the citizen chose them."""
+    if not draft.get("type_chosen"):
+        draft["type"] = guess_demand_type(draft["text"])
+    if not draft.get("urgent_chosen"):
+        draft["urgent"] = guess_urgent(draft["text"])
+
+
+def is_cancel_word(text: str | None) -> bool:
+    """ "取消", "Cancel.", " 算了！" ... on their own; never inside a longer message."""
+    word = (text or "").strip().strip("。.!！~～ ").casefold()
+    return word in CANCEL_WORDS
 
 
 def _faq_department(deps: Deps, entry_id: str | None, text: str, lang: str) -> str | None:
@@ -148,7 +191,8 @@ async def show_draft(
     deps: Deps,
     note: str | None = None,
 ) -> None:
-    """The summary with its buttons (change department / type, phone, submit, cancel)."""
+    """The summary with its buttons (change department / type, urgent, phone, submit,
+    cancel)."""
     draft = await _draft(state)
     if draft is None:
         return
@@ -157,20 +201,27 @@ async def show_draft(
     text = draft["text"]
     if len(text) > PREVIEW:
         text = text[:PREVIEW] + "…"
+    urgent = bool(draft.get("urgent"))
     body = tr(
         lang,
         "flow.draft",
-        department=dept.name_for(lang) if dept else "?",
+        department=dept.name_for(lang) if dept else tr(lang, "flow.dept_unset"),
         type=t(lang, f"type.{draft['type']}"),
+        urgent=tr(lang, "flow.yes_urgent" if urgent else "flow.no_urgent"),
         text=text,
         photos=len(draft["photos"]),
+        documents=len(draft.get("documents") or []),
         location=tr(lang, "flow.yes" if draft["location"] else "flow.no"),
         phone=tr(lang, "flow.yes" if draft["phone"] else "flow.no"),
     )
+    if urgent and not draft.get("urgent_chosen"):
+        body = f"{body}\n\n{tr(lang, 'flow.urgent_guessed')}"
     if note:
         body = f"{note}\n\n{body}"
     await outgoing.send_message(
-        chat_id, body, reply_markup=draft_keyboard(lang, has_phone=bool(draft["phone"]))
+        chat_id,
+        body,
+        reply_markup=draft_keyboard(lang, has_phone=bool(draft["phone"]), urgent=urgent),
     )
 
 
@@ -196,10 +247,19 @@ async def end_form(state: FSMContext) -> None:
 # message handlers
 # ----------------------------------------------------------------------------------------------
 async def cancel_command(
-    message: Message, state: FSMContext, outgoing: Outgoing, lang: str
+    message: Message,
+    state: FSMContext,
+    outgoing: Outgoing,
+    lang: str,
+    session: AsyncSession,
+    citizen: Citizen | None = None,
 ) -> None:
-    """/cancel anywhere: leave whatever step the citizen is in."""
+    """/cancel (or a cancel word) anywhere: leave whatever step the citizen is in; with none,
+    stop taking the next messages as the answer to an open request for information."""
     if await state.get_state() is None:
+        if await skip_open_request(state, session, citizen) is not None:
+            await outgoing.send_message(message.chat.id, tr(lang, "tk.answer_skipped"))
+            return
         await outgoing.send_message(message.chat.id, tr(lang, "flow.nothing_to_cancel"))
         return
     await end_form(state)
@@ -227,6 +287,7 @@ async def department_text(
         await end_form(state)
         return
     draft["text"] = append_text(draft["text"], message.text or "")
+    _guess(draft)
     await _save_draft(state, draft)
     await outgoing.send_message(
         message.chat.id,
@@ -243,6 +304,7 @@ async def draft_text(
         await end_form(state)
         return
     draft["text"] = append_text(draft["text"], message.text or "")
+    _guess(draft)
     await _save_draft(state, draft)
     await show_draft(state, outgoing, message.chat.id, lang, deps, tr(lang, "flow.added_text"))
 
@@ -262,6 +324,7 @@ async def form_photo(
     draft["photos"] = [*draft["photos"], message.photo[-1].file_id]
     if message.caption:
         draft["text"] = append_text(draft["text"], message.caption)
+        _guess(draft)
     await _save_draft(state, draft)
     await _after_attachment(
         state,
@@ -271,6 +334,36 @@ async def form_photo(
         deps,
         draft,
         tr(lang, "flow.added_photo", count=len(draft["photos"])),
+    )
+
+
+async def form_document(
+    message: Message, state: FSMContext, outgoing: Outgoing, lang: str, deps: Deps
+) -> None:
+    """A file (a PDF, a picture sent as a file...): attached like a photo."""
+    draft = await _draft(state)
+    if draft is None or message.document is None:
+        await end_form(state)
+        return
+    documents = list(draft.get("documents") or [])
+    if len(documents) >= MAX_DOCUMENTS:
+        await outgoing.send_message(
+            message.chat.id, tr(lang, "flow.too_many_documents", max=MAX_DOCUMENTS)
+        )
+        return
+    draft["documents"] = [*documents, message.document.file_id]
+    if message.caption:
+        draft["text"] = append_text(draft["text"], message.caption)
+        _guess(draft)
+    await _save_draft(state, draft)
+    await _after_attachment(
+        state,
+        outgoing,
+        message.chat.id,
+        lang,
+        deps,
+        draft,
+        tr(lang, "flow.added_document", count=len(draft["documents"])),
     )
 
 
@@ -318,7 +411,7 @@ async def _after_attachment(
 
 
 async def form_other(message: Message, outgoing: Outgoing, lang: str) -> None:
-    """Stickers, voice, documents... inside the form."""
+    """Stickers, voice, video... inside the form."""
     await outgoing.send_message(
         message.chat.id, tr(lang, "flow.need_text"), reply_markup=cancel_keyboard(lang)
     )
@@ -366,7 +459,7 @@ async def phone_contact(
 async def phone_text(
     message: Message, state: FSMContext, outgoing: Outgoing, lang: str, deps: Deps
 ) -> None:
-    if (message.text or "").strip() in (tr("zh", "btn.cancel_plain"), tr("en", "btn.cancel_plain")):
+    if (message.text or "").strip() in (tr("zh", "btn.no_phone"), tr("en", "btn.no_phone")):
         await outgoing.send_message(
             message.chat.id, tr(lang, "flow.phone_declined"), reply_markup=ReplyKeyboardRemove()
         )
@@ -440,6 +533,16 @@ async def flow_button(
             return
         await answer_callback(outgoing, query)
         draft["type"] = callback_data.value
+        draft["type_chosen"] = True
+        await _save_draft(state, draft)
+        await show_draft(state, outgoing, chat_id, lang, deps)
+    elif action == "urgent":
+        if callback_data.value not in ("on", "off"):
+            await answer_callback(outgoing, query, tr(lang, "stale"), alert=True)
+            return
+        await answer_callback(outgoing, query)
+        draft["urgent"] = callback_data.value == "on"
+        draft["urgent_chosen"] = True
         await _save_draft(state, draft)
         await show_draft(state, outgoing, chat_id, lang, deps)
     elif action == "phone":
@@ -464,8 +567,14 @@ async def _submit(
     session: AsyncSession,
     draft: dict[str, Any],
 ) -> None:
-    if not draft.get("dept"):
-        await answer_callback(outgoing, query, tr(lang, "flow.no_dept"), alert=True)
+    if not draft.get("dept"):  # e.g. a type chosen before a department: ask for it now
+        await answer_callback(outgoing, query)
+        await state.set_state(TicketForm.department)
+        await outgoing.send_message(
+            chat_id,
+            tr(lang, "flow.no_dept"),
+            reply_markup=departments_keyboard(lang, deps.desk.config),
+        )
         return
     if not draft.get("text"):
         await answer_callback(outgoing, query, tr(lang, "flow.need_text"), alert=True)
@@ -482,6 +591,8 @@ async def _submit(
     details: dict[str, Any] = {}
     if draft["photos"]:
         details["photos"] = list(draft["photos"])
+    if draft.get("documents"):
+        details["documents"] = list(draft["documents"])
     if draft["location"]:
         details["location"] = dict(draft["location"])
     if draft["phone"]:
@@ -492,6 +603,7 @@ async def _submit(
             draft["dept"],
             draft["text"],
             demand_type=draft["type"],
+            urgent=bool(draft.get("urgent")),
             lang=lang,
             details=details,
             faq_entry_id=draft.get("faq_entry"),
@@ -506,10 +618,25 @@ async def _submit(
     await end_form(state)
 
 
+class CancelWord(Filter):
+    """A message that is only "取消", "算了", "cancel"... (see CANCEL_WORDS)."""
+
+    async def __call__(self, message: Message) -> bool:
+        return is_cancel_word(message.text)
+
+
+def create_cancel_router() -> Router:
+    """``/cancel`` and the cancel words: first, so that no step takes them as its input."""
+    router = Router(name="citizen_cancel")
+    router.message.filter(Magic(F.chat.type == "private"))
+    router.message.register(cancel_command, Command("cancel"))
+    router.message.register(cancel_command, CancelWord())
+    return router
+
+
 def create_router() -> Router:
     router = Router(name="ticket_flow")
     router.message.filter(Magic(F.chat.type == "private"))
-    router.message.register(cancel_command, Command("cancel"))
     in_form = StateFilter(*FORM_STATES)
     router.message.register(phone_contact, StateFilter(TicketForm.phone), Magic(F.contact))
     router.message.register(phone_text, StateFilter(TicketForm.phone), Magic(F.text))
@@ -523,6 +650,7 @@ def create_router() -> Router:
         draft_text, StateFilter(TicketForm.draft), Magic(F.text & ~F.text.startswith("/"))
     )
     router.message.register(form_photo, in_form, Magic(F.photo))
+    router.message.register(form_document, in_form, Magic(F.document))
     router.message.register(form_location, in_form, Magic(F.location))
     router.message.register(form_other, in_form, Magic(~F.text))
     router.callback_query.register(flow_button, FlowCb.filter())

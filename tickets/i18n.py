@@ -55,6 +55,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "action.rate": {"zh": "评价", "en": "rate"},
     "action.retype": {"zh": "更正诉求类型", "en": "change the request type of"},
     "action.reveal": {"zh": "查看联系方式", "en": "reveal the contact of"},
+    "action.mark_urgent": {"zh": "更改紧急标记", "en": "change the urgent flag of"},
+    "action.comment_rating": {"zh": "补充评价意见", "en": "comment on the rating of"},
     # -- demand types ---------------------------------------------------------------------------
     "type.consultation": {"zh": "咨询", "en": "consultation"},
     "type.help": {"zh": "求助", "en": "request for help"},
@@ -111,8 +113,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "error.bad_rating": {"zh": "评分须为 1 到 5。", "en": "The rating must be 1 to 5."},
     "error.already_rated": {
-        "zh": "您已评价过该工单。",
-        "en": "You have already rated this ticket.",
+        "zh": "您已为工单 {number} 评过 {stars}，感谢您的评价！",
+        "en": "You already rated ticket {number} {stars}. Thank you!",
+    },
+    "error.same_urgency": {
+        "zh": "工单 {number} 的紧急标记未改变（{state}）。",
+        "en": "The urgent flag of ticket {number} is unchanged ({state}).",
+    },
+    "error.too_many_attachments": {
+        "zh": "每个工单最多保存 {max} 个同类附件。",
+        "en": "A ticket keeps at most {max} attachments of one kind.",
     },
     "error.bad_days": {
         "zh": "延期天数须为 1 到 {max} 个工作日。",
@@ -159,6 +169,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # -- labels ---------------------------------------------------------------------------------
     "label.citizen": {"zh": "市民", "en": "Citizen"},
     "label.urgent": {"zh": "🚨 紧急", "en": "🚨 URGENT"},
+    "label.urgent_yes": {"zh": "紧急", "en": "urgent"},
+    "label.urgent_no": {"zh": "非紧急", "en": "not urgent"},
     "label.none": {"zh": "无", "en": "none"},
     "label.phone_hidden": {"zh": "未提供电话", "en": "no phone given"},
     # -- staff notifications --------------------------------------------------------------------
@@ -206,6 +218,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "✅ 市民确认工单 {number} 已解决，工单已办结。",
         "en": "✅ The citizen confirmed ticket {number} as resolved; it is closed.",
     },
+    "staff.rating_comment": {
+        "zh": "💬 市民补充了对工单 {number} 的评价意见（{rating}/5）：{comment}",
+        "en": "💬 The citizen commented on their rating of ticket {number} ({rating}/5): {comment}",
+    },
+    "staff.with_attachments": {
+        "zh": "📎 附件 {count} 个（见下方）",
+        "en": "📎 {count} attachment(s) below",
+    },
     "staff.rated": {
         "zh": "⭐ 市民对工单 {number} 的评价：{rating}/5 {comment}",
         "en": "⭐ The citizen rated ticket {number}: {rating}/5 {comment}",
@@ -242,8 +262,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "💬 {department} sent you the files below on your ticket {number}:",
     },
     "citizen.ask_info": {
-        "zh": "❓ 关于您的工单 {number}，{department}需要您补充信息：\n\n{text}\n\n请点击下方按钮后回复。",
-        "en": "❓ {department} needs more information on your ticket {number}:\n\n{text}\n\nTap the button below, then send your answer.",
+        "zh": "❓ 关于您的工单 {number}，{department}需要您补充信息：\n\n{text}\n\n请直接发送您的回复（文字、照片或文件均可），也可以回复本消息。如想先问别的问题，请先发送 /cancel。",
+        "en": "❓ {department} needs more information on your ticket {number}:\n\n{text}\n\nJust send your answer (text, a photo or a file), or reply to this message. To ask something else first, send /cancel.",
     },
     "citizen.transferred": {
         "zh": "↪️ 您的工单 {number} 已转至{department}处理。",
@@ -268,6 +288,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "citizen.retyped_response": {
         "zh": "🏷️ 您的工单 {number} 已更正为「{type}」类诉求：我们将在 {response_due} 前答复您，办结期限为 {deadline}。",
         "en": "🏷️ Your ticket {number} is now handled as a {type}: we will respond by {response_due} and resolve it by {deadline}.",
+    },
+    "citizen.urgent_on": {
+        "zh": "🚨 您的工单 {number} 已按紧急诉求处理，办结期限提前至 {deadline}。",
+        "en": "🚨 Your ticket {number} is now handled as urgent; it will be resolved by {deadline}.",
+    },
+    "citizen.urgent_off": {
+        "zh": "您的工单 {number} 不再按紧急诉求处理，办结期限调整为 {deadline}。",
+        "en": "Your ticket {number} is no longer handled as urgent; it will be resolved by {deadline}.",
     },
     "citizen.followup_received": {
         "zh": "已将您的留言转给工单 {number} 的承办人员。",

@@ -11,7 +11,8 @@ Statuses::
 
 :func:`transition` is the single source of truth: for a ``(status, action)`` pair it returns
 the new status and the audit-event kind, or raises :class:`~tickets.errors.InvalidTransition`.
-Actions that do not change the status (note, extend, rate, retype, reveal) are listed too, so
+Actions that do not change the status (note, extend, rate, comment on a rating, retype, mark
+urgent, reveal) are listed too, so
 every action is checked against the current status in one place. The service
 (:mod:`tickets.service`) applies the result with a conditional UPDATE on ``Ticket.version`` and
 appends the event to the audit trail (``TicketEvent``).
@@ -66,6 +67,8 @@ class Action(StrEnum):
     CONFIRM = "confirm"  # citizen: "resolved"
     RATE = "rate"
     RETYPE = "retype"  # staff corrects the demand type
+    MARK_URGENT = "mark_urgent"  # staff sets or clears the urgent flag
+    COMMENT_RATING = "comment_rating"  # citizen adds a comment to the rating given
     REVEAL = "reveal"  # staff reveals the citizen's contact
 
 
@@ -103,6 +106,9 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
     (A, Action.RATE): (_SAME, "rated"),
     (C, Action.RATE): (_SAME, "rated"),
     **{(s, Action.RETYPE): (_SAME, "retyped") for s in (N, P, W, A)},
+    **{(s, Action.MARK_URGENT): (_SAME, "urgency_changed") for s in (N, P, W, A)},
+    (A, Action.COMMENT_RATING): (_SAME, "rating_commented"),
+    (C, Action.COMMENT_RATING): (_SAME, "rating_commented"),
     **{(s, Action.REVEAL): (_SAME, "contact_revealed") for s in (N, P, W, A, C)},
 }
 

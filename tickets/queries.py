@@ -1,4 +1,5 @@
-"""Read-only ticket queries: a department's queue, a ticket's details, a citizen's tickets.
+"""Read-only ticket queries: a department's queue, a ticket's details, a citizen's tickets,
+the information request a citizen's next message answers.
 
 Authorisation is the same as for the operations (:mod:`tickets.authz`): staff see their own
 department's tickets (admins every department's); a citizen sees only their own tickets and,
@@ -16,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tickets.authz import Actor, can_staff_act, fits_audience, is_citizen_owner
 from tickets.errors import NotAllowed, NotFound, ValidationError
-from tickets.lifecycle import OPEN_STATUSES
+from tickets.lifecycle import OPEN_STATUSES, Status
 from tickets.models import Citizen, Department, Ticket, TicketEvent
 from tickets.numbering import parse_ticket_ref
 from tickets.privacy import masked_identity, redact_text
@@ -24,9 +25,11 @@ from tickets.privacy import masked_identity, redact_text
 __all__ = [
     "CONVERSATION_KINDS",
     "CitizenPage",
+    "InfoRequest",
     "QueuePage",
     "TicketDetails",
     "citizen_tickets",
+    "latest_info_request",
     "load_ticket",
     "queue",
     "ticket_details",
@@ -48,6 +51,14 @@ class QueuePage:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
+
+
+@dataclass(frozen=True)
+class InfoRequest:
+    """An open request for information: the ticket waits for the citizen since ``asked_at``."""
+
+    ticket_id: int
+    asked_at: datetime
 
 
 @dataclass(frozen=True)
@@ -236,3 +247,24 @@ async def citizen_tickets(
         .limit(page_size)
     )
     return CitizenPage(list((await session.exec(stmt)).all()), total, page, page_size)
+
+
+async def latest_info_request(session: AsyncSession, citizen_id: int) -> InfoRequest | None:
+    """The citizen's ticket waiting for their information that was asked for last, if any."""
+    asked = func.max(TicketEvent.at)
+    stmt = (
+        select(Ticket.id, asked)
+        .join(TicketEvent, col(TicketEvent.ticket_id) == col(Ticket.id))
+        .where(
+            Ticket.citizen_id == citizen_id,
+            Ticket.status == Status.WAITING_CITIZEN,
+            TicketEvent.kind == "info_requested",
+        )
+        .group_by(col(Ticket.id))
+        .order_by(asked.desc(), col(Ticket.id).desc())
+        .limit(1)
+    )
+    row = (await session.exec(stmt)).first()
+    if row is None or row[0] is None or row[1] is None:
+        return None
+    return InfoRequest(int(row[0]), row[1])

@@ -22,14 +22,15 @@ Deadlines count working time in the :class:`~tickets.workcalendar.WorkCalendar`:
 - transfer: the receiving department's ``transfer_clock`` decides: ``keep`` the deadlines, or
   ``restart`` them from the transfer with the receiving department's SLA;
 - an approved extension moves the resolution deadline by N working days;
-- a demand-type correction counts the open deadlines with the new SLA from the same start,
-  keeping approved extensions and paused time (:mod:`tickets.sla_change`); the citizen is told;
+- a demand-type correction, and setting or clearing the urgent flag, count the open deadlines
+  with the new SLA from the same start, keeping approved extensions and paused time
+  (:mod:`tickets.sla_change`); the citizen is told when a deadline moves;
 - a reopened ticket whose resolution deadline has passed gets a fresh resolution window.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -72,10 +73,44 @@ from tickets.texts import (
 )
 from tickets.workcalendar import WorkCalendar
 
-__all__ = ["CitizenAddress", "Contact", "TicketService"]
+__all__ = [
+    "ATTACHMENT_KINDS",
+    "AttachmentCalls",
+    "CitizenAddress",
+    "Contact",
+    "TicketService",
+    "default_attachment_calls",
+]
 
 MAX_TEXT = 4000
 EXTENSION_KINDS = ("extension_requested", "extension_approved", "extension_refused")
+# What a citizen can attach, as kept in ``Ticket.details``: lists of the channel's file ids.
+ATTACHMENT_KINDS = ("photos", "documents")
+MAX_ATTACHMENTS = 20  # per kind and ticket (the form allows fewer)
+
+AttachmentCalls = Callable[[dict[str, Any], str], list[tuple[str, dict[str, Any]]]]
+"""How a ticket's attachments reach a staff chat: ``(details, caption)`` -> the calls to queue
+(method, payload). The channel layer provides it (``handlers.attachments``); the default below
+sends photos and the location only."""
+
+
+def default_attachment_calls(
+    details: dict[str, Any], caption: str
+) -> list[tuple[str, dict[str, Any]]]:
+    """Photos (file ids are reused: nothing is downloaded), then the location."""
+    calls: list[tuple[str, dict[str, Any]]] = [
+        ("sendPhoto", {"photo": file_id, "caption": caption})
+        for file_id in details.get("photos") or []
+    ]
+    location = details.get("location")
+    if isinstance(location, dict) and {"latitude", "longitude"} <= location.keys():
+        calls.append(
+            (
+                "sendLocation",
+                {"latitude": location["latitude"], "longitude": location["longitude"]},
+            )
+        )
+    return calls
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +147,7 @@ class TicketService:
         staff_lang: str = "zh",
         citizen_reopen_days: int = 7,
         max_extension_days: int = 30,
+        attachment_calls: AttachmentCalls = default_attachment_calls,
     ) -> None:
         self.session = session
         self.clock = clock
@@ -122,6 +158,7 @@ class TicketService:
         self.staff_lang = staff_lang
         self.citizen_reopen_days = citizen_reopen_days
         self.max_extension_days = max_extension_days
+        self.attachment_calls = attachment_calls
 
     # ------------------------------------------------------------------------------------------
     # creation
@@ -595,6 +632,41 @@ class TicketService:
             deadline=format_time(ticket.resolution_due_at, self.tz, lang),
         )
 
+    async def set_urgent(self, ref: int | str, actor: Actor, urgent: bool) -> Ticket:
+        """Set or clear the urgent flag; the open deadlines follow the SLA that now applies
+        (like a type correction: extensions and pauses kept), and the citizen is told when the
+        resolution deadline moves."""
+        ticket = await self._staff_ticket(ref, actor)
+        if bool(ticket.urgent) == urgent:
+            state = t(self.staff_lang, "label.urgent_yes" if urgent else "label.urgent_no")
+            raise ValidationError("error.same_urgency", number=ticket.number, state=state)
+        tr = transition(ticket.status, Action.MARK_URGENT, number=ticket.number)
+        _dept, cfg = await self._department(ticket.department_id)
+        old_due = ticket.resolution_due_at
+        # computed before the flag changes: the old SLA is read from the ticket
+        changes = await self._deadlines_keeping_extensions(
+            ticket, self._sla(cfg, ticket.demand_type, urgent)
+        )
+        await self._update(ticket, urgent=urgent, **changes)
+        self._event(
+            ticket,
+            tr.event_kind,
+            "staff",
+            actor.telegram_user_id,
+            urgent=urgent,
+            response_due_at=_iso(ticket.response_due_at),
+            resolution_due_at=_iso(ticket.resolution_due_at),
+        )
+        if ticket.resolution_due_at != old_due:
+            citizen = await self._citizen(ticket)
+            await self._to_citizen(
+                ticket,
+                citizen,
+                "citizen.urgent_on" if urgent else "citizen.urgent_off",
+                deadline=format_time(ticket.resolution_due_at, self.tz),
+            )
+        return ticket
+
     async def reveal_contact(self, ref: int | str, actor: Actor) -> Contact:
         """The unmasked contact; who revealed it and when goes into the audit trail."""
         ticket = await self._staff_ticket(ref, actor)
@@ -614,9 +686,21 @@ class TicketService:
     # ------------------------------------------------------------------------------------------
     # citizen actions
     # ------------------------------------------------------------------------------------------
-    async def follow_up(self, ref: int | str, actor: Actor, text: str) -> Ticket:
-        """The citizen adds a message; answering a request for information resumes the clock."""
-        text = self._text(text)
+    async def follow_up(
+        self,
+        ref: int | str,
+        actor: Actor,
+        text: str,
+        *,
+        attachments: Mapping[str, Sequence[str]] | None = None,
+    ) -> Ticket:
+        """The citizen adds a message (and attachments: ``{"photos": [file id], "documents":
+        [...]}``, kept with the ticket and forwarded to the department); answering a request for
+        information resumes the clock. A message may be attachments alone."""
+        added = self._attachments(attachments)
+        text = (text or "").strip() if added else self._text(text)
+        if len(text) > MAX_TEXT:
+            raise ValidationError("error.text_too_long", max=MAX_TEXT)
         ticket, _citizen = await self._citizen_ticket(ref, actor)
         was = ticket.status
         tr = transition(
@@ -628,6 +712,14 @@ class TicketService:
         now = self.clock.now()
         changes = self._resume_changes(ticket, now)
         paused = changes.pop("_paused", None)
+        if added:
+            details = dict(ticket.details or {})
+            for kind, ids in added.items():
+                kept = [*details.get(kind, []), *ids]
+                if len(kept) > MAX_ATTACHMENTS:
+                    raise ValidationError("error.too_many_attachments", max=MAX_ATTACHMENTS)
+                details[kind] = kept
+            changes["details"] = details
         await self._update(ticket, status=tr.new, **changes)
         self._event(
             ticket,
@@ -637,6 +729,7 @@ class TicketService:
             text=text,
             resumed=was == Status.WAITING_CITIZEN,
             paused_seconds=paused,
+            **{kind: list(ids) for kind, ids in added.items()},
         )
         if was == Status.WAITING_CITIZEN:
             staff_text = t(
@@ -650,7 +743,14 @@ class TicketService:
             staff_text = t(
                 self.staff_lang, "staff.follow_up", number=ticket.number, text=redact_text(text)
             )
-        await self._to_staff(ticket, staff_text)
+        count = sum(len(ids) for ids in added.values())
+        if count:
+            staff_text += "\n" + t(self.staff_lang, "staff.with_attachments", count=count)
+        dept, cfg = await self._department(ticket.department_id)
+        for chat_id in self._staff_chats(dept, cfg, self.admin_ids):
+            await self._send(ticket, Notice(chat_id, staff_text))
+            if added:
+                await self._send_attachments(ticket, chat_id, dict(added))
         return ticket
 
     async def confirm_resolved(self, ref: int | str, actor: Actor) -> Ticket:
@@ -672,15 +772,24 @@ class TicketService:
     async def rate(
         self, ref: int | str, actor: Actor, score: int, comment: str | None = None
     ) -> Ticket:
-        """The citizen rates the service 1..5 (again to change it or add a comment)."""
+        """The citizen rates the service 1..5, once: a second rating (a star pressed again, an
+        old keyboard) raises ``error.already_rated`` and changes nothing. A comment can follow
+        with :meth:`comment_rating`."""
         if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
             raise ValidationError("error.bad_rating")
         ticket, _citizen = await self._citizen_ticket(ref, actor)
         tr = transition(ticket.status, Action.RATE, number=ticket.number)
+        self._check_not_rated(ticket)
         comment = (comment or "").strip() or None
         if comment is not None and len(comment) > MAX_TEXT:
             raise ValidationError("error.text_too_long", max=MAX_TEXT)
-        await self._update(ticket, rating=score, rating_comment=comment or ticket.rating_comment)
+        try:
+            await self._update(ticket, rating=score, rating_comment=comment)
+        except Conflict:
+            fresh = await self._load(ticket.id)  # type: ignore[arg-type]
+            if fresh is not None:
+                self._check_not_rated(fresh)  # rated by a concurrent press
+            raise
         self._event(
             ticket, tr.event_kind, "citizen", actor.telegram_user_id, rating=score, comment=comment
         )
@@ -695,6 +804,40 @@ class TicketService:
             ),
         )
         return ticket
+
+    async def comment_rating(self, ref: int | str, actor: Actor, comment: str) -> Ticket:
+        """The citizen's comment on the rating they gave (once; the department is told)."""
+        comment = self._text(comment)
+        ticket, _citizen = await self._citizen_ticket(ref, actor)
+        tr = transition(ticket.status, Action.COMMENT_RATING, number=ticket.number)
+        if ticket.rating is None or ticket.rating_comment:
+            raise ValidationError("error.invalid")
+        await self._update(ticket, rating_comment=comment)
+        self._event(
+            ticket,
+            tr.event_kind,
+            "citizen",
+            actor.telegram_user_id,
+            rating=ticket.rating,
+            comment=comment,
+        )
+        await self._to_staff(
+            ticket,
+            t(
+                self.staff_lang,
+                "staff.rating_comment",
+                number=ticket.number,
+                rating=ticket.rating,
+                comment=redact_text(comment),
+            ),
+        )
+        return ticket
+
+    def _check_not_rated(self, ticket: Ticket) -> None:
+        if ticket.rating is not None:
+            raise ValidationError(
+                "error.already_rated", number=ticket.number, stars="⭐" * int(ticket.rating)
+            )
 
     # ------------------------------------------------------------------------------------------
     # queries (see tickets.queries)
@@ -872,6 +1015,21 @@ class TicketService:
             raise ValidationError("error.text_too_long", max=MAX_TEXT)
         return text
 
+    def _attachments(self, given: Mapping[str, Sequence[str]] | None) -> dict[str, list[str]]:
+        """The non-empty attachment lists of known kinds (file ids are short strings)."""
+        kept: dict[str, list[str]] = {}
+        for kind, ids in (given or {}).items():
+            if kind not in ATTACHMENT_KINDS or isinstance(ids, str):
+                raise ValidationError("error.invalid")
+            clean = [str(i) for i in ids if isinstance(i, str) and 0 < len(i) <= 256]
+            if len(clean) != len(ids):
+                raise ValidationError("error.invalid")
+            if len(clean) > MAX_ATTACHMENTS:
+                raise ValidationError("error.too_many_attachments", max=MAX_ATTACHMENTS)
+            if clean:
+                kept[kind] = clean
+        return kept
+
     def _check_type(self, demand_type: str) -> None:
         if demand_type not in DEMAND_TYPES:
             raise ValidationError(
@@ -939,28 +1097,20 @@ class TicketService:
             citizen_id=ticket.citizen_id,
         )
 
-    async def _send_attachments(self, ticket: Ticket, chat_id: int) -> None:
-        """The citizen's photos and location, after the ticket's post (file ids are reused:
-        nothing is downloaded). A reply to them, like to the post, finds the ticket."""
-        details = ticket.details or {}
+    async def _send_attachments(
+        self, ticket: Ticket, chat_id: int, details: dict[str, Any] | None = None
+    ) -> None:
+        """The citizen's attachments (all of the ticket's, or ``details``), after the post
+        (see :data:`AttachmentCalls`). A reply to them, like to the post, finds the ticket."""
         caption = t(self.staff_lang, "staff.attachment", number=ticket.number)
-        for file_id in details.get("photos") or []:
+        for method, payload in self.attachment_calls(
+            ticket.details or {} if details is None else details, caption
+        ):
             await enqueue(
                 self.session,
                 chat_id,
-                "sendPhoto",
-                {"photo": file_id, "caption": caption},
-                ref=f"ticket:{ticket.id}",
-                now=self.clock.now(),
-                citizen_id=ticket.citizen_id,
-            )
-        location = details.get("location")
-        if isinstance(location, dict) and {"latitude", "longitude"} <= location.keys():
-            await enqueue(
-                self.session,
-                chat_id,
-                "sendLocation",
-                {"latitude": location["latitude"], "longitude": location["longitude"]},
+                method,
+                payload,
                 ref=f"ticket:{ticket.id}",
                 now=self.clock.now(),
                 citizen_id=ticket.citizen_id,

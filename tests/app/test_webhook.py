@@ -484,11 +484,15 @@ async def test_every_real_update_shape_gets_2xx_and_a_sensible_reaction(
             assert "reply_markup" not in payload
 
 
-# A photo or location outside the form is kept for a request ("Submit a request" attaches it).
-ATTACHMENT_HINTS = {"message_with_photo": "hint.photo", "message_with_location": "hint.location"}
+# A photo, file or location outside the form is kept for a request ("Submit a request"
+# attaches it).
+ATTACHMENT_HINTS = {
+    "message_with_photo": "hint.photo",
+    "message_with_document": "hint.document",
+    "message_with_location": "hint.location",
+}
 TEXT_ONLY_SHAPES = {
     "message_with_audio",
-    "message_with_document",
     "message_with_game",
     "message_with_invoice",
     "message_with_sticker",

@@ -1,8 +1,9 @@
 """The citizen conversation driven through the real dispatcher, one transaction per update
 (``bot.processing.UpdateProcessor``), over the real database fixtures (SQLite and PostgreSQL).
 
-``Chat`` plays one citizen: ``send`` / ``photo`` / ``location`` / ``contact`` / ``press`` feed
-updates and return the Bot API calls the handlers queued in the outbox for that update.
+``Chat`` plays one citizen: ``send`` / ``photo`` / ``document`` / ``location`` / ``contact`` /
+``press`` feed updates and return the Bot API calls the handlers queued in the outbox for that
+update; ``reply_to`` makes a message a Telegram reply to one of the bot's messages.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from tickets.models import Outbox
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TOKEN = "123456789:AAcitizen-tests-token-xxxxxxxxxxxxxxx"
+BOT_ID = 123456789
 HOUSING_CHAT = -1001
 ROADS_CHAT = -1002
 PARKS_CHAT = -1003
@@ -189,11 +191,43 @@ class Chat:
         assert self.last_result.outcome != "error", self.last_result
         return calls
 
-    async def send(self, text: str) -> list[Call]:
+    def bot_message(self, message_id: int, text: str = "…") -> dict[str, Any]:
+        """One of the bot's messages in this chat (for ``reply_to``)."""
+        return {
+            "message_id": message_id,
+            "date": int(self.desk.clock.now().timestamp()),
+            "chat": {"id": self.user_id, "type": "private", "first_name": self.first_name},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Desk"},
+            "text": text,
+        }
+
+    async def send(self, text: str, reply_to: int | None = None) -> list[Call]:
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             command = text.split()[0]
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        if reply_to is not None:
+            content["reply_to_message"] = self.bot_message(reply_to)
+        return await self._feed(self.message_update(**content))
+
+    async def document(
+        self,
+        file_id: str = "doc-1",
+        caption: str | None = None,
+        reply_to: int | None = None,
+    ) -> list[Call]:
+        content: dict[str, Any] = {
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": f"{file_id}-u",
+                "file_name": "lease.pdf",
+                "mime_type": "application/pdf",
+            }
+        }
+        if caption:
+            content["caption"] = caption
+        if reply_to is not None:
+            content["reply_to_message"] = self.bot_message(reply_to)
         return await self._feed(self.message_update(**content))
 
     async def photo(self, file_id: str = "photo-1", caption: str | None = None) -> list[Call]:
@@ -236,7 +270,20 @@ class Chat:
         }
         return await self._feed(self.message_update(sticker=sticker))
 
-    async def press(self, data: str, message_id: int = 1) -> list[Call]:
+    async def press(
+        self, data: str, message_id: int = 1, markup: dict[str, Any] | None = None
+    ) -> list[Call]:
+        """Press a button with ``data`` on the bot's message ``message_id`` (whose keyboard,
+        when given, is ``markup``)."""
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(self.desk.clock.now().timestamp()),
+            "chat": {"id": self.user_id, "type": "private", "first_name": self.first_name},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Desk"},
+            "text": "…",
+        }
+        if markup is not None:
+            message["reply_markup"] = markup
         update = {
             "update_id": next(self.desk.update_ids),
             "callback_query": {
@@ -244,13 +291,7 @@ class Chat:
                 "from": self._user(),
                 "chat_instance": "ci",
                 "data": data,
-                "message": {
-                    "message_id": message_id,
-                    "date": int(self.desk.clock.now().timestamp()),
-                    "chat": {"id": self.user_id, "type": "private", "first_name": self.first_name},
-                    "from": {"id": 123456789, "is_bot": True, "first_name": "Desk"},
-                    "text": "…",
-                },
+                "message": message,
             },
         }
         return await self._feed(update)

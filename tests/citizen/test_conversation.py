@@ -349,7 +349,10 @@ async def test_flood_gets_one_warning_then_silence_until_the_window_passes(desk:
         answered += len(messages(await chat.send("hello")))
     assert answered == FLOOD_LIMIT
     warning = await chat.send("hello")
-    assert [c.text for c in messages(warning)] == [tr("en", "flood")]
+    seconds = int(FLOOD_WINDOW.total_seconds())
+    assert [c.text for c in messages(warning)] == [tr("en", "flood", seconds=seconds)]
+    # It says honestly that what follows is dropped, and for how long.
+    assert f"next {seconds} seconds will not be processed" in messages(warning)[0].text
     for _ in range(5):
         assert await chat.send("hello") == []
         assert chat.last_result is not None and chat.last_result.outcome == "ok"
@@ -357,6 +360,19 @@ async def test_flood_gets_one_warning_then_silence_until_the_window_passes(desk:
     assert last_message(await chat.send("hello")).text == tr("en", "chitchat")
     other = desk.chat(user_id=7999)
     assert messages(await other.send("hello"))
+
+
+async def test_the_chinese_flood_warning_does_not_promise_what_is_dropped(desk: Desk) -> None:
+    chat = desk.chat(lang="zh")
+    chat.step = 0.5
+    for _ in range(FLOOD_LIMIT):
+        await chat.send("你好")
+    [warning] = messages(await chat.send("你好"))
+    seconds = int(FLOOD_WINDOW.total_seconds())
+    assert warning.text == tr("zh", "flood", seconds=seconds)
+    assert f"{seconds} 秒内发送的消息不会被处理" in warning.text
+    assert "每一条" not in warning.text  # the old promise to handle every message
+    assert await chat.send("公租房在哪里申请？") == []  # and indeed it is not processed
 
 
 async def _ticket_with_reply(desk: Desk, chat_lang: str = "en") -> tuple[int, str]:

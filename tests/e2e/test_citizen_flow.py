@@ -143,7 +143,9 @@ async def test_full_conversation_in_english(
     draft = await expect(emu, citizen, "📷 Photo added (1 in all)")
     await press(emu, citizen, draft, tr("en", "btn.change_type"))
     types = await expect(emu, citizen, tr("en", "flow.choose_type"))
-    await press(emu, citizen, types, t("en", "type.complaint"))
+    # the noise is guessed a complaint already: its button is ticked
+    chosen = tr("en", "btn.type_chosen", type=t("en", "type.complaint"))
+    await press(emu, citizen, types, chosen)
     draft = await expect(emu, citizen, "📋 Please check your request")
     assert "Type: complaint" in draft["text"]
     await press(emu, citizen, draft, tr("en", "btn.submit"))
@@ -292,5 +294,46 @@ async def test_flood_gets_one_polite_message(
         assert [a.status for a in delivery.attempts] == [200]
     await emu.wait_until(lambda: len(emu.sent(citizen, "sendMessage")) >= 6)
     texts = [c.params["text"] for c in emu.sent(citizen, "sendMessage")]
-    assert texts.count(tr("en", "flood")) == 1
+    window = int(handlers.citizen.FLOOD_WINDOW.total_seconds())
+    assert texts.count(tr("en", "flood", seconds=window)) == 1
     assert len(texts) == 6  # five answers, one "slow down", then silence
+
+
+async def test_answering_a_request_for_information_by_reply_and_by_file(
+    emu: BotAPIEmulator,
+    start_app: StartApp,
+    session_factory: SessionFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The question really sent (the outbox links the sent message to the ticket), the citizen
+    replies to it in Telegram, then answers a second question with a file."""
+    app = await _start(start_app, monkeypatch)
+    citizen = emu.user(first_name="Ada", language_code="en")
+    await say(emu, citizen, "/start dept-urban-management")
+    await expect(emu, citizen, "Your request will go to")
+    await say(emu, citizen, "Loud construction noise every night after 23:00")
+    draft = await expect(emu, citizen, "📋 Please check your request")
+    await press(emu, citizen, draft, tr("en", "btn.submit"))
+    await expect(emu, citizen, "Your request is registered as ticket")
+    async with session_factory() as session:
+        ticket = (await session.exec(select(Ticket))).one()
+    deps = _deps(app)
+    async with session_factory() as session, session.begin():
+        await deps.tickets(session).ask_info(ticket.id, Actor(1, is_admin=True), "Which site?")
+    app.runtime.sender.wake()  # type: ignore[union-attr]
+    question = await expect(emu, citizen, "❓")
+    await emu.wait_until(lambda: bool(emu.sent(citizen, "sendMessage")))
+    await (await emu.send_message(citizen, "The one on Elm Street", reply_to=question)).delivered()
+    confirmed = await expect(emu, citizen, "✅ Your answer was added")
+    assert ticket.number in confirmed["text"]
+    async with session_factory() as session, session.begin():
+        await deps.tickets(session).ask_info(ticket.id, Actor(1, is_admin=True), "The permit?")
+    app.runtime.sender.wake()  # type: ignore[union-attr]
+    await expect(emu, citizen, "❓")
+    await (await emu.send_document(citizen, b"%PDF-1.4 permit", caption="photo of it")).delivered()
+    await expect(emu, citizen, "✅ Your answer was added")
+    async with session_factory() as session:
+        fresh = await session.get(Ticket, ticket.id)
+        gaps = (await session.exec(select(UnansweredQuestion))).all()
+    assert fresh is not None and fresh.paused_at is None and len(fresh.details["documents"]) == 1
+    assert gaps == []

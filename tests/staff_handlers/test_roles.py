@@ -28,6 +28,7 @@ TICKET_COMMANDS = [
     "/reopen {n}",
     "/extend {n} 2 waiting for parts",
     "/type {n} complaint",
+    "/urgent {n}",
     "/contact {n}",
 ]
 OTHER_COMMANDS = ["/queue", "/staffhelp", "/staff", "/staffmove 101 parks", "/staffoff 101"]
@@ -185,3 +186,30 @@ async def test_admins_in_a_department_chat_see_that_department_only(desk: Desk) 
     )
     # a foreign group: nothing, for administrators as for everyone
     assert texts(await desk.message(ADMIN, "/staff", chat=FOREIGN)) == [t("en", "sh.wrong_chat")]
+
+
+async def test_urgent_command_sets_and_clears_the_flag(any_desk: Desk) -> None:
+    desk = any_desk
+    tid, number = await desk.open_ticket()  # help: resolve in 5 working days
+    rows = await desk.message(ROLES["clerk"], f"/urgent {number}", lang="zh")
+    assert texts(rows, ROLES["clerk"]) == [
+        t("zh", "sh.urgent_on", number=number, deadline="2026-11-24 17:30")
+    ]
+    assert texts(rows, 5001) == [
+        t("zh", "citizen.urgent_on", number=number, deadline="2026-11-24 17:30")
+    ]
+    rows = await desk.message(ROLES["head"], f"/urgent {number} OFF")
+    assert texts(rows, ROLES["head"]) == [
+        t("en", "sh.urgent_off", number=number, deadline="2026-12-01 17:30")
+    ]
+    assert len(texts(rows, 5001)) == 1
+    rows = await desk.message(ROLES["parks_clerk"], f"/urgent {number}")
+    assert texts(rows) == [t("en", "error.unavailable")]
+    events = [e for e in await desk.events(tid) if e.kind == "urgency_changed"]
+    assert [(e.actor_id, e.data["urgent"]) for e in events] == [
+        (ROLES["clerk"], True),
+        (ROLES["head"], False),
+    ]
+    details = texts(await desk.message(ROLES["clerk"], f"/ticket {number}"))[0]
+    assert f"{t('en', 'sh.event.urgency_changed')}: {t('en', 'label.urgent_yes')}" in details
+    assert f"{t('en', 'sh.event.urgency_changed')}: {t('en', 'label.urgent_no')}" in details

@@ -25,6 +25,9 @@ CLERK = ROLES["clerk"]
         ("/extend 1 2", "sh.usage.extend"),
         ("/type 1", "sh.usage.type"),
         ("/contact", "sh.usage.contact"),
+        ("/urgent", "sh.usage.urgent"),
+        ("/urgent 1 maybe", "sh.usage.urgent"),
+        ("/urgent 1 off now", "sh.usage.urgent"),
         ("/queue a b c", "sh.usage.queue"),
     ],
 )
@@ -46,6 +49,9 @@ async def test_reasons(desk: Desk) -> None:
         f"/type {number} gossip": t("en", "sh.bad_type", value="gossip"),
         f"/type {number} help now": t("en", "sh.bad_type", value="help now"),
         f"/type {number} help": t("en", "error.same_demand_type"),
+        f"/urgent {number} off": t(
+            "en", "error.same_urgency", number=number, state=t("zh", "label.urgent_no")
+        ),
         "/take 2026-009999": t("en", "error.unavailable"),
         f"/reopen {number}": t(
             "en", "error.invalid_transition", number=number, status="new", action="reopen"

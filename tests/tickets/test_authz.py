@@ -45,12 +45,14 @@ OPERATIONS: dict[str, tuple[str, Op, set[str]]] = {
     "close": ("new", lambda s, t, a: s.close(t, a, "done"), STAFF),
     "request_extension": ("new", lambda s, t, a: s.request_extension(t, a, 2, "why"), STAFF),
     "set_demand_type": ("new", lambda s, t, a: s.set_demand_type(t, a, "complaint"), STAFF),
+    "set_urgent": ("new", lambda s, t, a: s.set_urgent(t, a, True), STAFF),
     "reveal_contact": ("new", lambda s, t, a: s.reveal_contact(t, a), STAFF),
     "approve_extension": ("pending", lambda s, t, a: s.approve_extension(t, a), HEADS),
     "refuse_extension": ("pending", lambda s, t, a: s.refuse_extension(t, a), HEADS),
     "follow_up": ("answered", lambda s, t, a: s.follow_up(t, a, "more"), OWNER),
     "confirm_resolved": ("answered", lambda s, t, a: s.confirm_resolved(t, a), OWNER),
     "rate": ("closed", lambda s, t, a: s.rate(t, a, 5), OWNER),
+    "comment_rating": ("rated", lambda s, t, a: s.comment_rating(t, a, "quick"), OWNER),
     "reopen": ("closed", lambda s, t, a: s.reopen(t, a), STAFF_OR_OWNER),
     "details": ("new", lambda s, t, a: s.details(t, a), STAFF_OR_OWNER),
 }
@@ -63,10 +65,12 @@ async def _prepare(w: World, state: str) -> int:
         clerk = await w.actor(session, w.clerk)
         if state == "pending":
             await svc.request_extension(tid, clerk, 1, "reason")
-        elif state in ("answered", "closed"):
+        elif state in ("answered", "closed", "rated"):
             await svc.reply(tid, clerk, "answer")
-            if state == "closed":
+            if state in ("closed", "rated"):
                 await svc.close(tid, clerk)
+            if state == "rated":
+                await svc.rate(tid, await w.actor(session, 5001), 4)
         await session.commit()
     return tid
 

@@ -38,6 +38,9 @@ EXPECTED: dict[tuple[str, str], tuple[str, str, str]] = {
     (A, "rate"): (A, A, "rated"),
     (C, "rate"): (C, C, "rated"),
     **{(s, "retype"): (s, s, "retyped") for s in (N, P, W, A)},
+    **{(s, "mark_urgent"): (s, s, "urgency_changed") for s in (N, P, W, A)},
+    (A, "comment_rating"): (A, A, "rating_commented"),
+    (C, "comment_rating"): (C, C, "rating_commented"),
     **{(s, "reveal"): (s, s, "contact_revealed") for s in (N, P, W, A, C)},
 }
 
@@ -45,7 +48,7 @@ ALL_PAIRS = [(s.value, a.value) for s in Status for a in Action]
 
 
 def test_every_pair_is_covered_by_the_expectation() -> None:
-    assert len(ALL_PAIRS) == len(Status) * len(Action) == 5 * 15
+    assert len(ALL_PAIRS) == len(Status) * len(Action) == 5 * 17
     assert set(EXPECTED) <= set(ALL_PAIRS)
     assert set(TRANSITIONS) == set(EXPECTED)
 
@@ -81,6 +84,7 @@ def test_closed_is_terminal_except_reopen_and_bookkeeping() -> None:
         Action.NOTE,
         Action.REOPEN,
         Action.RATE,
+        Action.COMMENT_RATING,
         Action.REVEAL,
     }
     assert Status.CLOSED not in OPEN_STATUSES and len(OPEN_STATUSES) == 4

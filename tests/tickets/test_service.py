@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -423,6 +423,43 @@ async def test_photos_and_location_follow_the_post_to_staff(world: World) -> Non
     assert [r.method for r in rows if r.chat_id == 5001] == ["sendMessage"]
 
 
+async def test_urgent_flag_recomputes_deadlines_and_tells_the_citizen(any_world: World) -> None:
+    w = any_world
+    tid = await open_ticket(w, demand_type="complaint")  # Tue 24 Nov 10:00: 4h / 13d
+    async with w.factory() as session:
+        svc = w.service(session)
+        clerk = await w.actor(session, w.clerk)
+        mark = await last_outbox_id(session)
+        ticket = await svc.set_urgent(tid, clerk, True)  # urgent: 1h / the same day
+        assert ticket.urgent is True
+        assert ticket.response_due_at == sh(2026, 11, 24, 11, 0)
+        assert ticket.resolution_due_at == sh(2026, 11, 24, 17, 30)
+        (told,) = await outbox_rows(session, mark)
+        assert told.chat_id == 5001 and "2026-11-24 17:30" in told.payload["text"]
+        assert told.payload["text"].startswith("🚨")
+        with pytest.raises(ValidationError) as same:
+            await svc.set_urgent(tid, clerk, True)
+        assert same.value.key == "error.same_urgency"
+        await svc.reply(tid, clerk, "on it")  # the response deadline is met from now on
+        answered = ticket.response_due_at
+        mark = await last_outbox_id(session)
+        ticket = await svc.set_urgent(tid, clerk, False)
+        assert ticket.urgent is False and ticket.response_due_at == answered
+        assert ticket.resolution_due_at == sh(2026, 12, 11, 17, 30)
+        (told,) = await outbox_rows(session, mark)
+        assert told.chat_id == 5001 and "2026-12-11 17:30" in told.payload["text"]
+        changes = [e for e in await events(session, tid) if e.kind == "urgency_changed"]
+        assert [(e.actor_id, e.data["urgent"]) for e in changes] == [
+            (w.clerk, True),
+            (w.clerk, False),
+        ]
+        logged = datetime.fromisoformat(changes[0].data["resolution_due_at"])
+        assert logged == sh(2026, 11, 24, 17, 30)
+        await svc.close(tid, clerk)
+        with pytest.raises(InvalidTransition):
+            await svc.set_urgent(tid, clerk, True)
+
+
 async def test_erased_citizen_cannot_be_reached_or_asked(any_world: World) -> None:
     w = any_world
     tid = await open_ticket(w)
@@ -501,3 +538,90 @@ async def test_type_correction_keeps_an_approved_extension_and_tells_the_citizen
         ticket = await svc.set_demand_type(tid, clerk, "suggestion")  # 13d as well: no news
         assert ticket.resolution_due_at == sh(2026, 12, 16, 17, 30)
         assert await outbox_rows(session, mark) == []
+
+
+async def test_a_rating_is_given_once_and_a_comment_follows(any_world: World) -> None:
+    w = any_world
+    tid = await open_ticket(w)
+    async with w.factory() as session:
+        svc = w.service(session)
+        clerk = await w.actor(session, w.clerk)
+        owner = await w.actor(session, 5001)
+        await svc.reply(tid, clerk, "fixed")
+        await svc.close(tid, clerk)
+        mark = await last_outbox_id(session)
+        ticket = await svc.rate(tid, owner, 2)
+        (staff,) = await outbox_rows(session, mark)
+        assert staff.chat_id == HOUSING_CHAT and "2/5" in staff.payload["text"]
+        mark = await last_outbox_id(session)
+        for score in (5, 2):  # another star, or the same again
+            with pytest.raises(ValidationError) as again:
+                await svc.rate(tid, owner, score)
+            assert again.value.key == "error.already_rated"
+            assert "⭐⭐" in again.value.render("en") and "⭐⭐⭐" not in again.value.render("en")
+        assert await outbox_rows(session, mark) == []  # staff are not told twice
+        assert (await _get_in(session, tid)).rating == 2
+        ticket = await svc.comment_rating(tid, owner, "slow, call me 13812345678")
+        assert (ticket.rating, ticket.rating_comment) == (2, "slow, call me 13812345678")
+        (staff,) = await outbox_rows(session, mark)
+        assert "2/5" in staff.payload["text"] and "138****5678" in staff.payload["text"]
+        with pytest.raises(ValidationError):
+            await svc.comment_rating(tid, owner, "and another thing")
+        kinds = [e.kind for e in await events(session, tid)]
+        assert kinds.count("rated") == 1 and kinds.count("rating_commented") == 1
+
+
+async def _get_in(session, ticket_id: int) -> Ticket:  # type: ignore[no-untyped-def]
+    ticket = await session.get(Ticket, ticket_id, populate_existing=True)
+    assert ticket is not None
+    return ticket
+
+
+async def test_follow_up_with_attachments_keeps_and_forwards_them(any_world: World) -> None:
+    w = any_world
+    tid = await open_ticket(w)
+
+    def calls(details: dict, caption: str) -> list[tuple[str, dict]]:
+        return [("sendPhoto", {"photo": p}) for p in details.get("photos", [])] + [
+            ("sendDocument", {"document": d}) for d in details.get("documents", [])
+        ]
+
+    async with w.factory() as session:
+        svc = w.service(session, attachment_calls=calls)
+        clerk = await w.actor(session, w.clerk)
+        owner = await w.actor(session, 5001)
+        await svc.ask_info(tid, clerk, "请拍一下漏水的位置")
+        mark = await last_outbox_id(session)
+        ticket = await svc.follow_up(tid, owner, "", attachments={"photos": ["ph-1"]})
+        assert ticket.status == "in_progress" and ticket.paused_at is None
+        assert ticket.details["photos"] == ["ph-1"]
+        rows = await outbox_rows(session, mark)
+        assert [(r.chat_id, r.method) for r in rows] == [
+            (HOUSING_CHAT, "sendMessage"),
+            (HOUSING_CHAT, "sendPhoto"),
+        ]
+        assert all(r.ref == f"ticket:{tid}" for r in rows)
+        mark = await last_outbox_id(session)
+        ticket = await svc.follow_up(
+            tid, owner, "合同在这里", attachments={"documents": ["doc-1"], "photos": ["ph-2"]}
+        )
+        assert ticket.details == {"photos": ["ph-1", "ph-2"], "documents": ["doc-1"]}
+        rows = await outbox_rows(session, mark)
+        # only the new attachments are forwarded
+        assert [r.method for r in rows] == ["sendMessage", "sendPhoto", "sendDocument"]
+        assert [r.payload.get("photo") or r.payload.get("document") for r in rows[1:]] == [
+            "ph-2",
+            "doc-1",
+        ]
+        assert "合同在这里" in rows[0].payload["text"]
+        last = (await events(session, tid))[-1]
+        assert (last.kind, last.data["photos"], last.data["documents"]) == (
+            "citizen_message",
+            ["ph-2"],
+            ["doc-1"],
+        )
+        for bad in ({"videos": ["v"]}, {"photos": "ph"}, {"photos": [""]}):
+            with pytest.raises(ValidationError):
+                await svc.follow_up(tid, owner, "x", attachments=bad)  # type: ignore[arg-type]
+        with pytest.raises(ValidationError):
+            await svc.follow_up(tid, owner, "  ", attachments={"photos": []})
