@@ -120,10 +120,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "工单 {number} 的紧急标记未改变（{state}）。",
         "en": "The urgent flag of ticket {number} is unchanged ({state}).",
     },
-    "error.too_many_attachments": {
-        "zh": "每个工单最多保存 {max} 个同类附件。",
-        "en": "A ticket keeps at most {max} attachments of one kind.",
-    },
     "error.bad_days": {
         "zh": "延期天数须为 1 到 {max} 个工作日。",
         "en": "The extension must be 1 to {max} working days.",
