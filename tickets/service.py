@@ -746,9 +746,7 @@ class TicketService:
         count = sum(len(ids) for ids in added.values())
         if count:
             staff_text += "\n" + t(self.staff_lang, "staff.with_attachments", count=count)
-        dept, cfg = await self._department(ticket.department_id)
-        for chat_id in self._staff_chats(dept, cfg, self.admin_ids):
-            await self._send(ticket, Notice(chat_id, staff_text))
+        for chat_id in await self._to_staff(ticket, staff_text):
             if added:
                 await self._send_attachments(ticket, chat_id, dict(added))
         return ticket
@@ -1116,8 +1114,9 @@ class TicketService:
                 citizen_id=ticket.citizen_id,
             )
 
-    async def _to_staff(self, ticket: Ticket, text: str) -> None:
-        """A notice about the ticket to its department (see :mod:`tickets.directory`)."""
+    async def _to_staff(self, ticket: Ticket, text: str) -> list[int]:
+        """A notice about the ticket to its department (see :mod:`tickets.directory`); returns
+        the chats it went to."""
         dept, _cfg = await self._department(ticket.department_id)
         assignee = await self._assignee_chat(ticket)
         chats = await recipients(
@@ -1125,6 +1124,7 @@ class TicketService:
         )
         for chat_id in chats:
             await self._send(ticket, Notice(chat_id, text))
+        return list(chats)
 
     async def _assignee_chat(self, ticket: Ticket) -> int | None:
         """The private chat of the ticket's assignee, while they are active staff."""
