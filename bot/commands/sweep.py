@@ -4,11 +4,20 @@ Prints one summary line per sweep (``reminders: 3 queued``). ``--at`` runs as of
 (ISO 8601; without an offset it is the city's local time, TIMEZONE). ``--dry-run`` lists the
 messages it would queue and changes nothing (the round runs in a transaction that is rolled
 back). Exit 1 when a sweep failed.
+
+A future ``--at`` is a rehearsal ("what would go out tomorrow at 09:00?"): it is refused
+without ``--dry-run`` (exit 2). A real round would queue its messages for that future instant,
+claim tomorrow's reminders and digests now with today's figures, and its rows would wait in
+the outbox until then. A past ``--at`` (catching up) queues messages due at once.
 """
 
 from __future__ import annotations
 
 import argparse
+from datetime import timedelta
+
+# A real round may run this much ahead of this machine's clock (another host's clock, typing).
+FUTURE_SLACK = timedelta(minutes=1)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -42,6 +51,15 @@ def _sweep(args: argparse.Namespace) -> int:
             return 2
         if at.tzinfo is None:
             at = at.replace(tzinfo=settings.tz)
+        from tickets.clock import SystemClock
+
+        if not args.dry_run and at > SystemClock().now() + FUTURE_SLACK:
+            print(
+                f"citizen-desk sweep: --at {at.isoformat()} is in the future. A future round "
+                "is a rehearsal: add --dry-run to see what it would send. A real round runs "
+                "as of now or a past moment (its messages go out at once)."
+            )
+            return 2
     if args.only:
         unknown = [s for s in args.only if s not in SWEEPS]
         if unknown:
