@@ -37,6 +37,7 @@ created, then by slug.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -258,12 +259,13 @@ async def reprimands(session: AsyncSession, start: datetime, end: datetime) -> l
 class DigestCounts:
     """A department's day: ``open`` (not closed), ``due_today`` (an open deadline of an active
     ticket falls later today), ``overdue`` (an active ticket with an open deadline passed),
-    ``closed_yesterday``; ``overdue_numbers`` lists the most overdue (at most 10)."""
+    ``closed`` (tickets closed since the department's previous digest); ``overdue_numbers``
+    lists the most overdue (at most 10)."""
 
     open: int = 0
     due_today: int = 0
     overdue: int = 0
-    closed_yesterday: int = 0
+    closed: int = 0
     overdue_numbers: list[str] = field(default_factory=list)
 
 
@@ -271,11 +273,12 @@ async def digest_counts(
     session: AsyncSession,
     now: datetime,
     day_end: datetime,
-    yesterday: tuple[datetime, datetime],
+    closed_since: Mapping[int, datetime],
 ) -> dict[int, DigestCounts]:
     """Digest counts of every department at ``now``. ``day_end`` is the end of the local day;
-    ``yesterday`` the local previous day as UTC instants. "Open deadline": the response
-    deadline until the first response, and the resolution deadline."""
+    ``closed_since`` maps a department id to the instant its closures are counted from (its
+    previous digest), up to ``now``. "Open deadline": the response deadline until the first
+    response, and the resolution deadline."""
     out: dict[int, DigestCounts] = defaultdict(DigestCounts)
     response_open = and_(_T.c.first_response_at.is_(None), _T.c.response_due_at.is_not(None))
     overdue = or_(and_(response_open, _T.c.response_due_at <= now), _T.c.resolution_due_at <= now)
@@ -297,13 +300,17 @@ async def digest_counts(
     for did, n_open, n_over, n_today in (await session.exec(stmt)).all():
         c = out[int(did)]
         c.open, c.overdue, c.due_today = int(n_open), int(n_over or 0), int(n_today or 0)
-    stmt = (
-        select(_T.c.department_id, func.count())
-        .where(_T.c.closed_at >= yesterday[0], _T.c.closed_at < yesterday[1])
-        .group_by(_T.c.department_id)
-    )
-    for did, n in (await session.exec(stmt)).all():
-        out[int(did)].closed_yesterday = int(n)
+    by_start: dict[datetime, list[int]] = defaultdict(list)  # usually one start for all
+    for did, since in closed_since.items():
+        by_start[since].append(int(did))
+    for since, dept_ids in by_start.items():
+        stmt = (
+            select(_T.c.department_id, func.count())
+            .where(_T.c.department_id.in_(dept_ids), _T.c.closed_at >= since, _T.c.closed_at < now)
+            .group_by(_T.c.department_id)
+        )
+        for did, n in (await session.exec(stmt)).all():
+            out[int(did)].closed = int(n)
     for did, c in out.items():
         if c.overdue:
             stmt = (

@@ -85,11 +85,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "digest": {
         "zh": (
             "📋 {department} 每日工单简报（{date}）\n"
-            "在办：{open}\n今日到期：{due_today}\n已超期：{overdue}\n昨日办结：{closed_yesterday}"
+            "在办：{open}\n今日到期：{due_today}\n已超期：{overdue}\n{since} 以来办结：{closed}"
         ),
         "en": (
             "📋 {department}: daily digest ({date})\n"
-            "Open: {open}\nDue today: {due_today}\nOverdue: {overdue}\nClosed yesterday: {closed_yesterday}"
+            "Open: {open}\nDue today: {due_today}\nOverdue: {overdue}\nClosed since {since}: {closed}"
         ),
     },
     "digest.overdue_head": {"zh": "超期工单：", "en": "Overdue tickets:"},
