@@ -13,8 +13,9 @@ the same week for the summary). A :class:`~tickets.models.SchedulerMark` (``dige
   :func:`tickets.stats.digest_counts`). With quiet hours on it is sent on working days only,
   and not before working time starts.
 * Weekly summary, on ``weekly_day`` at ``weekly_time``, to every administrator: departments
-  ranked by the three rates and the on-time rate over the previous Monday-Sunday week, and the
-  reprimands of that week (:mod:`tickets.stats`).
+  ranked by the three rates and the on-time rate over the previous Monday-Sunday week (those
+  without any rate listed apart, unranked), and the tickets reprimanded that week, each once
+  (:mod:`tickets.stats`).
 """
 
 from __future__ import annotations
@@ -178,7 +179,7 @@ async def sweep_weekly(
         return result
     policy = ctx.policy
     lang = policy.staff_lang
-    rates = stats.rank_departments(
+    ranking = stats.ranking(
         await stats.department_rates(session, start, end, satisfied_min=policy.satisfied_min_rating)
     )
     tz = ctx.calendar.tz
@@ -190,7 +191,7 @@ async def sweep_weekly(
             end=(end.astimezone(tz).date() - timedelta(days=1)).isoformat(),
         )
     ]
-    for rank, r in enumerate(rates, 1):
+    for rank, r in enumerate(ranking.ranked, 1):
         lines.append(
             st(
                 lang,
@@ -205,7 +206,23 @@ async def sweep_weekly(
                 overdue=r.late_open,
             )
         )
-    if not rates:
+    if ranking.unrated:
+        lines.append(st(lang, "weekly.unrated"))
+        for r in ranking.unrated:
+            lines.append(
+                st(
+                    lang,
+                    "weekly.unrated_line",
+                    department=r.name(lang),
+                    created=r.created,
+                    overdue=r.late_open,
+                )
+            )
+    sep = st(lang, "list.sep")
+    if ranking.idle:
+        names = sep.join(r.name(lang) for r in ranking.idle)
+        lines.append(st(lang, "weekly.idle", departments=names))
+    if not ranking.all:
         lines.append(st(lang, "weekly.empty"))
     found = await stats.reprimands(session, start, end)
     lines.append("")
@@ -218,7 +235,7 @@ async def sweep_weekly(
                     "weekly.reprimand_line",
                     number=rep.number,
                     department=directory.dept(rep.department_id).name(lang),
-                    deadline=st(lang, f"deadline.{rep.deadline}"),
+                    deadline=sep.join(st(lang, f"deadline.{d}") for d in rep.deadlines),
                 )
             )
         if len(found) > 50:

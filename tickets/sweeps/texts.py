@@ -101,6 +101,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{rank}. {department}：{response}｜{resolution}｜{satisfaction}｜{on_time}（受理 {created} 件，超期未办 {overdue} 件）",
         "en": "{rank}. {department}: {response} | {resolution} | {satisfaction} | {on_time} ({created} new, {overdue} overdue)",
     },
+    "weekly.unrated": {
+        "zh": "未排名（本周尚无可考核的工单）：",
+        "en": "Not ranked (nothing to assess yet this week):",
+    },
+    "weekly.unrated_line": {
+        "zh": "• {department}（受理 {created} 件，超期未办 {overdue} 件）",
+        "en": "• {department} ({created} new, {overdue} overdue)",
+    },
+    "weekly.idle": {
+        "zh": "本周无工单，不参与排名：{departments}",
+        "en": "No tickets this week, not ranked: {departments}",
+    },
+    "list.sep": {"zh": "、", "en": ", "},
     "weekly.reprimands": {
         "zh": "本周通报（{count} 件）：",
         "en": "Reprimands this week ({count}):",
