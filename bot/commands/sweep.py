@@ -74,9 +74,10 @@ async def _run(settings, at, dry_run: bool, only) -> int:  # type: ignore[no-unt
     from bot.db import create_engine, create_session_factory
     from bot.scheduler import policy_from_config
     from tickets.clock import FixedClock, SystemClock
-    from tickets.deptconfig import load_desk_config
+    from tickets.deptconfig import default_schedule_dir, load_desk_config
     from tickets.sweeps import SweepContext, run_round
     from tickets.workcalendar import WorkCalendar
+    from tickets.yearschedule import load_schedule_dir
 
     config = None
     if settings.departments_file.exists():
@@ -86,7 +87,16 @@ async def _run(settings, at, dry_run: bool, only) -> int:  # type: ignore[no-unt
                 print(problem)
             return 1
         config = result.config
-    calendar = config.calendar(settings.tz) if config is not None else WorkCalendar(tz=settings.tz)
+    if config is not None:
+        calendar = config.calendar(settings.tz)
+    else:  # no departments file: the yearly schedules where it would be
+        folder = default_schedule_dir(settings.departments_file)
+        schedules, problems = load_schedule_dir(folder)
+        for problem in problems:
+            print(problem)
+        if problems:
+            return 1
+        calendar = WorkCalendar(tz=settings.tz, schedules=schedules, schedule_dir=str(folder))
     clock = FixedClock(at) if at is not None else SystemClock()
     ctx = SweepContext(
         now=clock.now(),

@@ -110,3 +110,21 @@ def test_a_future_at_is_a_rehearsal_only(cli_db, capsys):
         assert main(["sweep", "--at", "2026-03-02T09:30", "--only", "deadlines"]) == 0
         assert main(["sweep", "--at", "2026-03-02T10:00:30", "--only", "deadlines"]) == 0
         assert "error" not in capsys.readouterr().out
+
+
+def test_the_yearly_schedules_are_read_without_a_departments_file(cli_db, tmp_path, capsys):
+    at = ["sweep", "--at", "2026-11-02T10:00", "--only", "calendar"]
+    assert main(at) == 0
+    assert "calendar: 0 queued (2027 not covered, no administrators)" in capsys.readouterr().out
+    folder = tmp_path / "calendar"  # beside the (missing) departments file
+    folder.mkdir()
+    (folder / "2027.yaml").write_text(
+        "year: 2027\nsource: test data\nholidays:\n  - name: 元旦\n    days: [2027-01-01]\n",
+        encoding="utf-8",
+    )
+    assert main(at) == 0
+    assert capsys.readouterr().out.splitlines() == ["calendar: 0 queued"]
+    (folder / "2027.yaml").write_text("year: 2027\n", encoding="utf-8")
+    assert main(at) == 1
+    out = capsys.readouterr().out
+    assert f"{folder / '2027.yaml'}:1: file: missing required field 'source'" in out

@@ -125,6 +125,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "weekly.no_reprimands": {"zh": "本周无通报。", "en": "No reprimands this week."},
     "weekly.empty": {"zh": "（无部门数据）", "en": "(no departments)"},
     "rate.none": {"zh": "—", "en": "—"},
+    # -- calendar coverage (administrators) -----------------------------------------------------
+    "calendar.head": {
+        "zh": "⚠️ 节假日日历提醒：尚未录入{years}年的国务院节假日安排，该年的工单期限可能算错。",
+        "en": (
+            "⚠️ Holiday calendar: the official holiday schedule for {years} is missing, so "
+            "deadlines in that year may be wrong."
+        ),
+    },
     # -- citizen --------------------------------------------------------------------------------
     "citizen.callback": {
         "zh": "您好！您的工单 {number} 已于 {closed} 办结。请问您反映的问题是否已经解决？",
