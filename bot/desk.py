@@ -55,12 +55,11 @@ class DeskService:
         self.warn_about_calendar()
 
     def warn_about_calendar(self) -> None:
-        """Say when this or next year's make-up working days are not known yet."""
-        year = self.clock.now().astimezone(self.holder.calendar.tz).year
-        for y in (year, year + 1):
-            warning = self.holder.calendar.coverage_warning(y)
-            if warning:
-                log.warning("%s", warning)
+        """Log when this year's holidays (and, from 1 November, next year's) are not known."""
+        calendar = self.holder.calendar
+        today = self.clock.now().astimezone(calendar.tz).date()
+        for _year, warning in calendar.due_coverage_warnings(today):
+            log.warning("%s", warning)
 
     def status(self) -> tuple[bool, dict[str, Any]]:
         path = str(self.holder.path)

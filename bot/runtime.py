@@ -81,6 +81,7 @@ class Runtime:
             await self._queue_command_menus()
         if self.sender is not None:
             await self.sender.start()
+        await self._warn_about_calendar()
         if self.settings.scheduler_enabled:
             self._start_scheduler()
         if self.mode == "disabled":
@@ -158,6 +159,34 @@ class Runtime:
             log.warning("could not queue the FAQ problems for admins: %s", exc)
             return
         if self.sender is not None:
+            self.sender.wake()
+
+    async def _warn_about_calendar(self) -> None:
+        """While a year the calendar must cover is not covered (the current one; from
+        1 November the next one), tell the administrators now; the daily sweep repeats it
+        (one message a day, shared with it, see tickets.sweeps.coverage)."""
+        if not self.settings.admin_ids or self.bot is None or not self.desk.holder.loaded:
+            return
+        from bot.scheduler import policy_from_config
+        from tickets.clock import SystemClock
+        from tickets.sweeps import SweepContext
+        from tickets.sweeps.coverage import warn_calendar_coverage
+
+        holder = self.desk.holder
+        ctx = SweepContext(
+            now=(self.clock or SystemClock()).now(),
+            policy=policy_from_config(holder.config),
+            calendar=holder.calendar,
+            admin_chat_ids=tuple(self.settings.admin_ids),
+        )
+        try:
+            async with self.session_factory() as session:
+                result = await warn_calendar_coverage(session, ctx, at_start=True)
+                await session.commit()
+        except Exception as exc:  # the database is down: the daily sweep sends it later
+            log.warning("calendar warning not queued: %s: %s", type(exc).__name__, exc)
+            return
+        if result.messages and self.sender is not None:
             self.sender.wake()
 
     async def _queue_command_menus(self) -> None:

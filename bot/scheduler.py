@@ -5,7 +5,8 @@ claims its rows in the database, so any number of instances may run this against
 PostgreSQL and each message is still queued once. Jobs:
 
 * ``sweeps``: every ``interval`` seconds (default 60) one full round (reminders, nags,
-  escalations, auto-close, post-closure callbacks, and the digests/summary when due);
+  escalations, auto-close, post-closure callbacks, the digests/summary when due, and the
+  daily warning to administrators while the holiday calendar misses a year it must cover);
 * ``digests``: cron at the policy's ``digest_time`` every day (the round above also catches up);
 * ``weekly``: cron on ``weekly_day`` at ``weekly_time``;
 * ``prune``: every ``prune_interval`` seconds (default an hour), delete the sent and failed

@@ -8,6 +8,11 @@ replaces a good configuration that is already live.
 
 SLA windows are merged per field: built-in defaults < the file's ``defaults`` < the
 department's own ``sla`` / ``urgent``.
+
+The city's yearly holiday schedules (:mod:`tickets.yearschedule`) are read with the file from
+``calendar.schedule_dir`` (relative to the departments file; default ``calendar``, so
+``config/calendar`` beside ``config/departments.yaml``); a problem in one of them is a problem
+of the configuration.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from tickets.workcalendar import (
     parse_weekend,
 )
 from tickets.yamlsource import Field, NodeReader, Problem, compose_file, line_of
+from tickets.yearschedule import YearSchedule, load_schedule_dir
 
 __all__ = [
     "DEMAND_TYPES",
@@ -76,7 +82,9 @@ _CALENDAR_KEYS = (
     "extra_holidays",
     "extra_working_days",
     "acknowledged_years",
+    "schedule_dir",
 )
+DEFAULT_SCHEDULE_DIR = "calendar"  # relative to the departments file
 _DEFAULTS_KEYS = ("sla", "urgent", "transfer_clock", "canned_replies")
 _DEPARTMENT_KEYS = (
     "slug",
@@ -207,9 +215,12 @@ class DeskConfig:
     weekend: frozenset[int] = DEFAULT_WEEKEND
     acknowledged_years: frozenset[int] = frozenset()
     scheduler: SweepPolicy = field(default_factory=SweepPolicy)  # reminders, nags, digests
+    schedules: tuple[YearSchedule, ...] = ()  # the city's yearly holiday schedule files
+    schedule_dir: Path | None = None
 
     def calendar(self, tz: ZoneInfo | str) -> WorkCalendar:
-        """The city's work calendar with this file's working hours and local exceptions."""
+        """The city's work calendar with this file's working hours, local exceptions and the
+        yearly schedule files."""
         return WorkCalendar(
             tz=tz,
             periods=self.working_hours,
@@ -217,6 +228,8 @@ class DeskConfig:
             extra_holidays=self.extra_holidays,
             extra_working_days=self.extra_working_days,
             acknowledged_years=self.acknowledged_years,
+            schedules=self.schedules,
+            schedule_dir=str(self.schedule_dir) if self.schedule_dir is not None else None,
         )
 
     def get(self, slug: str) -> DepartmentConfig | None:
@@ -296,6 +309,12 @@ def load_desk_config(path: Path) -> DeskConfigResult:
             reader, top["departments"].value, base, transfer_clock, default_replies
         )
 
+    schedule_dir = _schedule_dir(reader, path, top.get("calendar"))
+    schedules: tuple[YearSchedule, ...] = ()
+    if schedule_dir is not None:
+        schedules, schedule_problems = load_schedule_dir(schedule_dir)
+        reader.problems += schedule_problems
+
     if reader.problems or calendar_values is None:
         # A bad default is seen by every department: report it once.
         unique = sorted(dict.fromkeys(reader.problems), key=lambda p: (p.file, p.line))
@@ -310,6 +329,8 @@ def load_desk_config(path: Path) -> DeskConfigResult:
         weekend=weekend,
         acknowledged_years=years,
         scheduler=policy,
+        schedules=schedules,
+        schedule_dir=schedule_dir,
     )
     try:  # last line of defence: whatever WorkCalendar still rejects
         config.calendar("UTC")
@@ -317,6 +338,35 @@ def load_desk_config(path: Path) -> DeskConfigResult:
         line = line_of(top["calendar"].key) if "calendar" in top else 1
         return DeskConfigResult(None, [Problem(str(path), line, f"calendar: {exc}")])
     return DeskConfigResult(config, [])
+
+
+def default_schedule_dir(departments_file: Path) -> Path:
+    """Where the yearly schedule files are when the departments file does not say."""
+    return Path(departments_file).parent / DEFAULT_SCHEDULE_DIR
+
+
+def _schedule_dir(reader: NodeReader, path: Path, entry: Field | None) -> Path | None:
+    """``calendar.schedule_dir`` (relative to the departments file), else the default."""
+    # The calendar section's own problems are reported by _read_calendar: read it quietly.
+    fields = None
+    if entry is not None:
+        fields = NodeReader(reader.name).mapping(entry.value, "calendar", allowed=_CALENDAR_KEYS)
+    if not fields or "schedule_dir" not in fields:
+        return default_schedule_dir(path)
+    node = fields["schedule_dir"].value
+    value = reader.text(node, "schedule_dir")
+    if value is None:
+        return None
+    folder = path.parent / Path(value).expanduser()
+    if folder.exists() and not folder.is_dir():
+        reader.problem(node, f"schedule_dir: {value} is not a folder")
+        return None
+    if not folder.exists():
+        reader.problem(
+            node, f"schedule_dir: folder {folder} does not exist (the yearly holiday schedules)"
+        )
+        return None
+    return folder
 
 
 def _read_scheduler(reader: NodeReader, entry: Field | None) -> SweepPolicy:

@@ -190,6 +190,9 @@ class Outbox(SQLModel, table=True):
     status: str = Field(default="pending", max_length=16)  # pending | sending | sent | failed
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Set when the row was queued for later (enqueue's not_before): until then it does not
+    # hold back the rows queued after it for the same chat.
+    not_before: datetime | None = Field(default=None, sa_type=UTCDateTime)
     claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -8,7 +8,9 @@ delivered after commit.
   database session held, and records the outcome: ``sent``, a retry (``pending`` again with
   ``next_attempt_at``) or ``failed`` with ``last_error``. Nothing is silently dropped.
 * Order: only the oldest undelivered row of a chat can be claimed, so the messages of one chat
-  go out in creation order, and a retry holds back the rows behind it.
+  go out in creation order, and a retry holds back the rows behind it. A row queued for later
+  (``not_before``) takes its place in that order only once it is due: until then it never
+  holds back the rows queued after it (a scheduled message must not delay a live reply).
 * Telegram's limits (30 messages/s overall, 1/s per chat, 20/min per group chat) are enforced
   with sliding windows driven by the injected clock; a send counts from when its HTTP call
   returned (Telegram saw it somewhere before that), so the limits hold as the server sees them. A row whose chat is over its limit is put
@@ -120,7 +122,9 @@ async def enqueue(
 
     ``payload`` gets ``chat_id`` set. ``citizen_id``: the citizen whose personal data the
     payload carries (their erasure deletes the row; rows to their own chat are found by chat
-    anyway). ``transient``: delete the row once delivered or failed for good. With a ``dedupe_key`` that was queued before (committed,
+    anyway). ``transient``: delete the row once delivered or failed for good. ``not_before``
+    (later than ``now``) delays the row; it joins its chat's order only then, so rows queued
+    after it for now go out first. With a ``dedupe_key`` that was queued before (committed,
     or earlier in this transaction) nothing is added and ``None`` is returned; the check is an
     ``INSERT ... ON CONFLICT DO NOTHING``, so it is atomic under concurrency on both databases
     and needs no SAVEPOINT (pysqlite mishandles a SAVEPOINT opened before any write).
@@ -132,13 +136,15 @@ async def enqueue(
     now = now or _utcnow()
     body = dict(payload or {})
     body["chat_id"] = chat_id
+    later = not_before if not_before is not None and not_before > now else None
     row = Outbox(
         created_at=now,
         chat_id=chat_id,
         method=method,
         payload=body,
         status=PENDING,
-        next_attempt_at=not_before if not_before is not None and not_before > now else now,
+        next_attempt_at=later or now,
+        not_before=later,
         ref=ref,
         dedupe_key=dedupe_key,
         citizen_id=citizen_id,
@@ -654,7 +660,8 @@ class OutboxSender:
         """Atomically mark up to ``limit`` due rows ``sending`` for this sender.
 
         Due: pending and ``next_attempt_at`` reached, or sending with an expired lease; and
-        the oldest undelivered row of its chat. ``claimed_until`` doubles as the claim token.
+        the oldest undelivered row of its chat, not counting rows queued for later that are
+        not due yet (``not_before``). ``claimed_until`` doubles as the claim token.
         """
         token = now + self._lease
         o = Outbox.__table__.alias("o")  # type: ignore[attr-defined]
@@ -667,6 +674,7 @@ class OutboxSender:
             ahead.c.chat_id == o.c.chat_id,
             ahead.c.id < o.c.id,
             ahead.c.status.in_(UNDELIVERED),
+            or_(ahead.c.not_before.is_(None), ahead.c.not_before <= now),
         )
         ids = (
             select(o.c.id)

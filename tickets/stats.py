@@ -24,19 +24,23 @@ zone is converted by the caller). A rate is ``None`` when its denominator is zer
   ``done``: tickets *closed* in the period; their finishing time is the answer (``answered_at``)
   when there was one, else ``closed_at``; on time when that is no later than
   ``resolution_due_at`` (or there is no resolution deadline). ``late_open``: tickets whose
-  resolution deadline fell in the period and that were neither closed before ``end`` nor
-  answered by the deadline: they are late and count against the rate.
+  resolution deadline passed before ``end`` (in the period or at any time before it) and that
+  were neither closed before ``end`` nor answered by the deadline: they are late and count
+  against the rate of every period until they are closed, however old the deadline.
 
-**Ranking** (:func:`rank_departments`): by the mean of the rates that are not ``None`` (equal
-weights), highest first; departments without any rate come last; ties by more tickets
-created, then by slug.
+**Ranking** (:func:`ranking`): departments with at least one rate, by the mean of the rates
+that are not ``None`` (equal weights), highest first; ties by more tickets created, then by
+slug. Departments without any rate get no rank: those with tickets (nothing assessable yet)
+and those with no tickets at all in the period are listed apart.
 
-**Reprimands**: ``ticket_alert`` rows with ``alert = 'reprimand'`` created in the period.
+**Reprimands**: tickets with a ``ticket_alert`` row ``alert = 'reprimand'`` created in the
+period, each ticket once (a ticket reprimanded for both deadlines is one reprimand).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -51,10 +55,12 @@ __all__ = [
     "UNSOLVED_KINDS",
     "DepartmentRates",
     "DigestCounts",
+    "Ranking",
     "ReprimandRow",
     "department_rates",
     "digest_counts",
     "rank_departments",
+    "ranking",
     "reprimands",
 ]
 
@@ -110,6 +116,12 @@ class DepartmentRates:
     @property
     def rates(self) -> tuple[float | None, float | None, float | None, float | None]:
         return (self.response_rate, self.resolution_rate, self.satisfaction_rate, self.on_time_rate)
+
+    @property
+    def has_tickets(self) -> bool:
+        """Did anything happen in the period (a ticket created, closed, late, judged...)?"""
+        counts = (self.created, self.response_due, self.verdicts, self.rated, self.done)
+        return any(counts) or self.late_open > 0 or self.reprimands > 0
 
     @property
     def score(self) -> float | None:
@@ -179,11 +191,10 @@ async def department_rates(
     for did, done, ok, rated, satisfied in (await session.exec(stmt)).all():
         add(did, done=done, done_on_time=ok, rated=rated, satisfied=satisfied)
 
-    # Late and still open at the end of the period.
+    # Late and still open at the end of the period, however long ago the deadline passed.
     stmt = (
         select(_T.c.department_id, func.count())
         .where(
-            _T.c.resolution_due_at >= start,
             _T.c.resolution_due_at < end,
             or_(_T.c.closed_at.is_(None), _T.c.closed_at >= end),
             or_(_T.c.answered_at.is_(None), _T.c.answered_at > _T.c.resolution_due_at),
@@ -209,9 +220,9 @@ async def department_rates(
     for did, solved in latest.values():
         add(did, verdicts=1, solved=int(solved))
 
-    # Reprimands.
+    # Reprimands: tickets, each once.
     stmt = (
-        select(_T.c.department_id, func.count())
+        select(_T.c.department_id, func.count(func.distinct(_A.c.ticket_id)))
         .join(_T, _T.c.id == _A.c.ticket_id)
         .where(_A.c.alert == "reprimand", _A.c.created_at >= start, _A.c.created_at < end)
         .group_by(_T.c.department_id)
@@ -221,49 +232,92 @@ async def department_rates(
     return list(out.values())
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """The weekly ranking and ``citizen-desk stats``: ``ranked`` best first (rank = position
+    + 1); ``unrated``: tickets but no rate yet; ``idle``: no tickets in the period."""
+
+    ranked: list[DepartmentRates]
+    unrated: list[DepartmentRates]
+    idle: list[DepartmentRates]
+
+    def rank_of(self, rates: DepartmentRates) -> int | None:
+        for i, r in enumerate(self.ranked, 1):
+            if r.department_id == rates.department_id:
+                return i
+        return None
+
+    @property
+    def all(self) -> list[DepartmentRates]:
+        return self.ranked + self.unrated + self.idle
+
+
+def ranking(rates: list[DepartmentRates]) -> Ranking:
+    """Rank the departments that have a rate (see the module docstring for the rule)."""
+
+    def key(r: DepartmentRates) -> tuple[float, int, str]:
+        return (-(r.score or 0.0), -r.created, r.slug)
+
+    ranked = sorted((r for r in rates if r.score is not None), key=key)
+    rest = sorted((r for r in rates if r.score is None), key=key)
+    return Ranking(
+        ranked=ranked,
+        unrated=[r for r in rest if r.has_tickets],
+        idle=[r for r in rest if not r.has_tickets],
+    )
+
+
 def rank_departments(rates: list[DepartmentRates]) -> list[DepartmentRates]:
-    """Best first (see the module docstring for the rule)."""
-
-    def key(r: DepartmentRates) -> tuple[int, float, int, str]:
-        score = r.score
-        return (0 if score is not None else 1, -(score or 0.0), -r.created, r.slug)
-
-    return sorted(rates, key=key)
+    """Every department, the ranked ones best first, then those without a rank."""
+    return ranking(rates).all
 
 
 @dataclass(frozen=True)
 class ReprimandRow:
+    """A reprimanded ticket, once, with every deadline it was reprimanded for."""
+
     ticket_id: int
     number: str
     department_id: int
-    deadline: str
-    at: datetime
+    deadlines: tuple[str, ...]
+    at: datetime  # the first reprimand in the period
+
+    @property
+    def deadline(self) -> str:
+        return self.deadlines[0]
 
 
 async def reprimands(session: AsyncSession, start: datetime, end: datetime) -> list[ReprimandRow]:
-    """Reprimands issued in ``[start, end)``, oldest first."""
+    """Tickets reprimanded in ``[start, end)``, each once, by their first reprimand."""
     stmt = (
         select(_A.c.ticket_id, _T.c.number, _T.c.department_id, _A.c.deadline, _A.c.created_at)
         .join(_T, _T.c.id == _A.c.ticket_id)
         .where(_A.c.alert == "reprimand", _A.c.created_at >= start, _A.c.created_at < end)
-        .order_by(_A.c.created_at, _A.c.ticket_id)
+        .order_by(_A.c.created_at, _A.c.ticket_id, _A.c.deadline)
     )
-    return [
-        ReprimandRow(int(t), str(n), int(d), str(k), at)
-        for t, n, d, k, at in (await session.exec(stmt)).all()
-    ]
+    found: dict[int, ReprimandRow] = {}
+    for t, n, d, k, at in (await session.exec(stmt)).all():
+        row = found.get(int(t))
+        if row is None:
+            found[int(t)] = ReprimandRow(int(t), str(n), int(d), (str(k),), at)
+        elif str(k) not in row.deadlines:
+            found[int(t)] = ReprimandRow(
+                row.ticket_id, row.number, row.department_id, (*row.deadlines, str(k)), row.at
+            )
+    return list(found.values())
 
 
 @dataclass
 class DigestCounts:
     """A department's day: ``open`` (not closed), ``due_today`` (an open deadline of an active
     ticket falls later today), ``overdue`` (an active ticket with an open deadline passed),
-    ``closed_yesterday``; ``overdue_numbers`` lists the most overdue (at most 10)."""
+    ``closed`` (tickets closed since the department's previous digest); ``overdue_numbers``
+    lists the most overdue (at most 10)."""
 
     open: int = 0
     due_today: int = 0
     overdue: int = 0
-    closed_yesterday: int = 0
+    closed: int = 0
     overdue_numbers: list[str] = field(default_factory=list)
 
 
@@ -271,11 +325,12 @@ async def digest_counts(
     session: AsyncSession,
     now: datetime,
     day_end: datetime,
-    yesterday: tuple[datetime, datetime],
+    closed_since: Mapping[int, datetime],
 ) -> dict[int, DigestCounts]:
     """Digest counts of every department at ``now``. ``day_end`` is the end of the local day;
-    ``yesterday`` the local previous day as UTC instants. "Open deadline": the response
-    deadline until the first response, and the resolution deadline."""
+    ``closed_since`` maps a department id to the instant its closures are counted from (its
+    previous digest), up to ``now``. "Open deadline": the response deadline until the first
+    response, and the resolution deadline."""
     out: dict[int, DigestCounts] = defaultdict(DigestCounts)
     response_open = and_(_T.c.first_response_at.is_(None), _T.c.response_due_at.is_not(None))
     overdue = or_(and_(response_open, _T.c.response_due_at <= now), _T.c.resolution_due_at <= now)
@@ -297,13 +352,17 @@ async def digest_counts(
     for did, n_open, n_over, n_today in (await session.exec(stmt)).all():
         c = out[int(did)]
         c.open, c.overdue, c.due_today = int(n_open), int(n_over or 0), int(n_today or 0)
-    stmt = (
-        select(_T.c.department_id, func.count())
-        .where(_T.c.closed_at >= yesterday[0], _T.c.closed_at < yesterday[1])
-        .group_by(_T.c.department_id)
-    )
-    for did, n in (await session.exec(stmt)).all():
-        out[int(did)].closed_yesterday = int(n)
+    by_start: dict[datetime, list[int]] = defaultdict(list)  # usually one start for all
+    for did, since in closed_since.items():
+        by_start[since].append(int(did))
+    for since, dept_ids in by_start.items():
+        stmt = (
+            select(_T.c.department_id, func.count())
+            .where(_T.c.department_id.in_(dept_ids), _T.c.closed_at >= since, _T.c.closed_at < now)
+            .group_by(_T.c.department_id)
+        )
+        for did, n in (await session.exec(stmt)).all():
+            out[int(did)].closed = int(n)
     for did, c in out.items():
         if c.overdue:
             stmt = (

@@ -8,20 +8,25 @@ city's local dates; passing a datetime there means "the local date of that insta
 Whether a local date is a working day is decided in this order (first match wins):
 
 1. administrator local exceptions: ``extra_holidays`` (off) then ``extra_working_days`` (on);
-2. the official national calendar for that year:
+2. the city's yearly schedule files (:mod:`tickets.yearschedule`, ``config/calendar/YYYY.yaml``
+   copied from the State Council notice): a date they list is off (holiday) or on (make-up
+   working day); any other date of a year that has a file follows the weekend rule alone;
+3. the official national calendar for that year:
 
    - ``chinesecalendar`` (``import chinese_calendar``) for the years it covers (2004-2026 in
      1.11.0): public holidays (off) and make-up working days 调休上班 (on);
    - otherwise ``holidays.China`` (PyPI ``holidays``): official when that package carries the
      State Council notice for the year, else an *estimate* (fixed-date and lunar festivals with
-     its substitute-day rule) without make-up working days;
+     its substitute-day rule) that never makes a weekend day a working day;
    - otherwise only the fixed-date national holidays (1 Jan, 1-2 May, 1-3 Oct);
 
-3. the weekend (Saturday and Sunday unless configured).
+4. the weekend (Saturday and Sunday unless configured).
 
-For years served by an estimate, :meth:`WorkCalendar.coverage_warning` returns a text telling
-operators that make-up working days are unknown until the package is updated (they can add them
-as ``extra_working_days`` meanwhile).
+A weekend day is never a working day unless a local exception, a yearly file or an official
+package says so. For years without a file or official package data,
+:meth:`WorkCalendar.coverage_warning` returns a text telling operators to add the year's file;
+:meth:`WorkCalendar.due_coverage_warnings` says which years must be covered by a given day (the
+current one, and from 1 November the next one, when the State Council has published it).
 
 Working time is the union of the configured daily periods (default 09:00-12:00 and 13:30-17:30,
 the civil-service day) on working days. Periods are half-open: 09:00 is working time, 17:30 is
@@ -43,6 +48,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tickets.clock import ensure_utc
 from tickets.durations import WindowKind, WorkWindow, parse_window
+from tickets.yearschedule import YearSchedule, schedule_file_name
 
 __all__ = [
     "DEFAULT_PERIODS",
@@ -77,6 +83,7 @@ _ALL_SOURCES = (SOURCE_CHINESE_CALENDAR, SOURCE_HOLIDAYS)
 class CalendarSource(StrEnum):
     """Where the official holidays of a year come from."""
 
+    CITY_FILE = "city-file"  # the city's yearly schedule file (a copy of the notice)
     CHINESE_CALENDAR = "chinesecalendar"  # official notice, incl. make-up days
     HOLIDAYS = "holidays"  # official notice as carried by the `holidays` package
     HOLIDAYS_ESTIMATE = "holidays-estimate"  # festivals computed, make-up days unknown
@@ -84,7 +91,11 @@ class CalendarSource(StrEnum):
 
     @property
     def is_official(self) -> bool:
-        return self in (CalendarSource.CHINESE_CALENDAR, CalendarSource.HOLIDAYS)
+        return self in (
+            CalendarSource.CITY_FILE,
+            CalendarSource.CHINESE_CALENDAR,
+            CalendarSource.HOLIDAYS,
+        )
 
 
 class Interval(NamedTuple):
@@ -280,16 +291,16 @@ def _from_holidays_package(year: int) -> _YearInfo | None:
         return None
     off = frozenset(d for d in cn if d.year == year)
     on = frozenset(d for d in getattr(cn, "weekend_workdays", ()) if d.year == year)
-    official = bool(on)
-    if not official:
-        try:
-            from holidays.countries.china import ChinaStaticHolidays
+    try:
+        from holidays.countries.china import ChinaStaticHolidays
 
-            official = year in ChinaStaticHolidays.special_public_holidays
-        except (ImportError, AttributeError):  # pragma: no cover - internal layout changed
-            official = False
-    source = CalendarSource.HOLIDAYS if official else CalendarSource.HOLIDAYS_ESTIMATE
-    return _YearInfo(source, off, on)
+        official = year in ChinaStaticHolidays.special_public_holidays
+    except (ImportError, AttributeError):  # pragma: no cover - internal layout changed
+        official = bool(on)
+    if not official:
+        # An estimate knows no make-up days: it must never turn a weekend into a working day.
+        return _YearInfo(CalendarSource.HOLIDAYS_ESTIMATE, off, frozenset())
+    return _YearInfo(CalendarSource.HOLIDAYS, off, on)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -309,7 +320,10 @@ class WorkCalendar:
     - ``sources``: which official calendars to consult, in order (default
       ``("chinesecalendar", "holidays")``); fixed-date holidays are the last resort;
     - ``acknowledged_years``: years whose local exceptions an administrator has completed by
-      hand; :meth:`coverage_warning` stays silent for them.
+      hand; :meth:`coverage_warning` stays silent for them;
+    - ``schedules``: the city's yearly schedule files (:class:`YearSchedule`), consulted after
+      the local exceptions and before the packages; ``schedule_dir`` is their folder as shown
+      in warnings.
     """
 
     def __init__(
@@ -322,6 +336,8 @@ class WorkCalendar:
         extra_working_days: Iterable[date] = (),
         sources: Sequence[str] = _ALL_SOURCES,
         acknowledged_years: Iterable[int] = (),
+        schedules: Iterable[YearSchedule] = (),
+        schedule_dir: str | None = None,
     ) -> None:
         self._tz = _as_tz(tz)
         self._periods = self._validate_periods(periods)
@@ -341,6 +357,14 @@ class WorkCalendar:
             raise ValueError(f"unknown calendar sources {unknown}; known: {list(_ALL_SOURCES)}")
         self._sources = tuple(sources)
         self._acknowledged = frozenset(int(y) for y in acknowledged_years)
+        self._schedules = {s.year: s for s in schedules}
+        self._schedule_days: dict[date, bool] = {}
+        for schedule in self._schedules.values():
+            for day in schedule.days_off:
+                self._schedule_days[day] = False
+            for day in schedule.workdays:
+                self._schedule_days[day] = True
+        self._schedule_dir = schedule_dir or "config/calendar"
         self._years: dict[int, _YearInfo] = {}
         # Per-instance caches (bound to this immutable configuration).
         self._day = functools.lru_cache(maxsize=8192)(self._compute_day)
@@ -422,6 +446,11 @@ class WorkCalendar:
     def extra_working_days(self) -> frozenset[date]:
         return self._extra_working_days
 
+    @property
+    def schedules(self) -> dict[int, YearSchedule]:
+        """The city's yearly schedule files by year."""
+        return dict(self._schedules)
+
     def __repr__(self) -> str:
         periods = ", ".join(f"{s:%H:%M}-{e:%H:%M}" for s, e in self._periods)
         return (
@@ -434,7 +463,12 @@ class WorkCalendar:
     def _year(self, year: int) -> _YearInfo:
         info = self._years.get(year)
         if info is None:
-            info = None
+            schedule = self._schedules.get(year)
+            if schedule is not None:  # the city's file decides the whole year
+                self._years[year] = info = _YearInfo(
+                    CalendarSource.CITY_FILE, frozenset(schedule.days_off), schedule.workdays
+                )
+                return info
             for source in self._sources:
                 if source == SOURCE_CHINESE_CALENDAR:
                     info = _from_chinese_calendar(year)
@@ -453,15 +487,21 @@ class WorkCalendar:
         """Which calendar decides the official holidays of ``year``."""
         return self._year(year).source
 
+    def is_covered(self, year: int) -> bool:
+        """Are the official holidays and make-up days of ``year`` known (a yearly file or a
+        package carrying the State Council notice), or acknowledged by an administrator?"""
+        return self.source(year).is_official or year in self._acknowledged
+
     def coverage_warning(self, year: int, lang: str = "en") -> str | None:
         """A warning for operators when ``year`` has no official holiday data, else ``None``.
 
-        Silent for years covered by an official source and for ``acknowledged_years``.
-        ``lang`` is ``"en"`` or ``"zh"``.
+        Silent for years covered by a yearly file or an official package and for
+        ``acknowledged_years``. ``lang`` is ``"en"`` or ``"zh"``.
         """
-        source = self.source(year)
-        if source.is_official or year in self._acknowledged:
+        if self.is_covered(year):
             return None
+        source = self.source(year)
+        path = f"{self._schedule_dir.rstrip('/')}/{schedule_file_name(year)}"
         if lang.lower().startswith("zh"):
             what = (
                 "节日日期由 holidays 包推算"
@@ -469,9 +509,9 @@ class WorkCalendar:
                 else "仅计入元旦、劳动节、国庆节等固定日期假日，春节等农历节日未计入"
             )
             return (
-                f"日历包尚未收录国务院{year}年节假日安排：{what}，调休上班日未知。"
-                f"请更新 chinesecalendar/holidays 包，或在配置中以本地例外"
-                f"（extra_holidays / extra_working_days）补充。"
+                f"尚无国务院{year}年节假日安排：{what}，调休上班日未知（周末一律按休息日计）。"
+                f"请依据《国务院办公厅关于{year}年部分节假日安排的通知》建立 {path}"
+                f"（格式见 README“Yearly holiday schedules”），然后 /reload。"
             )
         what = (
             "festival dates are estimated by the holidays package"
@@ -480,11 +520,22 @@ class WorkCalendar:
             "lunar festivals such as Spring Festival are missing"
         )
         return (
-            f"The calendar packages do not have the official {year} holiday schedule: {what}, "
-            f"and make-up working days are unknown until the chinesecalendar/holidays package "
-            f"is updated. Add them as local exceptions (extra_holidays / extra_working_days) "
-            f"in the config meanwhile."
+            f"The official {year} holiday schedule is not known: {what}, and make-up working "
+            f"days are unknown (every weekend day counts as a day off). Copy the State Council "
+            f"notice for {year} into {path} (format: README, 'Yearly holiday schedules') and "
+            f"/reload."
         )
+
+    def due_coverage_warnings(self, today: date, lang: str = "en") -> list[tuple[int, str]]:
+        """``(year, warning)`` for each year that must be covered on ``today`` and is not: the
+        current year, and from 1 November the next one (its notice is out by then)."""
+        years = [today.year] + ([today.year + 1] if today.month >= 11 else [])
+        out = []
+        for year in years:
+            warning = self.coverage_warning(year, lang)
+            if warning is not None:
+                out.append((year, warning))
+        return out
 
     # -- days ---------------------------------------------------------------------------------
     def _local_date(self, dt: datetime) -> date:
@@ -502,6 +553,9 @@ class WorkCalendar:
             return False
         if day in self._extra_working_days:
             return True
+        listed = self._schedule_days.get(day)
+        if listed is not None:
+            return listed
         info = self._year(day.year)
         if day in info.days_off:
             return False

@@ -1,6 +1,8 @@
 """``citizen-desk departments check|list``: validate and show the departments file.
 
-Both read only the file (``DEPARTMENTS_FILE`` or ``--file``); no database is needed.
+Both read only the file (``DEPARTMENTS_FILE`` or ``--file``) and the yearly holiday schedules
+beside it; no database is needed. ``check`` also warns (``warning: ...``, exit code still 0)
+while the calendar does not cover this year or, from 1 November, the next one.
 ``departments list --json`` is a stable contract: a JSON array, each item with at least
 ``slug``, ``name`` (the first name given in the file) and ``staff_chat_id``.
 """
@@ -55,13 +57,32 @@ def load_or_report(path: Path) -> DeskConfig | None:
     return result.config
 
 
+def _city_tz() -> str:
+    from bot.config import SettingsError, load_settings
+    from tickets.workcalendar import DEFAULT_TIMEZONE
+
+    try:
+        return load_settings().timezone
+    except SettingsError:  # a bad unrelated setting must not stop a file check
+        return DEFAULT_TIMEZONE
+
+
 def _check(args: argparse.Namespace) -> int:
+    from tickets.clock import SystemClock
+
     path = _path(args.file)
     config = load_or_report(path)
     if config is None:
         return 1
     n = len(config.departments)
     print(f"ok: {n} department{'s' if n != 1 else ''} ({path})")
+    if config.schedules:
+        listed = ", ".join(f"{s.year} ({s.path})" for s in config.schedules)
+        print(f"yearly holiday schedules: {listed}")
+    calendar = config.calendar(_city_tz())
+    today = SystemClock().now().astimezone(calendar.tz).date()
+    for _year, warning in calendar.due_coverage_warnings(today):
+        print(f"warning: {warning}")
     return 0
 
 

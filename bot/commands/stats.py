@@ -1,7 +1,8 @@
 """``citizen-desk stats [--days N] [--json]``: each department's performance.
 
 The 12345 hotline "three rates" (response, resolution, satisfaction) and the on-time rate
-over the last N days, best department first (definitions in ``tickets/stats.py``).
+over the last N days, best department first, ranked exactly as the weekly summary ranks them
+(``tickets.stats.ranking``, definitions there): departments without any rate get no rank.
 """
 
 from __future__ import annotations
@@ -39,14 +40,14 @@ async def _run(database_url: str, args: argparse.Namespace) -> int:
     from datetime import UTC, datetime, timedelta
 
     from bot.db import create_engine, create_session_factory
-    from tickets.stats import department_rates, rank_departments
+    from tickets.stats import department_rates, ranking
 
     end = datetime.now(UTC)
     start = end - timedelta(days=args.days)
     engine = create_engine(database_url)
     try:
         async with create_session_factory(engine)() as session:
-            ranked = rank_departments(await department_rates(session, start, end))
+            result = ranking(await department_rates(session, start, end))
     finally:
         await engine.dispose()
     if args.json:
@@ -54,26 +55,32 @@ async def _run(database_url: str, args: argparse.Namespace) -> int:
             {
                 "slug": r.slug,
                 "name": r.name(args.lang),
+                "rank": result.rank_of(r),
+                "has_tickets": r.has_tickets,
                 "created": r.created,
                 "response_rate": r.response_rate,
                 "resolution_rate": r.resolution_rate,
                 "satisfaction_rate": r.satisfaction_rate,
                 "on_time_rate": r.on_time_rate,
+                "overdue": r.late_open,
                 "reprimands": r.reprimands,
             }
-            for r in ranked
+            for r in result.all
         ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     print(f"department performance, last {args.days} day(s) (— = nothing to count yet):")
     print(
         f"{'department':<24} {'tickets':>7} {'response':>9} {'resolved':>9} "
-        f"{'satisfied':>9} {'on time':>8} {'reprimands':>10}"
+        f"{'satisfied':>9} {'on time':>8} {'reprimands':>10} {'rank':>5}"
     )
-    for r in ranked:
+    for r in result.ranked + result.unrated:
+        rank = result.rank_of(r)
         print(
             f"{r.slug:<24} {r.created:>7} {_percent(r.response_rate):>9} "
             f"{_percent(r.resolution_rate):>9} {_percent(r.satisfaction_rate):>9} "
-            f"{_percent(r.on_time_rate):>8} {r.reprimands:>10}"
+            f"{_percent(r.on_time_rate):>8} {r.reprimands:>10} {rank or '—':>5}"
         )
+    if result.idle:
+        print(f"no tickets (not ranked): {', '.join(r.slug for r in result.idle)}")
     return 0

@@ -4,11 +4,20 @@ Prints one summary line per sweep (``reminders: 3 queued``). ``--at`` runs as of
 (ISO 8601; without an offset it is the city's local time, TIMEZONE). ``--dry-run`` lists the
 messages it would queue and changes nothing (the round runs in a transaction that is rolled
 back). Exit 1 when a sweep failed.
+
+A future ``--at`` is a rehearsal ("what would go out tomorrow at 09:00?"): it is refused
+without ``--dry-run`` (exit 2). A real round would queue its messages for that future instant,
+claim tomorrow's reminders and digests now with today's figures, and its rows would wait in
+the outbox until then. A past ``--at`` (catching up) queues messages due at once.
 """
 
 from __future__ import annotations
 
 import argparse
+from datetime import timedelta
+
+# A real round may run this much ahead of this machine's clock (another host's clock, typing).
+FUTURE_SLACK = timedelta(minutes=1)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -42,6 +51,15 @@ def _sweep(args: argparse.Namespace) -> int:
             return 2
         if at.tzinfo is None:
             at = at.replace(tzinfo=settings.tz)
+        from tickets.clock import SystemClock
+
+        if not args.dry_run and at > SystemClock().now() + FUTURE_SLACK:
+            print(
+                f"citizen-desk sweep: --at {at.isoformat()} is in the future. A future round "
+                "is a rehearsal: add --dry-run to see what it would send. A real round runs "
+                "as of now or a past moment (its messages go out at once)."
+            )
+            return 2
     if args.only:
         unknown = [s for s in args.only if s not in SWEEPS]
         if unknown:
@@ -56,9 +74,10 @@ async def _run(settings, at, dry_run: bool, only) -> int:  # type: ignore[no-unt
     from bot.db import create_engine, create_session_factory
     from bot.scheduler import policy_from_config
     from tickets.clock import FixedClock, SystemClock
-    from tickets.deptconfig import load_desk_config
+    from tickets.deptconfig import default_schedule_dir, load_desk_config
     from tickets.sweeps import SweepContext, run_round
     from tickets.workcalendar import WorkCalendar
+    from tickets.yearschedule import load_schedule_dir
 
     config = None
     if settings.departments_file.exists():
@@ -68,7 +87,16 @@ async def _run(settings, at, dry_run: bool, only) -> int:  # type: ignore[no-unt
                 print(problem)
             return 1
         config = result.config
-    calendar = config.calendar(settings.tz) if config is not None else WorkCalendar(tz=settings.tz)
+    if config is not None:
+        calendar = config.calendar(settings.tz)
+    else:  # no departments file: the yearly schedules where it would be
+        folder = default_schedule_dir(settings.departments_file)
+        schedules, problems = load_schedule_dir(folder)
+        for problem in problems:
+            print(problem)
+        if problems:
+            return 1
+        calendar = WorkCalendar(tz=settings.tz, schedules=schedules, schedule_dir=str(folder))
     clock = FixedClock(at) if at is not None else SystemClock()
     ctx = SweepContext(
         now=clock.now(),

@@ -209,7 +209,14 @@ async def test_a_broken_faq_save_keeps_the_live_kb_and_tells_the_admins(
 
     async def admin_rows() -> list[_Outbox]:
         async with session_factory() as session:
-            rows = (await session.exec(_select(_Outbox).where(_Outbox.chat_id.in_([42, 43])))).all()
+            rows = (
+                await session.exec(
+                    _select(_Outbox).where(
+                        _Outbox.chat_id.in_([42, 43]),
+                        _Outbox.dedupe_key.like("faq-problems:%"),  # not the calendar warning
+                    )
+                )
+            ).all()
         return list(rows)
 
     async with _asyncio.timeout(15):  # the watcher debounces, then reloads in a thread
@@ -220,3 +227,31 @@ async def test_a_broken_faq_save_keeps_the_live_kb_and_tells_the_admins(
     assert knowledge.current is before  # the previous knowledge base stays live
     status = (await (await harness.client.get("/healthz")).json())["knowledge_base"]
     assert status["status"] == "ok" and status["reload_problems"]
+
+
+@pytest.mark.parametrize(
+    ("now", "warned"),
+    [("2026-11-02T03:00:00+08:00", True), ("2026-10-30T10:00:00+08:00", False)],
+)
+async def test_the_start_tells_the_admins_when_next_year_has_no_holiday_schedule(
+    make_app: MakeApp,
+    make_settings: Callable[..., Settings],
+    session_factory: SessionFactory,
+    now: str,
+    warned: bool,
+) -> None:
+    from datetime import datetime
+
+    from tickets.clock import FixedClock
+
+    clock = FixedClock(datetime.fromisoformat(now))
+    await make_app(settings=make_settings(admin_ids=[42, 43]), clock=clock)
+    rows = [r for r in await outbox_rows(session_factory) if r.chat_id in (42, 43)]
+    if not warned:
+        assert rows == []
+        return
+    assert sorted(r.dedupe_key for r in rows) == [
+        "calendar-coverage:2026-11-02:42",
+        "calendar-coverage:2026-11-02:43",
+    ]
+    assert all("2027" in r.payload["text"] for r in rows)

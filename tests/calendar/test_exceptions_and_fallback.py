@@ -142,9 +142,9 @@ def test_2027_falls_back_to_holidays_estimate_and_warns(cal: WorkCalendar) -> No
     warning = cal.coverage_warning(2027)
     assert warning is not None
     assert "2027" in warning and "make-up working days are unknown" in warning
-    assert "extra_working_days" in warning
+    assert "config/calendar/2027.yaml" in warning
     zh = cal.coverage_warning(2027, lang="zh")
-    assert zh is not None and "2027" in zh and "调休" in zh
+    assert zh is not None and "2027" in zh and "调休" in zh and "2027.yaml" in zh
     # Spring Festival 2027 is on Saturday 6 Feb: Monday 8 Feb is a holiday.
     assert not cal.is_working_day(date(2027, 2, 8))
     assert not cal.is_working_day(date(2027, 1, 1))

@@ -98,3 +98,29 @@ def test_stats_table_for_people(seeded: str, capsys) -> None:
 def test_stats_rejects_a_bad_period(capsys) -> None:
     assert main(["stats", "--days", "0"]) == 2
     assert "--days must be at least 1" in capsys.readouterr().out
+
+
+def test_stats_ranks_like_the_weekly_summary(seeded: str, capsys) -> None:
+    """A department without tickets gets no rank (the weekly summary's rule)."""
+    import asyncio
+
+    async def add_idle() -> None:
+        engine = create_engine(seeded)
+        try:
+            async with create_session_factory(engine)() as session:
+                session.add(Department(slug="archive", name_zh="档案局", name_en="Archives"))
+                await session.commit()
+        finally:
+            await engine.dispose()
+
+    asyncio.run(add_idle())
+    assert main(["stats", "--days", "7", "--json"]) == 0
+    rows = {r["slug"]: r for r in json.loads(capsys.readouterr().out)}
+    assert [rows[s]["rank"] for s in ("health", "traffic-police", "archive")] == [1, 2, None]
+    assert rows["archive"]["has_tickets"] is False
+    assert rows["traffic-police"]["overdue"] == 0
+    assert main(["stats", "--days", "7"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[2].split()[-1] == "1" and out[3].split()[-1] == "2"
+    assert out[-1] == "no tickets (not ranked): archive"
+    assert not any(line.startswith("archive ") for line in out)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from bot.cli import main
 
@@ -94,3 +96,42 @@ def test_list_bad_file_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_departments_without_action_prints_usage(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["departments"]) == 2
     assert "check" in capsys.readouterr().out
+
+
+def _minimal(tmp_path: Path) -> Path:
+    path = tmp_path / "d.yaml"
+    path.write_text("departments:\n  - slug: health\n    name: 卫健委\n", encoding="utf-8")
+    return path
+
+
+def test_check_warns_from_1_november_while_next_year_is_not_covered(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _minimal(tmp_path)
+    with time_machine.travel(datetime(2026, 10, 31, 12, tzinfo=UTC), tick=False):
+        assert main(["departments", "check", str(path)]) == 0
+    assert capsys.readouterr().out == f"ok: 1 department ({path})\n"
+    with time_machine.travel(datetime(2026, 11, 1, 12, tzinfo=UTC), tick=False):
+        assert main(["departments", "check", str(path)]) == 0  # a warning is not a failure
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"ok: 1 department ({path})"
+    assert out[1].startswith("warning: The official 2027 holiday schedule is not known")
+    assert f"{tmp_path / 'calendar' / '2027.yaml'}" in out[1]
+    # With the year's file the warning goes; a bad one fails the check with FILE:LINE.
+    (tmp_path / "calendar").mkdir()
+    schedule = tmp_path / "calendar" / "2027.yaml"
+    schedule.write_text(
+        "year: 2027\nsource: test data\nholidays:\n  - name: 元旦\n    days: [2027-01-01]\n",
+        encoding="utf-8",
+    )
+    with time_machine.travel(datetime(2026, 11, 1, 12, tzinfo=UTC), tick=False):
+        assert main(["departments", "check", str(path)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"ok: 1 department ({path})",
+        f"yearly holiday schedules: 2027 ({schedule})",
+    ]
+    schedule.write_text("year: 2027\nsource: test data\nholidays: {}\n", encoding="utf-8")
+    assert main(["departments", "check", str(path)]) == 1
+    assert capsys.readouterr().out == (
+        f"{schedule}:3: holidays must be a list (write it as [ ... ] or '- ' lines)\n"
+    )

@@ -173,7 +173,7 @@ def test_unknown_keys(tmp_path: Path) -> None:
     )
     assert got == [
         f"{name}:2: calendar: unknown key 'working_hour' (allowed: working_hours, weekend, "
-        "extra_holidays, extra_working_days, acknowledged_years)",
+        "extra_holidays, extra_working_days, acknowledged_years, schedule_dir)",
         f"{name}:6: department: unknown key 'staff_chat' (allowed: slug, name, staff_chat_id, "
         "head_user_id, sla, urgent, transfer_clock, canned_replies, keywords)",
         f"{name}:7: file: unknown key 'colour' (allowed: calendar, defaults, departments, scheduler)",
@@ -560,3 +560,48 @@ def test_scheduler_section_is_read_and_checked(tmp_path):
     messages = [str(p) for p in result.problems]
     assert any(m.startswith(f"{bad}:2: scheduler.nag_interval") for m in messages), messages
     assert any(m.startswith(f"{bad}:3:") and "bogus" in m for m in messages), messages
+
+
+# --- yearly holiday schedules ----------------------------------------------------------------
+SCHEDULE_2027 = """\
+year: 2027
+source: test data (not an official notice)
+holidays:
+  - name: 春节
+    days: ["2027-02-05..2027-02-11"]
+workdays: [2027-02-20]
+"""
+
+
+def test_yearly_schedules_beside_the_file_reach_the_calendar(tmp_path: Path) -> None:
+    (tmp_path / "calendar").mkdir()
+    (tmp_path / "calendar" / "2027.yaml").write_text(SCHEDULE_2027, encoding="utf-8")
+    config = load(tmp_path, MINIMAL)
+    assert [s.year for s in config.schedules] == [2027]
+    assert config.schedule_dir == tmp_path / "calendar"
+    calendar = config.calendar("Asia/Shanghai")
+    assert calendar.is_working_day(date(2027, 2, 20))
+    assert calendar.coverage_warning(2027) is None
+
+
+def test_schedule_dir_is_relative_to_the_file(tmp_path: Path) -> None:
+    (tmp_path / "official").mkdir()
+    (tmp_path / "official" / "2027.yaml").write_text(SCHEDULE_2027, encoding="utf-8")
+    config = load(tmp_path, "calendar:\n  schedule_dir: official\n" + MINIMAL)
+    assert [s.year for s in config.schedules] == [2027]
+    assert load(tmp_path / "official", MINIMAL).schedules == ()  # no calendar/ there
+    name = str(tmp_path / "departments.yaml")
+    assert problems(tmp_path, "calendar:\n  schedule_dir: nowhere\n" + MINIMAL) == [
+        f"{name}:2: schedule_dir: folder {tmp_path / 'nowhere'} does not exist "
+        "(the yearly holiday schedules)"
+    ]
+
+
+def test_a_bad_yearly_schedule_rejects_the_configuration(tmp_path: Path) -> None:
+    (tmp_path / "calendar").mkdir()
+    bad = tmp_path / "calendar" / "2027.yaml"
+    bad.write_text(SCHEDULE_2027.replace("[2027-02-20]", "[2027-02-17]"), encoding="utf-8")
+    assert problems(tmp_path, MINIMAL) == [
+        f"{bad}:6: workdays: 2027-02-17 is a Wednesday; make-up working days (调休上班) are "
+        "Saturdays or Sundays"
+    ]

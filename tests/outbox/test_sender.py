@@ -331,3 +331,53 @@ def test_calls_that_post_nothing_in_the_chat_skip_its_message_limits():
     assert limiter.reserve(-5, START, "sendMessage") is None
     # the overall limit still counts it: 4 of 30 used
     assert limiter.available(START) == 26
+
+
+async def test_a_row_queued_for_later_does_not_hold_back_a_live_reply(
+    session_factory, make_sender, transport, clock
+):
+    """A message scheduled for tomorrow 09:00 (e.g. batched out of quiet hours) must not make
+    the citizen's reply queued after it wait until then; once due it keeps its place."""
+    async with session_factory() as session:
+        await enqueue(
+            session,
+            7,
+            payload={"text": "scheduled"},
+            not_before=START + timedelta(hours=12),
+            now=START,
+        )
+        await enqueue(session, 7, payload={"text": "reply"}, now=START)
+        await session.commit()
+    sender = make_sender(limits=WIDE_OPEN)
+    assert await sender.run_once() == 1
+    assert transport.sent_to(7) == ["reply"]
+    clock.advance(timedelta(hours=12))
+    # Due now: it is the oldest row of the chat again, ahead of what is queued after it.
+    async with session_factory() as session:
+        await enqueue(session, 7, payload={"text": "after"}, now=clock.now())
+        await session.commit()
+    assert await sender.run_once() == 1
+    assert await sender.run_once() == 1
+    assert transport.sent_to(7) == ["reply", "scheduled", "after"]
+    rows = await _rows(session_factory)
+    assert [r.not_before for r in rows] == [START + timedelta(hours=12), None, None]
+
+
+async def test_a_due_scheduled_row_that_fails_holds_back_its_chat(
+    session_factory, make_sender, transport, clock
+):
+    async with session_factory() as session:
+        await enqueue(
+            session, 8, payload={"text": "s"}, not_before=START + timedelta(minutes=1), now=START
+        )
+        await session.commit()
+    clock.advance(timedelta(minutes=1))
+    transport.fail(RetryLater("502: Bad Gateway"), chat_id=8)
+    sender = make_sender(limits=WIDE_OPEN, backoff=Backoff(base=10, jitter=0))
+    assert await sender.run_once() == 1  # fails, retried in 10 s
+    await _queue(session_factory, (8, "next"))
+    assert await sender.run_once() == 0  # "next" waits for the retry of "s"
+    clock.advance(timedelta(seconds=10))
+    assert await sender.run_once() == 1
+    assert await sender.run_once() == 1
+    assert transport.sent_to(8) == ["s", "s", "next"]

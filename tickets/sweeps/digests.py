@@ -7,20 +7,28 @@ the same week for the summary). A :class:`~tickets.models.SchedulerMark` (``dige
 ``weekly:<monday>``) makes each exactly-once across instances.
 
 * Digest, per active department with a staff chat, at ``digest_time`` local: open tickets,
-  due today, overdue, closed yesterday (see :func:`tickets.stats.digest_counts`). With quiet
-  hours on it is sent on working days only, and not before working time starts.
+  due today, overdue, and the tickets closed since the department's previous digest (its mark's
+  time: Monday's digest counts Friday's and a make-up Saturday's closures; the first digest
+  ever counts from the start of the previous working day; see
+  :func:`tickets.stats.digest_counts`). With quiet hours on it is sent on working days only,
+  and not before working time starts.
 * Weekly summary, on ``weekly_day`` at ``weekly_time``, to every administrator: departments
-  ranked by the three rates and the on-time rate over the previous Monday-Sunday week, and the
-  reprimands of that week (:mod:`tickets.stats`).
+  ranked by the three rates and the on-time rate over the previous Monday-Sunday week (those
+  without any rate listed apart, unranked), and the tickets reprimanded that week, each once
+  (:mod:`tickets.stats`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tickets import stats
+from tickets.clock import ensure_utc
+from tickets.models import SchedulerMark
 from tickets.sweeps.base import (
     Directory,
     SweepContext,
@@ -36,6 +44,46 @@ __all__ = ["format_rate", "sweep_digests", "sweep_weekly", "week_bounds"]
 
 def _local_midnight(ctx: SweepContext, day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=ctx.calendar.tz)
+
+
+# A previous digest older than this is not a "previous digest" (a staff chat that was gone for
+# months): count from the start of the previous working day, as for the first digest.
+_DIGEST_LOOKBACK = timedelta(days=31)
+
+
+def _previous_working_start(ctx: SweepContext, today: date) -> datetime:
+    """When the working day before ``today`` began (a make-up Saturday counts)."""
+    day = today - timedelta(days=1)
+    for _ in range(_DIGEST_LOOKBACK.days):
+        periods = ctx.calendar.working_periods(day)
+        if periods:
+            return periods[0].start
+        day -= timedelta(days=1)
+    return _local_midnight(ctx, today - timedelta(days=1))
+
+
+async def _closed_since(
+    session: AsyncSession, ctx: SweepContext, dept_ids: Iterable[int], today: date
+) -> dict[int, datetime]:
+    """Per department, since when the digest counts closures: its previous digest (the time
+    its mark was claimed), else the start of the previous working day."""
+    wanted = set(dept_ids)
+    fallback = _previous_working_start(ctx, today)
+    since = dict.fromkeys(wanted, fallback)
+    latest: dict[int, str] = {}
+    stmt = select(SchedulerMark.key, SchedulerMark.created_at).where(
+        SchedulerMark.key.like("digest:%"),  # type: ignore[attr-defined]
+        SchedulerMark.created_at >= ctx.now - _DIGEST_LOOKBACK,
+        SchedulerMark.created_at < ctx.now,
+    )
+    for key, created_at in (await session.exec(stmt)).all():
+        _, dept, day = str(key).split(":", 2)
+        if not dept.isdigit() or int(dept) not in wanted or day >= today.isoformat():
+            continue
+        if day > latest.get(int(dept), ""):
+            latest[int(dept)] = day
+            since[int(dept)] = ensure_utc(created_at)
+    return since
 
 
 def format_rate(rate: float | None, lang: str | None) -> str:
@@ -66,8 +114,8 @@ async def sweep_digests(
     if not pending:
         return result
     day_end = _local_midnight(ctx, today + timedelta(days=1))
-    yesterday = (_local_midnight(ctx, today - timedelta(days=1)), _local_midnight(ctx, today))
-    counts = await stats.digest_counts(session, ctx.now, day_end, yesterday)
+    since = await _closed_since(session, ctx, (d.id for d in pending.values()), today)
+    counts = await stats.digest_counts(session, ctx.now, day_end, since)
     lang = policy.staff_lang
     for key, dept in pending.items():
         if not await claim_mark(session, key, ctx.now):
@@ -81,7 +129,8 @@ async def sweep_digests(
             open=c.open,
             due_today=c.due_today,
             overdue=c.overdue,
-            closed_yesterday=c.closed_yesterday,
+            since=since[dept.id].astimezone(ctx.calendar.tz).strftime("%Y-%m-%d %H:%M"),
+            closed=c.closed,
         )
         if c.overdue_numbers:
             text += (
@@ -130,7 +179,7 @@ async def sweep_weekly(
         return result
     policy = ctx.policy
     lang = policy.staff_lang
-    rates = stats.rank_departments(
+    ranking = stats.ranking(
         await stats.department_rates(session, start, end, satisfied_min=policy.satisfied_min_rating)
     )
     tz = ctx.calendar.tz
@@ -142,7 +191,7 @@ async def sweep_weekly(
             end=(end.astimezone(tz).date() - timedelta(days=1)).isoformat(),
         )
     ]
-    for rank, r in enumerate(rates, 1):
+    for rank, r in enumerate(ranking.ranked, 1):
         lines.append(
             st(
                 lang,
@@ -157,7 +206,23 @@ async def sweep_weekly(
                 overdue=r.late_open,
             )
         )
-    if not rates:
+    if ranking.unrated:
+        lines.append(st(lang, "weekly.unrated"))
+        for r in ranking.unrated:
+            lines.append(
+                st(
+                    lang,
+                    "weekly.unrated_line",
+                    department=r.name(lang),
+                    created=r.created,
+                    overdue=r.late_open,
+                )
+            )
+    sep = st(lang, "list.sep")
+    if ranking.idle:
+        names = sep.join(r.name(lang) for r in ranking.idle)
+        lines.append(st(lang, "weekly.idle", departments=names))
+    if not ranking.all:
         lines.append(st(lang, "weekly.empty"))
     found = await stats.reprimands(session, start, end)
     lines.append("")
@@ -170,7 +235,7 @@ async def sweep_weekly(
                     "weekly.reprimand_line",
                     number=rep.number,
                     department=directory.dept(rep.department_id).name(lang),
-                    deadline=st(lang, f"deadline.{rep.deadline}"),
+                    deadline=sep.join(st(lang, f"deadline.{d}") for d in rep.deadlines),
                 )
             )
         if len(found) > 50:

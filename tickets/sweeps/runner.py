@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tickets.sweeps.base import Directory, QueuedMessage, SweepContext, SweepResult
 from tickets.sweeps.closure import sweep_auto_close, sweep_closure_callbacks
+from tickets.sweeps.coverage import sweep_calendar_coverage
 from tickets.sweeps.deadlines import sweep_deadlines
 from tickets.sweeps.digests import sweep_digests, sweep_weekly
 
@@ -25,7 +26,7 @@ __all__ = ["SWEEPS", "RoundReport", "run_round"]
 log = logging.getLogger(__name__)
 
 # Names accepted by ``only`` and the order of the summary lines.
-SWEEPS = ("deadlines", "auto-close", "callbacks", "digests", "weekly")
+SWEEPS = ("deadlines", "auto-close", "callbacks", "digests", "weekly", "calendar")
 _MAX_BATCHES = 100_000  # a runaway guard, far above any real backlog
 
 
@@ -108,6 +109,8 @@ async def run_round(
                         report.results.append(await sweep_digests(session, ctx, directory))
                     elif name == "weekly":
                         report.results.append(await sweep_weekly(session, ctx, directory))
+                    elif name == "calendar":
+                        report.results.append(await sweep_calendar_coverage(session, ctx))
                     if commit:
                         await session.commit()
                 except Exception as exc:

@@ -85,11 +85,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "digest": {
         "zh": (
             "📋 {department} 每日工单简报（{date}）\n"
-            "在办：{open}\n今日到期：{due_today}\n已超期：{overdue}\n昨日办结：{closed_yesterday}"
+            "在办：{open}\n今日到期：{due_today}\n已超期：{overdue}\n{since} 以来办结：{closed}"
         ),
         "en": (
             "📋 {department}: daily digest ({date})\n"
-            "Open: {open}\nDue today: {due_today}\nOverdue: {overdue}\nClosed yesterday: {closed_yesterday}"
+            "Open: {open}\nDue today: {due_today}\nOverdue: {overdue}\nClosed since {since}: {closed}"
         ),
     },
     "digest.overdue_head": {"zh": "超期工单：", "en": "Overdue tickets:"},
@@ -101,6 +101,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{rank}. {department}：{response}｜{resolution}｜{satisfaction}｜{on_time}（受理 {created} 件，超期未办 {overdue} 件）",
         "en": "{rank}. {department}: {response} | {resolution} | {satisfaction} | {on_time} ({created} new, {overdue} overdue)",
     },
+    "weekly.unrated": {
+        "zh": "未排名（本周尚无可考核的工单）：",
+        "en": "Not ranked (nothing to assess yet this week):",
+    },
+    "weekly.unrated_line": {
+        "zh": "• {department}（受理 {created} 件，超期未办 {overdue} 件）",
+        "en": "• {department} ({created} new, {overdue} overdue)",
+    },
+    "weekly.idle": {
+        "zh": "本周无工单，不参与排名：{departments}",
+        "en": "No tickets this week, not ranked: {departments}",
+    },
+    "list.sep": {"zh": "、", "en": ", "},
     "weekly.reprimands": {
         "zh": "本周通报（{count} 件）：",
         "en": "Reprimands this week ({count}):",
@@ -112,6 +125,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "weekly.no_reprimands": {"zh": "本周无通报。", "en": "No reprimands this week."},
     "weekly.empty": {"zh": "（无部门数据）", "en": "(no departments)"},
     "rate.none": {"zh": "—", "en": "—"},
+    # -- calendar coverage (administrators) -----------------------------------------------------
+    "calendar.head": {
+        "zh": "⚠️ 节假日日历提醒：尚未录入{years}年的国务院节假日安排，该年的工单期限可能算错。",
+        "en": (
+            "⚠️ Holiday calendar: the official holiday schedule for {years} is missing, so "
+            "deadlines in that year may be wrong."
+        ),
+    },
     # -- citizen --------------------------------------------------------------------------------
     "citizen.callback": {
         "zh": "您好！您的工单 {number} 已于 {closed} 办结。请问您反映的问题是否已经解决？",
