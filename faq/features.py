@@ -76,7 +76,16 @@ class Analysis:
 class Analyzer:
     """Feature extraction that knows the knowledge base's keywords and English words."""
 
-    def __init__(self, keywords: Iterable[str] = (), english_vocab: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        keywords: Iterable[str] = (),
+        english_vocab: Iterable[str] = (),
+        *,
+        negation: bool = True,
+    ) -> None:
+        # negation=False keeps words in a negation's scope (the router: "没有电" is about
+        # electricity all the same).
+        self.negation = negation
         self.zh_keywords: set[str] = set()
         self.en_keywords: set[str] = set()
         for kw in keywords:
@@ -121,7 +130,7 @@ class Analyzer:
         hit = self._delete_index.get(word)
         if hit is not None:
             return hit
-        for d in _deletes(word):
+        for d in sorted(_deletes(word)):  # sorted: the same correction in every process
             hit = self._delete_index.get(d)
             if hit is not None and abs(len(hit) - len(word)) <= 1:
                 return hit
@@ -198,7 +207,7 @@ class Analyzer:
                     stop[i] = True
             i += 1
         # Negation scopes.
-        i = 0
+        i = 0 if self.negation else n
         while i < n:
             if run[i] not in _NEG_FIRST:
                 i += 1
@@ -282,7 +291,7 @@ class Analyzer:
     def _analyze_latin(self, words: list[str], add: _Adder, pinyin_units: list[str]) -> int:
         stems = [stem(w) for w in words]
         negated = [False] * len(words)
-        for i, w in enumerate(words):
+        for i, w in enumerate(words if self.negation else ()):
             if w in lexicon.EN_NEGATORS or w.endswith("n't"):
                 for j in range(i + 1, min(len(words), i + 3)):
                     negated[j] = True
