@@ -82,10 +82,12 @@ class Analyzer:
         english_vocab: Iterable[str] = (),
         *,
         negation: bool = True,
+        correct_min: int = 3,
     ) -> None:
         # negation=False keeps words in a negation's scope (the router: "没有电" is about
-        # electricity all the same).
+        # electricity all the same); words shorter than correct_min are never typo-corrected.
         self.negation = negation
+        self.correct_min = correct_min
         self.zh_keywords: set[str] = set()
         self.en_keywords: set[str] = set()
         for kw in keywords:
@@ -125,7 +127,7 @@ class Analyzer:
 
     def correct(self, word: str) -> str | None:
         """The vocabulary word within one edit (delete/insert/substitute) of ``word``."""
-        if word in self.vocab or len(word) < 3:
+        if word in self.vocab or len(word) < self.correct_min:
             return None
         hit = self._delete_index.get(word)
         if hit is not None:

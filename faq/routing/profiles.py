@@ -37,6 +37,11 @@ SOURCE_WEIGHT: dict[str, float] = {
 # that says one word for word ("垃圾分类", "street light") is strong evidence.
 PIECE_MAX_ZH = 8
 PIECE_MAX_EN = 3
+# Shorter pieces are features already (a character bigram, an English word): not twice.
+PIECE_MIN_ZH = 3
+PIECE_MIN_EN = 2
+# English words shorter than this are not typo-corrected ("over" is no slip for "cover").
+CORRECT_MIN = 5
 _PIECE_SPLIT = re.compile(r"[,，、;；:：()（）/·.。!?！？]|\s+(?:and|or)\s+|[和及与或]")
 
 
@@ -93,19 +98,20 @@ def pieces(text: str) -> list[str]:
         if not piece:
             continue
         if piece.isascii():
-            if len(piece.split()) <= PIECE_MAX_EN and len(piece) >= 3:
+            if PIECE_MIN_EN <= len(piece.split()) <= PIECE_MAX_EN:
                 out.append(piece)
-        elif 2 <= len(piece) <= PIECE_MAX_ZH:
+        elif PIECE_MIN_ZH <= len(piece) <= PIECE_MAX_ZH:
             out.append(piece)
     return out
 
 
 def build_analyzer(phrases: Sequence[Phrase]) -> Analyzer:
-    """The FAQ analyzer, knowing the profiles' short pieces and English words (for typo
-    correction), keeping negated words."""
+    """The FAQ analyzer, knowing the profiles' short pieces and English words (typos of
+    words of :data:`CORRECT_MIN` letters or more are corrected to them), keeping negated
+    words."""
     short: dict[str, None] = {}
     for phrase in phrases:
         if phrase.source != "faq" or len(phrase.text) <= PIECE_MAX_ZH:
             short.update(dict.fromkeys(prepare(p) for p in pieces(phrase.text)))
     vocab = english_vocabulary(prepare(p.text) for p in phrases)
-    return Analyzer(keywords=short, english_vocab=vocab, negation=False)
+    return Analyzer(keywords=short, english_vocab=vocab, negation=False, correct_min=CORRECT_MIN)
