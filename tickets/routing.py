@@ -123,7 +123,12 @@ class LiveRouter:
         now: datetime,
     ) -> RouteResult:
         """The request form's proposal for ``text`` (``department`` None: offer the
-        candidates), with every lesson committed so far."""
-        router = await self.router(desk, kb)
+        candidates), with every lesson committed so far. A router that cannot be built (a
+        bug) leaves the form working: no proposal, the citizen chooses from the full list."""
+        try:
+            router = await self.router(desk, kb)
+        except Exception:
+            log.exception("department router could not be built; the form offers every department")
+            return RouteResult(None, [])
         await self.refresh(session, now)
         return router.route(text, lang, self.lessons)

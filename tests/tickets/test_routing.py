@@ -179,3 +179,16 @@ async def test_the_router_is_rebuilt_when_the_file_changes(
     rebuilt = await live.router(routed_desk)
     assert rebuilt is not first and rebuilt.thresholds.margin == 50.0
     assert "公租房" in {p.text for p in rebuilt.phrases}
+
+
+async def test_a_router_that_cannot_be_built_leaves_the_form_working(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from faq.routing import Router
+
+    def broken(*_args: object, **_kwargs: object) -> Router:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(Router, "build", broken)
+    result = await _propose(world, LiveRouter(), LAMP)
+    assert result.department is None and result.candidates == []
