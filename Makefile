@@ -47,6 +47,7 @@ format: install
 
 bench: install
 	$(BIN)/python bench/faq_bench.py --quick
+	$(BIN)/python bench/route_bench.py --quick
 	$(BIN)/python bench/webhook_bench.py --quick
 
 clean:

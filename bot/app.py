@@ -119,6 +119,9 @@ def create_app(
 
 def _deps(runtime: Runtime, clock: Clock) -> Deps:
     """What handlers get besides the update (see handlers/deps.py)."""
+    from faq.routing import RouterConfig
+    from tickets.routing import LiveRouter
+
     settings = runtime.settings
     return Deps(
         desk=runtime.desk.holder,
@@ -127,6 +130,9 @@ def _deps(runtime: Runtime, clock: Clock) -> Deps:
         admin_ids=tuple(settings.admin_ids),
         clock=clock,
         bot_username=settings.bot_username,
+        routing=LiveRouter(
+            RouterConfig(margin=settings.route_margin), lesson_days=settings.route_lesson_days
+        ),
     )
 
 

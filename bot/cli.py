@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "bot.commands.serve",
     "bot.commands.db",
     "bot.commands.faq",
+    "bot.commands.route",
     "bot.commands.departments",
     "bot.commands.staff",
     "bot.commands.sweep",

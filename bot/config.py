@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     faq_watch: bool = True  # reload the knowledge base when its files change
     faq_answer_score: float | None = Field(default=None, ge=0, le=100)
     faq_suggest_score: float | None = Field(default=None, ge=0, le=100)
+    route_margin: float | None = Field(default=None, ge=0, le=100)  # None: calibrated
+    route_lesson_days: int = Field(default=180, ge=1, le=3650)  # lessons older are forgotten
 
     # People and places
     timezone: str = "Asia/Shanghai"

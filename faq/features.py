@@ -76,7 +76,18 @@ class Analysis:
 class Analyzer:
     """Feature extraction that knows the knowledge base's keywords and English words."""
 
-    def __init__(self, keywords: Iterable[str] = (), english_vocab: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        keywords: Iterable[str] = (),
+        english_vocab: Iterable[str] = (),
+        *,
+        negation: bool = True,
+        correct_min: int = 3,
+    ) -> None:
+        # negation=False keeps words in a negation's scope (the router: "没有电" is about
+        # electricity all the same); words shorter than correct_min are never typo-corrected.
+        self.negation = negation
+        self.correct_min = correct_min
         self.zh_keywords: set[str] = set()
         self.en_keywords: set[str] = set()
         for kw in keywords:
@@ -116,12 +127,12 @@ class Analyzer:
 
     def correct(self, word: str) -> str | None:
         """The vocabulary word within one edit (delete/insert/substitute) of ``word``."""
-        if word in self.vocab or len(word) < 3:
+        if word in self.vocab or len(word) < self.correct_min:
             return None
         hit = self._delete_index.get(word)
         if hit is not None:
             return hit
-        for d in _deletes(word):
+        for d in sorted(_deletes(word)):  # sorted: the same correction in every process
             hit = self._delete_index.get(d)
             if hit is not None and abs(len(hit) - len(word)) <= 1:
                 return hit
@@ -198,7 +209,7 @@ class Analyzer:
                     stop[i] = True
             i += 1
         # Negation scopes.
-        i = 0
+        i = 0 if self.negation else n
         while i < n:
             if run[i] not in _NEG_FIRST:
                 i += 1
@@ -282,7 +293,7 @@ class Analyzer:
     def _analyze_latin(self, words: list[str], add: _Adder, pinyin_units: list[str]) -> int:
         stems = [stem(w) for w in words]
         negated = [False] * len(words)
-        for i, w in enumerate(words):
+        for i, w in enumerate(words if self.negation else ()):
             if w in lexicon.EN_NEGATORS or w.endswith("n't"):
                 for j in range(i + 1, min(len(words), i + 3)):
                     negated[j] = True

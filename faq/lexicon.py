@@ -185,3 +185,49 @@ ZH_SYNONYMS: dict[str, tuple[str, ...]] = {
     "就医": ("看病", "看医生"),
     "新生儿": ("婴儿", "刚出生的孩子", "刚出生的宝宝"),
 }
+
+
+# English words written one way before routing (faq.routing): British and American spellings,
+# irregular forms and everyday near-synonyms of the words government services use. Generic:
+# no department of any one city is named. Canonical form first.
+EN_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "street light": ("streetlight", "streetlights", "streetlamp", "streetlamps", "lamp post"),
+    "pavement": ("sidewalk", "sidewalks", "footpath", "footpaths"),
+    "lorry": ("truck", "trucks", "lorries"),
+    "rubbish": ("garbage", "trash", "litter", "refuse"),
+    "flat": ("apartment", "apartments", "flats"),
+    "licence": ("license", "licenses", "licences"),
+    "neighbour": ("neighbor", "neighbors", "neighbours"),
+    "centre": ("center", "centers", "centres"),
+    "steal": ("stole", "stolen", "steals", "stealing", "theft", "thief", "thieves"),
+    "pay": ("paid", "pays"),
+    "wage": ("wages", "salary", "salaries"),
+    "child": ("children", "kid", "kids"),
+    "marriage": ("married", "marry", "marrying", "wedding"),
+    "disability": ("disabled", "disabilities", "handicapped"),
+    "poverty": ("poor",),
+    "elderly": ("elder", "elders", "senior", "seniors", "older people", "old people"),
+    "noise": ("noisy", "loud"),
+    "vaccine": ("vaccines", "vaccination", "vaccinations", "vaccinated", "jab", "jabs"),
+    "doctor": ("doctors", "physician", "physicians"),
+    "car": ("cars", "vehicle", "vehicles"),
+    "fee": ("fees", "charge", "charges", "charged"),
+    "job": ("jobs", "work", "employment"),
+    "boss": ("employer", "employers", "bosses"),
+}
+
+
+# Where / when / how often: words a demand says around its topic, in any city and for any
+# department ("小区门口", "每天晚上", "好几天了"). The router (faq.routing) leaves them out
+# of profiles and demands alike, so that a duty saying "学校门口交通拥堵" does not draw every
+# demand that happens at a gate.
+ZH_ROUTE_FILLER: tuple[str, ...] = tuple(
+    sorted(
+        """门口 附近 旁边 周边 周围 对面 楼下 楼上 隔壁 这边 那边 这里 那里 每天 天天 每次
+        晚上 早上 白天 中午 下午 半夜 凌晨 今天 昨天 前天 前几天 最近 现在 一直 经常 总是 老是
+        好几天 好几次 几天 几次 一周 一星期 一个星期 一个月 几个月 上周 上个月 非常 特别 真的
+        实在 根本""".split(),
+        key=len,
+        reverse=True,
+    )
+)

@@ -143,6 +143,13 @@ CITIZEN_TEXTS: dict[str, dict[str, str]] = {
         "zh": "请选择负责的部门：",
         "en": "Which department should handle it?",
     },
+    "flow.choose_dept_suggested": {
+        "zh": "这些部门最可能负责您的诉求，请选择一个（都不对请点“其他部门”）：",
+        "en": (
+            "These departments are the most likely to handle your request; please choose one "
+            '(or "Other department…" if none fits):'
+        ),
+    },
     "flow.choose_type": {"zh": "请选择诉求类型：", "en": "What kind of request is it?"},
     "flow.draft": {
         "zh": (
@@ -181,6 +188,7 @@ CITIZEN_TEXTS: dict[str, dict[str, str]] = {
     "btn.urgent_off": {"zh": "不紧急", "en": "Not urgent"},
     "btn.submit": {"zh": "✅ 提交", "en": "✅ Submit"},
     "btn.change_dept": {"zh": "🏢 更换部门", "en": "🏢 Change department"},
+    "btn.other_dept": {"zh": "其他部门…", "en": "Other department…"},
     "btn.change_type": {"zh": "🏷 更改类型", "en": "🏷 Change type"},
     "btn.share_phone": {"zh": "📱 留下电话", "en": "📱 Add my phone"},
     "btn.cancel": {"zh": "✖️ 取消", "en": "✖️ Cancel"},

@@ -19,9 +19,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from faq import KnowledgeBase
 from handlers.attachments import telegram_attachment_calls
+from faq.routing import RouteResult
 from tickets.clock import Clock, SystemClock
 from tickets.departments import SyncReport, sync_departments
 from tickets.deptconfig import DeskConfig, Problem, load_desk_config
+from tickets.routing import LiveRouter
 from tickets.service import TicketService
 from tickets.workcalendar import WorkCalendar
 
@@ -104,6 +106,7 @@ class Deps:
     clock: Clock = field(default_factory=SystemClock)
     bot_username: str | None = None
     citizen_reopen_days: int = 7
+    routing: LiveRouter = field(default_factory=LiveRouter)
 
     def tickets(self, session: AsyncSession) -> TicketService:
         """A ticket service bound to this update's transaction."""
@@ -121,6 +124,19 @@ class Deps:
     @property
     def knowledge(self) -> KnowledgeBase | None:
         return self.kb.current if self.kb is not None else None
+
+    async def propose_department(
+        self, session: AsyncSession, text: str, lang: str | None = None
+    ) -> RouteResult:
+        """The department router's proposal for a request form (every channel's)."""
+        return await self.routing.propose(
+            session,
+            text,
+            lang,
+            desk=self.desk.config,
+            kb=self.knowledge,
+            now=self.clock.now(),
+        )
 
     def is_admin(self, telegram_user_id: int) -> bool:
         return telegram_user_id in self.admin_ids

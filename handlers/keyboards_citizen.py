@@ -114,6 +114,20 @@ def departments_keyboard(lang: str, config: DeskConfig) -> InlineKeyboardMarkup:
     return _kb(rows)
 
 
+def route_keyboard(lang: str, config: DeskConfig, slugs: list[str]) -> InlineKeyboardMarkup:
+    """The router's candidates (best first, one per row), "Other department…" (the full
+    list) and Cancel: the form is unsure, nothing is pre-selected."""
+    rows = [
+        [_btn(_short(dept.name_for(lang), 40), FlowCb(action="setdept", value=slug))]
+        for slug in slugs
+        if (dept := config.get(slug)) is not None
+        and len(FlowCb(action="setdept", value=slug).pack()) <= 64
+    ]
+    rows.append([_btn(tr(lang, "btn.other_dept"), FlowCb(action="dept"))])
+    rows.append([_btn(tr(lang, "btn.cancel"), FlowCb(action="cancel"))])
+    return _kb(rows)
+
+
 def types_keyboard(lang: str, current: str) -> InlineKeyboardMarkup:
     buttons = []
     for demand_type in DEMAND_TYPES:

@@ -20,7 +20,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.citizen_answers import skip_open_request
@@ -34,6 +34,7 @@ from handlers.keyboards_citizen import (
     contact_keyboard,
     departments_keyboard,
     draft_keyboard,
+    route_keyboard,
     types_keyboard,
 )
 from handlers.outgoing import Outgoing
@@ -42,14 +43,8 @@ from tickets.deptconfig import DEMAND_TYPES
 from tickets.errors import TicketError
 from tickets.gaps import link_ticket
 from tickets.i18n import t
-from tickets.intake import (
-    append_text,
-    cap_ticket_text,
-    guess_demand_type,
-    guess_department,
-    guess_urgent,
-    text_for_matching,
-)
+from tickets.intake import append_text, cap_ticket_text, guess_demand_type, guess_urgent
+from tickets.lessons import citizen_actor, record_lesson
 from tickets.models import Citizen
 
 MAX_PHOTOS = 10
@@ -141,18 +136,29 @@ async def _set_text(
     draft["text"] = cap_ticket_text(text)
     _guess(draft)
     if not draft["dept"]:
-        faq_department = _faq_department(deps, draft.get("faq_entry"), text, lang)
-        draft["dept"] = guess_department(text, deps.desk.config, faq_department).slug
+        # The department router (tickets.routing): a proposal when sure, else its candidates.
+        routed = await deps.propose_department(outgoing.session, draft["text"], lang)
+        draft["dept"] = routed.department
+        draft["route"] = [c.slug for c in routed.candidates]  # offered, best first
     await _save_draft(state, draft)
     if draft["dept"]:
         await show_draft(state, outgoing, chat_id, lang, deps)
     else:
         await state.set_state(TicketForm.department)
-        await outgoing.send_message(
-            chat_id,
-            tr(lang, "flow.choose_dept"),
-            reply_markup=departments_keyboard(lang, deps.desk.config),
+        prompt, keyboard = _department_choice(lang, deps, draft)
+        await outgoing.send_message(chat_id, prompt, reply_markup=keyboard)
+
+
+def _department_choice(
+    lang: str, deps: Deps, draft: dict[str, Any]
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The router's candidates and "Other department…" when it had some; else every department."""
+    offered = [s for s in draft.get("route") or [] if deps.desk.config.get(s) is not None]
+    if offered:
+        return tr(lang, "flow.choose_dept_suggested"), route_keyboard(
+            lang, deps.desk.config, offered
         )
+    return tr(lang, "flow.choose_dept"), departments_keyboard(lang, deps.desk.config)
 
 
 def _guess(draft: dict[str, Any]) -> None:
@@ -167,20 +173,6 @@ def is_cancel_word(text: str | None) -> bool:
     """ "取消", "Cancel.", " 算了！" ... on their own; never inside a longer message."""
     word = (text or "").strip().strip("。.!！~～ ").casefold()
     return word in CANCEL_WORDS
-
-
-def _faq_department(deps: Deps, entry_id: str | None, text: str, lang: str) -> str | None:
-    """The department of the FAQ entry the question came from, or of the closest entry."""
-    kb = deps.knowledge
-    if kb is None:
-        return None
-    if entry_id and entry_id in kb:
-        return kb.get(entry_id).department
-    result = kb.match(text_for_matching(text), lang)
-    best = result.entry_id or (result.candidates[0].id if result.candidates else None)
-    if best and best in kb:
-        return kb.get(best).department
-    return None
 
 
 async def show_draft(
@@ -289,10 +281,9 @@ async def department_text(
     draft["text"] = append_text(draft["text"], message.text or "")
     _guess(draft)
     await _save_draft(state, draft)
+    prompt, keyboard = _department_choice(lang, deps, draft)
     await outgoing.send_message(
-        message.chat.id,
-        f"{tr(lang, 'flow.added_text')}\n{tr(lang, 'flow.choose_dept')}",
-        reply_markup=departments_keyboard(lang, deps.desk.config),
+        message.chat.id, f"{tr(lang, 'flow.added_text')}\n{prompt}", reply_markup=keyboard
     )
 
 
@@ -401,11 +392,8 @@ async def _after_attachment(
     elif current == TicketForm.describe.state:
         await _set_text(state, outgoing, chat_id, lang, deps, draft, draft["text"])
     elif current == TicketForm.department.state:
-        await outgoing.send_message(
-            chat_id,
-            f"{note}\n{tr(lang, 'flow.choose_dept')}",
-            reply_markup=departments_keyboard(lang, deps.desk.config),
-        )
+        prompt, keyboard = _department_choice(lang, deps, draft)
+        await outgoing.send_message(chat_id, f"{note}\n{prompt}", reply_markup=keyboard)
     else:
         await show_draft(state, outgoing, chat_id, lang, deps, note)
 
@@ -570,11 +558,8 @@ async def _submit(
     if not draft.get("dept"):  # e.g. a type chosen before a department: ask for it now
         await answer_callback(outgoing, query)
         await state.set_state(TicketForm.department)
-        await outgoing.send_message(
-            chat_id,
-            tr(lang, "flow.no_dept"),
-            reply_markup=departments_keyboard(lang, deps.desk.config),
-        )
+        _prompt, keyboard = _department_choice(lang, deps, draft)
+        await outgoing.send_message(chat_id, tr(lang, "flow.no_dept"), reply_markup=keyboard)
         return
     if not draft.get("text"):
         await answer_callback(outgoing, query, tr(lang, "flow.need_text"), alert=True)
@@ -614,6 +599,18 @@ async def _submit(
         return
     if draft.get("gap_id"):
         await link_ticket(session, int(draft["gap_id"]), ticket.id)  # type: ignore[arg-type]
+    offered = draft.get("route")
+    if offered is not None:  # the router chose or ranked; the citizen's choice teaches it
+        await record_lesson(
+            session,
+            text=draft["text"],
+            from_department=offered[0] if offered else None,
+            to_department=draft["dept"],
+            source="citizen",
+            actor=citizen_actor(citizen.id),
+            now=deps.clock.now(),
+            ticket_id=ticket.id,
+        )
     await answer_callback(outgoing, query)
     await end_form(state)
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from yaml.nodes import Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from tickets.durations import WindowKind, WorkWindow, parse_window
 from tickets.sweeps.policy import POLICY_KEYS, SweepPolicy
@@ -96,9 +96,11 @@ _DEPARTMENT_KEYS = (
     "transfer_clock",
     "canned_replies",
     "keywords",
+    "duties",
 )
 _SLA_KEYS = ("response", "resolution")
 _REPLY_KEYS = ("id", "title", "text")
+DUTY_MAX = 200  # characters of one duty: a short phrase of what the department handles
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,6 +162,13 @@ class DepartmentConfig:
     canned_replies: tuple[CannedReply, ...] = ()
     keywords: tuple[str, ...] = ()
     source_line: int = 0
+    # Responsibilities (权责清单): short phrases of what the department handles, each with its
+    # language ("und" for a plain list). The router (faq.routing) matches demands against them.
+    duties: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def duty_phrases(self) -> tuple[str, ...]:
+        return tuple(phrase for _, phrase in self.duties)
 
     def name_for(self, lang: str | None) -> str:
         return _pick(self.name, lang)
@@ -202,7 +211,18 @@ class DepartmentConfig:
             "transfer_clock": self.transfer_clock,
             "canned_replies": [r.id for r in self.canned_replies],
             "keywords": list(self.keywords),
+            "duties": _duties_json(self.duties),
         }
+
+
+def _duties_json(duties: tuple[tuple[str, str], ...]) -> list[str] | dict[str, list[str]]:
+    """A plain list, or a map language -> phrases, as written in the file."""
+    if all(lang == "und" for lang, _ in duties):
+        return [phrase for _, phrase in duties]
+    out: dict[str, list[str]] = {}
+    for lang, phrase in duties:
+        out.setdefault(lang, []).append(phrase)
+    return out
 
 
 @dataclass(frozen=True)
@@ -703,6 +723,9 @@ def _read_department(
     keywords: list[str] = []
     if "keywords" in fields:
         keywords = [v for _, v in reader.text_list(fields["keywords"].value, "keywords") or []]
+    duties: tuple[tuple[str, str], ...] = ()
+    if "duties" in fields:
+        duties = _read_duties(reader, fields["duties"].value, where)
     sla = {t: _check_sla(reader, parts[t], f"{where} sla.{t}", item) for t in DEMAND_TYPES}
     urgent = _check_sla(reader, parts["urgent"], f"{where} urgent", item)
     if reader.count > before or slug is None or not name:
@@ -718,4 +741,33 @@ def _read_department(
         canned_replies=tuple(replies.values()),
         keywords=tuple(dict.fromkeys(keywords)),
         source_line=line_of(item),
+        duties=duties,
     )
+
+
+def _read_duties(reader: NodeReader, node: Node, where: str) -> tuple[tuple[str, str], ...]:
+    """``duties: [...]`` or ``duties: {zh: [...], en: [...]}`` -> (language, phrase) pairs."""
+    what = f"{where} duties"
+    groups: list[tuple[str, Node]] = []
+    if isinstance(node, MappingNode):
+        fields = reader.mapping(node, f"{what} (a list, or a map language -> list)")
+        for lang, (key_node, value_node) in (fields or {}).items():
+            if not LANG_RE.match(lang):
+                reader.problem(key_node, f"{what}: bad language code '{lang}' (use zh, en...)")
+                continue
+            groups.append((lang, value_node))
+    else:
+        groups.append(("und", node))
+    out: dict[tuple[str, str], None] = {}
+    for lang, value_node in groups:
+        label = what if lang == "und" else f"{what} in '{lang}'"
+        for item, phrase in reader.text_list(value_node, label) or []:
+            if len(phrase) > DUTY_MAX:
+                reader.problem(
+                    item,
+                    f"{label}: a duty is a short phrase (at most {DUTY_MAX} characters; "
+                    f"this one has {len(phrase)}): split it",
+                )
+                continue
+            out[(lang, phrase)] = None  # a phrase listed twice counts once
+    return tuple(out)

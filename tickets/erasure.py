@@ -65,7 +65,15 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tickets.conversations import delete_conversation_state
-from tickets.models import Citizen, Outbox, Ticket, TicketEvent, TicketMessage, UnansweredQuestion
+from tickets.models import (
+    Citizen,
+    Outbox,
+    RouteLesson,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+    UnansweredQuestion,
+)
 from tickets.privacy import scrub_text
 
 __all__ = [
@@ -88,6 +96,8 @@ PERSONAL_DATA: dict[str, str] = {
     "name and phone scrubbed where linked",
     "conversation_state": "the citizen's conversations (keyed by their chat and user id) "
     "deleted; the others expire after CONVERSATION_TTL_DAYS",
+    "route_lesson": "kept (which department handles such a text); the text of lessons from "
+    "the citizen's tickets or corrections scrubbed of their name and phone",
     "department": "no citizen data",
     "staff_member": "no citizen data (staff)",
     "staff_invite": "no citizen data (staff)",
@@ -246,11 +256,28 @@ async def _conversations(session: AsyncSession, subject: Subject) -> None:
         await delete_conversation_state(session, user_id=subject.telegram_user_id)
 
 
+async def _route_lessons(session: AsyncSession, subject: Subject) -> None:
+    # A lesson copies a demand's text (phone and ID numbers already redacted): the ones from
+    # the person's tickets, or taught by them, lose their name and phone too. The lesson stays
+    # (it says which department handles such a text, which is not about the person).
+    conditions = [col(RouteLesson.actor) == f"citizen:{subject.citizen_id}"]
+    if subject.ticket_ids:
+        conditions.append(col(RouteLesson.ticket_id).in_(subject.ticket_ids))
+    rows = (await session.exec(select(RouteLesson).where(or_(*conditions)))).all()
+    for row in rows:
+        text = subject.scrub(row.text)
+        if text != row.text:
+            row.text = text
+            session.add(row)
+    await session.flush()
+
+
 register_eraser("outbox", _outbox)
 register_eraser("ticket_message", _ticket_messages)
 register_eraser("ticket", _tickets)
 register_eraser("unanswered_question", _questions)
 register_eraser("conversation_state", _conversations)
+register_eraser("route_lesson", _route_lessons)
 
 
 # --- erasure ------------------------------------------------------------------------------

@@ -318,3 +318,30 @@ class ConversationState(SQLModel, table=True):
 
 
 ALL_TABLES = (*ALL_TABLES, ConversationState)
+
+
+# --- routing (issue 11): what transfers and citizens' corrections teach the router -----------
+
+
+class RouteLesson(SQLModel, table=True):
+    """A text and the department it belongs to, learned from a staff transfer (``transfer``)
+    or a citizen's correction of the form's proposal (``citizen``); see ``tickets.routing``.
+
+    ``text`` is the demand with phone and ID numbers redacted (at most 500 characters).
+    ``actor`` names who taught it, for the per-person bound: ``staff:<telegram id>`` or
+    ``citizen:<citizen id>`` (the row id, which stays meaningless after an erasure).
+    """
+
+    __tablename__ = "route_lesson"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    from_department: str | None = Field(default=None, max_length=64)
+    to_department: str = Field(max_length=64)
+    source: str = Field(max_length=16)  # transfer | citizen
+    actor: str = Field(max_length=64)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+
+
+ALL_TABLES = (*ALL_TABLES, RouteLesson)

@@ -56,6 +56,7 @@ from tickets.deptconfig import DEMAND_TYPES, DepartmentConfig, DeskConfig, Sla
 from tickets.directory import recipients
 from tickets.errors import Conflict, NotAllowed, NotFound, ValidationError
 from tickets.i18n import t
+from tickets.lessons import record_lesson, staff_actor
 from tickets.lifecycle import Action, Status, transition
 from tickets.models import Citizen, Department, StaffMember, Ticket, TicketEvent
 from tickets.numbering import next_number
@@ -352,6 +353,17 @@ class TicketService:
             clock=policy,
             response_due_at=_iso(ticket.response_due_at),
             resolution_due_at=_iso(ticket.resolution_due_at),
+        )
+        # The router learns that such a text belongs to the new department (tickets.lessons).
+        await record_lesson(
+            self.session,
+            text=ticket.text,
+            from_department=old_dept.slug,
+            to_department=new_dept.slug,
+            source="transfer",
+            actor=staff_actor(actor.telegram_user_id),
+            now=now,
+            ticket_id=ticket.id,
         )
         citizen = await self._citizen(ticket)
         body = self._staff_body(ticket, new_dept, new_cfg, citizen)

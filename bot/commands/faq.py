@@ -125,107 +125,33 @@ def _match(args: argparse.Namespace) -> int:
 
 # The knowledge base of `faq match --jsonl`, module-global so that forked workers share it.
 _JSONL_KB = None
-PARALLEL_MIN = 256  # lines available at once before the bulk work goes to worker processes
-WORKER_CHUNK = 64
 
 
 def _answer_line(raw: bytes) -> str:
     """The output line for one input line (never raises: errors go in place)."""
     import json
 
-    try:
-        item = json.loads(raw)
-    except ValueError as exc:
-        msg = "empty line" if not raw.strip() else f"not valid JSON: {exc}"
-        return json.dumps({"error": msg}) + "\n"
-    if not isinstance(item, dict):
-        return json.dumps({"error": "expected a JSON object"}) + "\n"
-    text = item.get("text")
-    if not isinstance(text, str) or not text.strip():
-        return json.dumps({"error": "missing or empty 'text'"}) + "\n"
+    from bot.commands.jsonl import error_line, parse_line
+
+    item, error = parse_line(raw)
+    if item is None:
+        return error or error_line("bad line")
     lang = item.get("lang")
     try:
-        result = _JSONL_KB.match(text, lang if isinstance(lang, str) else None)  # type: ignore[attr-defined]
+        result = _JSONL_KB.match(item["text"], lang if isinstance(lang, str) else None)  # type: ignore[attr-defined]
     except Exception as exc:  # one bad input must not stop the stream
-        return json.dumps({"error": f"match failed: {exc}"}) + "\n"
+        return error_line(f"match failed: {exc}")
     return json.dumps(result.to_json(), ensure_ascii=False) + "\n"
 
 
-def _jsonl_workers(requested: int | None) -> int:
-    import multiprocessing
-    import os
-
-    if requested is not None:
-        wanted = max(1, requested)
-    else:
-        wanted = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 4)
-    if wanted > 1 and "fork" not in multiprocessing.get_all_start_methods():
-        return 1  # workers must inherit the index; rebuilding it per worker costs more
-    return wanted
-
-
 def _match_jsonl(kb, workers: int | None = None) -> int:  # type: ignore[no-untyped-def]
-    """One JSON line out per line in, in order; bad lines get {"error": ...}.
-
-    Input is taken as it arrives: a line typed (or written by a program that waits for the
-    answer) is answered at once; a file piped in arrives in large blocks, whose lines are
-    matched by ``workers`` forked processes (all cores by default, at most 4) that share the
-    index built here. Order is kept either way.
-    """
-    import gc
-    import os
+    """One JSON line out per line in, in order; bad lines get {"error": ...} (see
+    :mod:`bot.commands.jsonl`: answered as they arrive, bulk input by forked workers)."""
+    from bot.commands.jsonl import serve
 
     global _JSONL_KB
     _JSONL_KB = kb
-    gc.collect()
-    gc.freeze()  # the index is long-lived: keep the collector from rescanning it (and copying it)
-    fd = sys.stdin.fileno()
-    out = sys.stdout
-    n_workers = _jsonl_workers(workers)
-    pool = None
-    tail = b""
-
-    def answer(lines: list[bytes]) -> list[str]:
-        nonlocal pool, n_workers
-        if n_workers > 1 and len(lines) >= PARALLEL_MIN:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-            from concurrent.futures.process import BrokenProcessPool
-
-            try:
-                if pool is None:
-                    pool = ProcessPoolExecutor(
-                        n_workers, mp_context=multiprocessing.get_context("fork")
-                    )
-                return list(pool.map(_answer_line, lines, chunksize=WORKER_CHUNK))
-            except (BrokenProcessPool, OSError) as exc:  # a worker died: carry on alone
-                print(
-                    f"citizen-desk: worker processes failed ({exc}); going on in one",
-                    file=sys.stderr,
-                )
-                n_workers = 1
-        return [_answer_line(raw) for raw in lines]
-
-    try:
-        while True:
-            data = os.read(fd, 1 << 20)  # whatever has arrived, at least one byte
-            if not data:
-                break
-            lines = (tail + data).split(b"\n")
-            tail = lines.pop()
-            if lines:
-                out.write("".join(answer(lines)))
-                out.flush()
-        if tail:  # a last line without its newline
-            out.write(_answer_line(tail))
-            out.flush()
-    except BrokenPipeError:
-        _silence_stdout()
-        return 0
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-    return 0
+    return serve(_answer_line, workers)
 
 
 def _eval(args: argparse.Namespace) -> int:
@@ -249,12 +175,7 @@ def _eval(args: argparse.Namespace) -> int:
             print(report.render(max_misses=args.misses))
         sys.stdout.flush()
     except BrokenPipeError:  # `| head -25`
-        _silence_stdout()
+        from bot.commands.jsonl import silence_stdout
+
+        silence_stdout()
     return 0
-
-
-def _silence_stdout() -> None:
-    import os
-
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())

@@ -175,7 +175,7 @@ def test_unknown_keys(tmp_path: Path) -> None:
         f"{name}:2: calendar: unknown key 'working_hour' (allowed: working_hours, weekend, "
         "extra_holidays, extra_working_days, acknowledged_years, schedule_dir)",
         f"{name}:6: department: unknown key 'staff_chat' (allowed: slug, name, staff_chat_id, "
-        "head_user_id, sla, urgent, transfer_clock, canned_replies, keywords)",
+        "head_user_id, sla, urgent, transfer_clock, canned_replies, keywords, duties)",
         f"{name}:7: file: unknown key 'colour' (allowed: calendar, defaults, departments, scheduler)",
     ]
 
@@ -605,3 +605,64 @@ def test_a_bad_yearly_schedule_rejects_the_configuration(tmp_path: Path) -> None
         f"{bad}:6: workdays: 2027-02-17 is a Wednesday; make-up working days (调休上班) are "
         "Saturdays or Sundays"
     ]
+# -- duties (权责清单): what the router matches demands against -------------------------------
+def test_duties_plain_list_or_per_language(tmp_path: Path) -> None:
+    config = load(
+        tmp_path,
+        """\
+        departments:
+          - slug: roads
+            name: {en: Roads}
+            duties: [路灯维修, potholes, 路灯维修]
+          - slug: water
+            name: {en: Water}
+            duties:
+              zh: [停水, 水管爆裂]
+              en: [no water, burst pipes]
+        """,
+    )
+    roads, water = config.departments["roads"], config.departments["water"]
+    assert roads.duties == (("und", "路灯维修"), ("und", "potholes"))  # listed twice: once
+    assert water.duty_phrases == ("停水", "水管爆裂", "no water", "burst pipes")
+    assert roads.to_json()["duties"] == ["路灯维修", "potholes"]
+    assert water.to_json()["duties"] == {
+        "zh": ["停水", "水管爆裂"],
+        "en": ["no water", "burst pipes"],
+    }
+    assert config.departments["roads"].keywords == ()
+
+
+def test_duties_problems_have_their_lines(tmp_path: Path) -> None:
+    name = str(tmp_path / "departments.yaml")
+    long_duty = "负责" * 101
+    got = problems(
+        tmp_path,
+        f"""\
+        departments:
+          - slug: roads
+            name: {{en: Roads}}
+            duties: street lights
+          - slug: water
+            name: {{en: Water}}
+            duties:
+              zh: [停水, {{a: b}}]
+              english: [no water]
+              en:
+                - {long_duty}
+        """,
+    )
+    assert got == [
+        f"{name}:4: department 'roads' duties must be a list (write it as [ ... ] or '- ' lines)",
+        f"{name}:8: each item of department 'water' duties in 'zh' must be text",
+        f"{name}:9: department 'water' duties: bad language code 'english' (use zh, en...)",
+        f"{name}:11: department 'water' duties in 'en': a duty is a short phrase (at most 200 "
+        "characters; this one has 202): split it",
+    ]
+
+
+def test_sample_departments_have_duties_in_both_languages() -> None:
+    config = load_desk_config(SAMPLE).config
+    assert config is not None
+    for dept in config.departments.values():
+        langs = {lang for lang, _ in dept.duties}
+        assert {"zh", "en"} <= langs, dept.slug

@@ -209,7 +209,7 @@ async def test_chinese_follow_up_reopen_cancel_and_duplicate_delivery(
     # cancel mid-flow
     await say(emu, citizen, "/new")
     prompt = await expect(emu, citizen, tr("zh", "flow.describe"))
-    await say(emu, citizen, "小区门口噪音很大")
+    await say(emu, citizen, "小区门口的垃圾好几天没人清运")
     await expect(emu, citizen, "📋 请确认您的诉求")
     await say(emu, citizen, "/cancel")
     await expect(emu, citizen, tr("zh", "flow.cancelled"))

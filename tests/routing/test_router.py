@@ -1,0 +1,143 @@
+"""The department router: proposals, candidates, scores, and the figures on held-out demands."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from faq.features import Analyzer
+from faq.models import Entry
+from faq.routing import Router
+from faq.routing.evaluation import evaluate
+from faq.routing.text import features, prepare
+from faq.text import is_cjk
+from tests.faq.perturbation import PREFIXES, SUFFIXES, homophone_typo, traditional
+from tests.routing.conftest import HELDOUT, desk_from, heldout_lines, toy_router
+
+
+# -- the sample departments and FAQ, on demands written for them (tests/routing/data) --------
+def test_sample_router_meets_the_targets_on_the_heldout_set(sample_router: Router) -> None:
+    with HELDOUT.open(encoding="utf-8") as fh:
+        report = evaluate(sample_router, fh)
+    t = report.totals()
+    assert t.lines >= 150 and not report.errors
+    assert t.first / t.in_scope >= 0.85
+    assert t.three / t.in_scope >= 0.97
+    assert t.wrong <= 0.02 * t.lines  # never a wrong department silently pre-selected
+    assert report.thresholds.endswith("[calibrated]")
+
+
+def test_sample_router_survives_traditional_typos_and_chatter(sample_router: Router) -> None:
+    """The held-out demands in Traditional characters, with a homophone typo, in chatter."""
+    rng = random.Random(3)
+    rows = [r for r in heldout_lines() if r["lang"] == "zh"]
+    pool = frozenset(ch for r in rows for ch in r["text"] if is_cjk(ch))
+    lines = []
+    for r in rows:
+        typo = homophone_typo(r["text"], pool, rng) or r["text"]
+        chatter = rng.choice(PREFIXES) + r["text"] + rng.choice(SUFFIXES)
+        for kind, text in (
+            ("traditional", traditional(r["text"])),
+            ("typo", typo),
+            ("chatter", chatter),
+        ):
+            lines.append(json.dumps({**r, "text": text, "kind": kind}, ensure_ascii=False))
+    t = evaluate(sample_router, lines).totals()
+    assert t.first / t.in_scope >= 0.85
+    assert t.three / t.in_scope >= 0.95
+    assert t.wrong <= 0.02 * t.lines
+
+
+def test_the_issue_examples(sample_router: Router) -> None:
+    # 老人 (elderly) no longer pulls a street-light demand to Civil Affairs.
+    lamp = sample_router.route("路灯坏了一个星期，老人晚上出门都不方便")
+    assert lamp.first == "urban-management"
+    assert lamp.department in (None, "urban-management")
+    assert sample_router.route("小区的路灯坏了好几天了").department == "urban-management"
+    # An English demand meets the English duties.
+    english = sample_router.route("street light broken")
+    assert english.first == "urban-management"
+
+
+# -- behaviour on a small city's file ---------------------------------------------------------
+def test_a_clear_demand_is_proposed(tmp_path: Path) -> None:
+    router = toy_router(tmp_path)
+    result = router.route("我家门口的路灯不亮了")
+    assert result.department == "roads"
+    assert result.candidates[0].slug == "roads"
+    assert [c.score for c in result.candidates] == sorted(
+        (c.score for c in result.candidates), reverse=True
+    )
+    assert all(0 <= c.score <= 100 for c in result.candidates)
+    assert result.to_json()["department"] == "roads"
+
+
+def test_english_and_traditional_demands(tmp_path: Path) -> None:
+    router = toy_router(tmp_path)
+    assert router.route("There is a huge pothole on my road").department == "roads"
+    assert router.route("A tree fell over in the park").department == "parks"
+    assert router.route("公園裡的樹倒了").department == "parks"  # Traditional characters
+
+
+def test_negation_keeps_the_topic(tmp_path: Path) -> None:
+    router = toy_router(tmp_path)
+    assert router.route("不是停电，是电表走得太快").department == "power"
+    assert router.route("We have had no electricity since this morning").department == "power"
+
+
+def test_a_demand_of_two_departments_is_not_proposed(tmp_path: Path) -> None:
+    router = toy_router(tmp_path)
+    result = router.route("公园门口的路灯坏了")
+    assert result.department is None
+    assert {c.slug for c in result.candidates} == {"roads", "parks"}
+    assert len(result.candidates) <= 3
+
+
+def test_nothing_known_gives_no_candidates(tmp_path: Path) -> None:
+    router = toy_router(tmp_path)
+    result = router.route("我想反映一个情况")
+    assert result.department is None and result.candidates == []
+    assert result.to_json() == {"department": None, "candidates": []}
+
+
+def test_faq_entries_teach_their_department(tmp_path: Path) -> None:
+    desk = desk_from(tmp_path)
+    entry = Entry(
+        id="bench-repair",
+        questions=("公园的长椅坏了找谁修？",),
+        answer={"zh": "…"},
+        keywords=("长椅",),
+        department="parks",
+    )
+    without = Router.build(list(desk.departments.values()), ())
+    with_faq = Router.build(list(desk.departments.values()), (entry,))
+    assert without.route("长椅坏了没人修").department is None
+    assert with_faq.route("长椅坏了没人修").department == "parks"
+    # An entry of a department the file does not have is ignored.
+    stray = Entry(id="x", questions=("长椅",), answer={"zh": "…"}, department="nowhere")
+    assert Router.build(list(desk.departments.values()), (stray,)).route("长椅").candidates == []
+    assert "长椅" not in {p.text for p in without.phrases}
+
+
+def test_margin_from_settings_and_default_for_a_small_file(tmp_path: Path) -> None:
+    assert toy_router(tmp_path).thresholds.source == "default"  # too few phrases to calibrate
+    strict = toy_router(tmp_path, margin=100.0)
+    assert strict.thresholds.source == "settings"
+    result = strict.route("我家门口的路灯不亮了")
+    assert result.department is None and result.first == "roads"
+
+
+def test_english_synonyms_word_prefixes_and_pairs() -> None:
+    analyzer = Analyzer(negation=False)
+    assert prepare("The SIDEWALK near my apartment") == "the pavement near my flat"
+    assert "x:marri" in features(analyzer, "my marriage")
+    assert "x:marri" in features(analyzer, "we got married")  # "married" -> "marriage" too
+    assert "w:street light" in features(analyzer, "the streetlights")  # one word, two words
+    assert "w:street light" not in features(analyzer, "the street, lights")
+
+
+def test_explain_names_the_matching_phrases(tmp_path: Path) -> None:
+    router = toy_router(tmp_path)
+    assert router.explain("路灯不亮", "roads")[0] == "路灯维修"
+    assert router.explain("路灯不亮", "nowhere") == []
