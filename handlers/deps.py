@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from faq import KnowledgeBase
-from handlers.attachments import telegram_attachment_calls
 from faq.routing import RouteResult
+from handlers.attachments import telegram_attachment_calls
 from tickets.clock import Clock, SystemClock
 from tickets.departments import SyncReport, sync_departments
 from tickets.deptconfig import DeskConfig, Problem, load_desk_config

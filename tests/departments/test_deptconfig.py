@@ -605,6 +605,8 @@ def test_a_bad_yearly_schedule_rejects_the_configuration(tmp_path: Path) -> None
         f"{bad}:6: workdays: 2027-02-17 is a Wednesday; make-up working days (调休上班) are "
         "Saturdays or Sundays"
     ]
+
+
 # -- duties (权责清单): what the router matches demands against -------------------------------
 def test_duties_plain_list_or_per_language(tmp_path: Path) -> None:
     config = load(
