@@ -137,9 +137,9 @@ async def test_a_type_chosen_before_a_department_then_submit_asks_for_it(desk: D
     toast = next(c for c in ask if c.method == "answerCallbackQuery")
     assert "show_alert" not in toast.payload
     prompt = last_message(ask)
-    offered = [data for _label, data in prompt.buttons() if data.startswith("tf:setdept:")]
+    offered = [data for _label, data in prompt.buttons if data.startswith("tf:setdept:")]
     assert prompt.text == tr("en", "flow.no_dept") and offered  # the same choice as before
-    assert offered == [d for _l, d in choose.buttons() if d.startswith("tf:setdept:")]
+    assert offered == [d for _l, d in choose.buttons if d.startswith("tf:setdept:")]
     draft = last_message(await chat.press(offered[0]))
     assert "Department: " + tr("en", "flow.dept_unset") not in draft.text
     assert "Type: complaint" in draft.text
