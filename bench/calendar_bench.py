@@ -11,8 +11,8 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from tickets.durations import parse_window
-from tickets.workcalendar import WorkCalendar
+from tickets.worktime.calendar import WorkCalendar
+from tickets.worktime.durations import parse_window
 
 
 def _bench(label: str, fn: Callable[[datetime], object], starts: list[datetime]) -> None:

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from faq.loader import read_folder  # noqa: E402
 from faq.routing import Lesson, LessonIndex, Router  # noqa: E402
-from tickets.deptconfig import load_desk_config  # noqa: E402
+from tickets.config.desk import load_desk_config  # noqa: E402
 
 DEMANDS = ROOT / "tests" / "routing" / "data" / "heldout.jsonl"
 TAILS = ("", "，谢谢", "，麻烦尽快处理", "，已经好几天了", " please help", "，急")

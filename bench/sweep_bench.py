@@ -34,7 +34,7 @@ from bot.db import create_engine, create_session_factory
 from bot.migrate import upgrade
 from tickets.models import Department, Outbox, Ticket, TicketAlert
 from tickets.sweeps import SweepContext, SweepPolicy, run_round
-from tickets.workcalendar import WorkCalendar
+from tickets.worktime.calendar import WorkCalendar
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 NOW = datetime(2026, 3, 4, 2, 0, tzinfo=UTC)  # Wednesday 10:00 in Shanghai

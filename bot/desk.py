@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.db import SessionFactory
 from handlers.deps import DeskConfigHolder, DeskReload
 from tickets.clock import Clock
-from tickets.deptconfig import load_desk_config
+from tickets.config.desk import load_desk_config
 
 log = logging.getLogger(__name__)
 

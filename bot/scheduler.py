@@ -41,7 +41,7 @@ from tickets.clock import Clock
 from tickets.outbox import prune
 from tickets.sweeps import RoundReport, SweepContext, SweepPolicy, run_round
 from tickets.sweeps.policy import WEEKDAYS
-from tickets.workcalendar import WorkCalendar
+from tickets.worktime.calendar import WorkCalendar
 
 __all__ = ["SweepScheduler", "policy_from_config", "start_scheduler"]
 
@@ -204,7 +204,7 @@ def start_scheduler(
 ) -> SweepScheduler:
     """Create and start the scheduler in the running loop; ``await result.stop()`` at shutdown.
 
-    ``config`` is the :class:`~tickets.deptconfig.DeskConfig` (its ``scheduler`` policy is used
+    ``config`` is the :class:`~tickets.config.desk.DeskConfig` (its ``scheduler`` policy is used
     when present); ``policy`` overrides it.
     """
     scheduler = SweepScheduler(

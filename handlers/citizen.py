@@ -54,20 +54,20 @@ from handlers.keyboards_citizen import (
 )
 from handlers.outgoing import Outgoing
 from tickets.authz import Actor
-from tickets.citizens import (
-    erase_citizen,
-    export_citizen_data,
-    find_citizen,
-    get_or_create_citizen,
-    set_language,
-)
-from tickets.departments import get_department_by_id
 from tickets.errors import TicketError, ValidationError
 from tickets.gaps import record_unanswered
 from tickets.i18n import t
 from tickets.intake import text_for_matching
 from tickets.lifecycle import Status
 from tickets.models import Citizen, Department, Ticket
+from tickets.people.citizens import (
+    erase_citizen,
+    export_citizen_data,
+    find_citizen,
+    get_or_create_citizen,
+    set_language,
+)
+from tickets.people.departments import get_department_by_id
 from tickets.sweeps.closure import answer_closure_callback
 from tickets.texts import format_time, parse_callback
 

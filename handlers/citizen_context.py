@@ -26,8 +26,8 @@ from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
 from faq import detect_language
 from handlers.citizen_texts import tr
 from handlers.outgoing import Outgoing
-from tickets.citizens import find_citizen
 from tickets.models import Citizen
+from tickets.people.citizens import find_citizen
 
 LANGS = ("zh", "en")
 

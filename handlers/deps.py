@@ -21,11 +21,11 @@ from faq import KnowledgeBase
 from faq.routing import RouteResult
 from handlers.attachments import telegram_attachment_calls
 from tickets.clock import Clock, SystemClock
-from tickets.departments import SyncReport, sync_departments
-from tickets.deptconfig import DeskConfig, Problem, load_desk_config
+from tickets.config.desk import DeskConfig, Problem, load_desk_config
+from tickets.people.departments import SyncReport, sync_departments
 from tickets.routing import LiveRouter
 from tickets.service import TicketService
-from tickets.workcalendar import WorkCalendar
+from tickets.worktime.calendar import WorkCalendar
 
 
 class _LiveKnowledge(Protocol):

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tickets.deptconfig import CannedReply, DepartmentConfig
+from tickets.config.desk import CannedReply, DepartmentConfig
 from tickets.i18n import t
 
 __all__ = [

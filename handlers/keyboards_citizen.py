@@ -16,7 +16,7 @@ from aiogram.types import (
 )
 
 from handlers.citizen_texts import tr
-from tickets.deptconfig import DEMAND_TYPES, DeskConfig
+from tickets.config.desk import DEMAND_TYPES, DeskConfig
 from tickets.i18n import t
 from tickets.texts import callback
 

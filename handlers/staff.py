@@ -34,7 +34,7 @@ from handlers.staff_callbacks import (
 from handlers.staff_commands import COMMANDS
 from handlers.staff_common import StaffFlow, has_text_or_media
 from handlers.staff_texts import t
-from tickets.staff import INVITE_PREFIX, redeem_invite
+from tickets.people.staff import INVITE_PREFIX, redeem_invite
 
 __all__ = ["STAFF_COMMANDS", "create_router", "start_staff"]
 

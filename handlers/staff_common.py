@@ -29,8 +29,8 @@ from handlers.outgoing import Outgoing
 from handlers.staff_texts import t
 from tickets.attachments import Attachment
 from tickets.authz import Actor, actor_for
-from tickets.directory import department_for_chat
 from tickets.errors import TicketError
+from tickets.people.directory import department_for_chat
 from tickets.queries import TicketDetails
 from tickets.service import TicketService
 

@@ -24,7 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tickets.errors import NotAllowed
 from tickets.models import Citizen, Department, StaffMember, Ticket
-from tickets.staff import get_active_staff
+from tickets.people.staff import get_active_staff
 
 __all__ = [
     "Actor",

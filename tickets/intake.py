@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from tickets.deptconfig import DEMAND_TYPES, DeskConfig
+from tickets.config.desk import DEMAND_TYPES, DeskConfig
 
 __all__ = [
     "DEMAND_TYPE_CUES",

@@ -25,7 +25,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from faq.models import Entry
 from faq.routing import Lesson, LessonIndex, Router, RouterConfig, RouteResult
 from faq.routing.lessons import MAX_LESSONS
-from tickets.deptconfig import DeskConfig
+from tickets.config.desk import DeskConfig
 from tickets.lessons import fetch_lessons
 
 __all__ = ["HOLE_SECONDS", "LiveRouter"]

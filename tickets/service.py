@@ -11,7 +11,7 @@ actions on the same ticket exactly one succeeds, the other gets :class:`~tickets
 Authorisation (:mod:`tickets.authz`) is checked by every operation; a refused or unknown
 ticket raises the uniform :class:`~tickets.errors.NotAllowed`.
 
-Deadlines count working time in the :class:`~tickets.workcalendar.WorkCalendar`:
+Deadlines count working time in the :class:`~tickets.worktime.calendar.WorkCalendar`:
 
 - creation: response and resolution deadlines from the department's SLA for the demand type
   (the urgent SLA when flagged);
@@ -52,8 +52,7 @@ from tickets.authz import (
     is_citizen_owner,
 )
 from tickets.clock import Clock
-from tickets.deptconfig import DEMAND_TYPES, DepartmentConfig, DeskConfig, Sla
-from tickets.directory import recipients
+from tickets.config.desk import DEMAND_TYPES, DepartmentConfig, DeskConfig, Sla
 from tickets.errors import Conflict, NotAllowed, NotFound, ValidationError
 from tickets.i18n import t
 from tickets.lessons import record_lesson, staff_actor
@@ -61,6 +60,7 @@ from tickets.lifecycle import Action, Status, transition
 from tickets.models import Citizen, Department, StaffMember, Ticket, TicketEvent
 from tickets.numbering import next_number
 from tickets.outbox import enqueue
+from tickets.people.directory import recipients
 from tickets.privacy import masked_identity, redact_text
 from tickets.sla_change import deadline_keeping_moves
 from tickets.texts import (
@@ -72,7 +72,7 @@ from tickets.texts import (
     rating_keyboard,
     staff_ticket_keyboard,
 )
-from tickets.workcalendar import WorkCalendar
+from tickets.worktime.calendar import WorkCalendar
 
 __all__ = [
     "ATTACHMENT_KINDS",
@@ -1048,8 +1048,8 @@ class TicketService:
 
     def _sla(self, cfg: DepartmentConfig | None, demand_type: str, urgent: bool) -> Sla:
         if cfg is None:  # the department left the configuration: built-in defaults
-            from tickets.deptconfig import BUILTIN_SLA, BUILTIN_URGENT
-            from tickets.durations import parse_window
+            from tickets.config.desk import BUILTIN_SLA, BUILTIN_URGENT
+            from tickets.worktime.durations import parse_window
 
             response, resolution = BUILTIN_URGENT if urgent else BUILTIN_SLA[demand_type]
             return Sla(parse_window(response), parse_window(resolution))
@@ -1127,7 +1127,7 @@ class TicketService:
             )
 
     async def _to_staff(self, ticket: Ticket, text: str) -> list[int]:
-        """A notice about the ticket to its department (see :mod:`tickets.directory`); returns
+        """A notice about the ticket to its department (see :mod:`tickets.people.directory`); returns
         the chats it went to."""
         dept, _cfg = await self._department(ticket.department_id)
         assignee = await self._assignee_chat(ticket)

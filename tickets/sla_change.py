@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from tickets.durations import WorkWindow
-from tickets.workcalendar import WorkCalendar
+from tickets.worktime.calendar import WorkCalendar
+from tickets.worktime.durations import WorkWindow
 
 __all__ = ["deadline_keeping_moves"]
 

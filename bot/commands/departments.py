@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tickets.deptconfig import DeskConfig
+    from tickets.config.desk import DeskConfig
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -47,7 +47,7 @@ def _path(explicit: Path | None) -> Path:
 
 def load_or_report(path: Path) -> DeskConfig | None:
     """The configuration, or None after printing every problem (``FILE:LINE: message``)."""
-    from tickets.deptconfig import load_desk_config
+    from tickets.config.desk import load_desk_config
 
     result = load_desk_config(path)
     if result.config is None:
@@ -59,7 +59,7 @@ def load_or_report(path: Path) -> DeskConfig | None:
 
 def _city_tz() -> str:
     from bot.config import SettingsError, load_settings
-    from tickets.workcalendar import DEFAULT_TIMEZONE
+    from tickets.worktime.calendar import DEFAULT_TIMEZONE
 
     try:
         return load_settings().timezone
@@ -90,7 +90,7 @@ def _list(args: argparse.Namespace) -> int:
     import json
 
     path = _path(args.file)
-    from tickets.deptconfig import load_desk_config
+    from tickets.config.desk import load_desk_config
 
     result = load_desk_config(path)
     if result.config is None:

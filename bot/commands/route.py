@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from faq.routing import LessonIndex, Router
-    from tickets.deptconfig import DeskConfig
+    from tickets.config.desk import DeskConfig
 
 USAGE = 'usage: citizen-desk route [--departments FILE] [--kb DIR] (--jsonl | --eval FILE | "TEXT")'
 
@@ -72,7 +72,7 @@ def _load(args: argparse.Namespace) -> tuple[Router, DeskConfig] | None:
     from bot.config import load_settings
     from faq.loader import read_folder
     from faq.routing import Router, RouterConfig
-    from tickets.deptconfig import load_desk_config
+    from tickets.config.desk import load_desk_config
 
     settings = load_settings()
     path = args.departments if args.departments is not None else settings.departments_file

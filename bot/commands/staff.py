@@ -96,7 +96,7 @@ def _run(action: Action, *, sync: bool = False) -> int:
     from bot.config import load_settings
     from bot.db import create_engine, create_session_factory
     from bot.migrate import current_revision, head_revision
-    from tickets.staff import StaffError
+    from tickets.people.staff import StaffError
 
     settings = load_settings()
     shown = make_url(settings.database_url).render_as_string(hide_password=True)
@@ -135,8 +135,8 @@ def _run(action: Action, *, sync: bool = False) -> int:
 async def _sync_departments(session: AsyncSession, settings: Settings) -> None:
     from datetime import UTC, datetime
 
-    from tickets.departments import sync_departments
-    from tickets.deptconfig import load_desk_config
+    from tickets.config.desk import load_desk_config
+    from tickets.people.departments import sync_departments
 
     result = load_desk_config(settings.departments_file)
     if result.config is None:
@@ -159,7 +159,7 @@ def _now() -> Any:
 
 # -- invite -----------------------------------------------------------------------------------
 def _invite(args: argparse.Namespace) -> int:
-    from tickets.staff import create_invite, invite_link, invite_payload
+    from tickets.people.staff import create_invite, invite_link, invite_payload
 
     created: dict[str, Any] = {}
 
@@ -231,7 +231,7 @@ def _bot_username(explicit: str | None, settings: Settings) -> tuple[str | None,
 def _list(args: argparse.Namespace) -> int:
     import json
 
-    from tickets.staff import list_staff
+    from tickets.people.staff import list_staff
 
     async def action(session: AsyncSession, settings: Settings) -> int:
         rows = await list_staff(session, department_slug=args.department, include_inactive=args.all)
@@ -255,7 +255,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _move(args: argparse.Namespace) -> int:
-    from tickets.staff import move_staff
+    from tickets.people.staff import move_staff
 
     async def action(session: AsyncSession, settings: Settings) -> int:
         member = await move_staff(session, args.user_id, args.department, now=_now())
@@ -266,7 +266,7 @@ def _move(args: argparse.Namespace) -> int:
 
 
 def _deactivate(args: argparse.Namespace) -> int:
-    from tickets.staff import deactivate_staff
+    from tickets.people.staff import deactivate_staff
 
     async def action(session: AsyncSession, settings: Settings) -> int:
         member = await deactivate_staff(session, args.user_id, now=_now())
@@ -277,7 +277,7 @@ def _deactivate(args: argparse.Namespace) -> int:
 
 
 def _role(args: argparse.Namespace) -> int:
-    from tickets.staff import set_role
+    from tickets.people.staff import set_role
 
     async def action(session: AsyncSession, settings: Settings) -> int:
         member = await set_role(session, args.user_id, args.role, now=_now())

@@ -2,7 +2,7 @@
 
 The 12345 hotline "three rates" (response, resolution, satisfaction) and the on-time rate
 over the last N days, best department first, ranked exactly as the weekly summary ranks them
-(``tickets.stats.ranking``, definitions there): departments without any rate get no rank.
+(``tickets.reports.stats.ranking``, definitions there): departments without any rate get no rank.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ async def _run(database_url: str, args: argparse.Namespace) -> int:
     from datetime import UTC, datetime, timedelta
 
     from bot.db import create_engine, create_session_factory
-    from tickets.stats import department_rates, ranking
+    from tickets.reports.stats import department_rates, ranking
 
     end = datetime.now(UTC)
     start = end - timedelta(days=args.days)

@@ -74,10 +74,10 @@ async def _run(settings, at, dry_run: bool, only) -> int:  # type: ignore[no-unt
     from bot.db import create_engine, create_session_factory
     from bot.scheduler import policy_from_config
     from tickets.clock import FixedClock, SystemClock
-    from tickets.deptconfig import default_schedule_dir, load_desk_config
+    from tickets.config.desk import default_schedule_dir, load_desk_config
     from tickets.sweeps import SweepContext, run_round
-    from tickets.workcalendar import WorkCalendar
-    from tickets.yearschedule import load_schedule_dir
+    from tickets.worktime.calendar import WorkCalendar
+    from tickets.worktime.yearschedule import load_schedule_dir
 
     config = None
     if settings.departments_file.exists():

@@ -46,7 +46,7 @@ _PIECE_SPLIT = re.compile(r"[,，、;；:：()（）/·.。!?！？]|\s+(?:and|o
 
 
 class DepartmentLike(Protocol):
-    """What the router needs of a department (``tickets.deptconfig.DepartmentConfig`` fits)."""
+    """What the router needs of a department (``tickets.config.desk.DepartmentConfig`` fits)."""
 
     @property
     def slug(self) -> str: ...

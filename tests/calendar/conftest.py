@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tickets.workcalendar import WorkCalendar
+from tickets.worktime.calendar import WorkCalendar
 
 
 @pytest.fixture(scope="session")

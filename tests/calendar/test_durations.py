@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from tickets.durations import WindowKind, WorkWindow, parse_window
+from tickets.worktime.durations import WindowKind, WorkWindow, parse_window
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from tests.calendar.helpers import sh
-from tickets.workcalendar import (
+from tickets.worktime.calendar import (
     CalendarSource,
     WorkCalendar,
     parse_dates,

@@ -14,7 +14,7 @@ import chinese_calendar
 import pytest
 
 from tests.calendar.helpers import SHANGHAI, sh
-from tickets.workcalendar import CalendarSource, WorkCalendar
+from tickets.worktime.calendar import CalendarSource, WorkCalendar
 
 SLOT = timedelta(minutes=15)
 PERIODS = ((time(9), time(12)), (time(13, 30), time(17, 30)))

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.calendar.helpers import SHANGHAI, sh
-from tickets.durations import WorkWindow
-from tickets.workcalendar import Interval, WorkCalendar
+from tickets.worktime.calendar import Interval, WorkCalendar
+from tickets.worktime.durations import WorkWindow
 
 H = timedelta(hours=1)
 M = timedelta(minutes=1)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tickets.workcalendar import CalendarSource, WorkCalendar
-from tickets.yearschedule import load_schedule_dir, load_schedule_file
+from tickets.worktime.calendar import CalendarSource, WorkCalendar
+from tickets.worktime.yearschedule import load_schedule_dir, load_schedule_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "calendar"
 

@@ -29,9 +29,9 @@ from bot.processing import Result, UpdateProcessor
 from faq import KnowledgeBase, load_knowledge_base
 from handlers.deps import Deps, DeskConfigHolder
 from tickets.clock import FixedClock
-from tickets.departments import sync_departments
-from tickets.deptconfig import DeskConfig, load_desk_config
+from tickets.config.desk import DeskConfig, load_desk_config
 from tickets.models import Outbox
+from tickets.people.departments import sync_departments
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TOKEN = "123456789:AAcitizen-tests-token-xxxxxxxxxxxxxxx"

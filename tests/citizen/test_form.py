@@ -13,7 +13,7 @@ from handlers.citizen_texts import tr
 from handlers.keyboards_citizen import departments_keyboard
 from tests.citizen.conftest import ROADS_CHAT, Desk, last_message, messages
 from tickets.authz import Actor
-from tickets.deptconfig import load_desk_config
+from tickets.config.desk import load_desk_config
 from tickets.i18n import t
 from tickets.models import Ticket
 

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from tickets.deptconfig import DEMAND_TYPES, DeskConfig, load_desk_config
-from tickets.durations import parse_window
+from tickets.config.desk import DEMAND_TYPES, DeskConfig, load_desk_config
+from tickets.worktime.durations import parse_window
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "config" / "departments.yaml"
@@ -534,8 +534,8 @@ def test_sample_config_covers_sample_faq_departments() -> None:
 
 
 def test_scheduler_section_is_read_and_checked(tmp_path):
-    from tickets.deptconfig import load_desk_config
-    from tickets.durations import parse_window
+    from tickets.config.desk import load_desk_config
+    from tickets.worktime.durations import parse_window
 
     good = tmp_path / "good.yaml"
     good.write_text(

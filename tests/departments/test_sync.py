@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.db import SessionFactory
-from tickets.departments import get_department, list_departments, sync_departments
-from tickets.deptconfig import DeskConfig, load_desk_config
+from tickets.config.desk import DeskConfig, load_desk_config
+from tickets.people.departments import get_department, list_departments, sync_departments
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 SAMPLE = Path(__file__).resolve().parents[2] / "config" / "departments.yaml"

@@ -13,7 +13,7 @@ from bot.scheduler import SweepScheduler
 from tickets.models import Outbox, TicketMessage
 from tickets.outbox import FAILED, PENDING, SENT, PermanentFailure, RetryLater, enqueue, prune
 from tickets.sweeps import SweepPolicy
-from tickets.workcalendar import WorkCalendar
+from tickets.worktime.calendar import WorkCalendar
 
 from .conftest import START, WIDE_OPEN, make_ticket
 

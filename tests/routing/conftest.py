@@ -11,7 +11,7 @@ import pytest
 
 from faq.loader import read_folder
 from faq.routing import Router, RouterConfig
-from tickets.deptconfig import DeskConfig, load_desk_config
+from tickets.config.desk import DeskConfig, load_desk_config
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DEPARTMENTS = ROOT / "config" / "departments.yaml"

@@ -20,7 +20,7 @@ from tickets.models import (
     TicketEvent,
 )
 from tickets.sweeps import SweepContext, SweepPolicy
-from tickets.workcalendar import WorkCalendar
+from tickets.worktime.calendar import WorkCalendar
 
 TZ = ZoneInfo("Asia/Shanghai")
 CAL = WorkCalendar(tz=TZ)

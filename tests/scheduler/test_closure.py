@@ -6,7 +6,7 @@ import pytest
 
 from tickets.authz import Actor
 from tickets.clock import FixedClock
-from tickets.deptconfig import DeskConfig
+from tickets.config.desk import DeskConfig
 from tickets.errors import NotAllowed
 from tickets.models import Ticket
 from tickets.service import TicketService

@@ -7,8 +7,8 @@ from datetime import date
 from tickets.models import SchedulerMark
 from tickets.sweeps import SweepContext, SweepPolicy, run_round
 from tickets.sweeps.coverage import warn_calendar_coverage
-from tickets.workcalendar import WorkCalendar
-from tickets.yearschedule import YearSchedule
+from tickets.worktime.calendar import WorkCalendar
+from tickets.worktime.yearschedule import YearSchedule
 
 from .helpers import ADMINS, TZ, ctx_at, local, outbox
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tickets import stats
 from tickets.models import TicketAlert, TicketEvent
+from tickets.reports import stats
 from tickets.sweeps import SweepPolicy, run_round
 
 from .helpers import ADMINS, add_department, add_ticket, ctx_at, local, outbox

@@ -4,9 +4,9 @@ from datetime import time, timedelta
 
 import pytest
 
-from tickets.durations import WorkWindow
 from tickets.sweeps import POLICY_KEYS, SweepPolicy
 from tickets.sweeps.texts import describe_late
+from tickets.worktime.durations import WorkWindow
 
 
 def test_defaults_match_the_issue():

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.db import SessionFactory
-from tickets.departments import sync_departments
-from tickets.deptconfig import load_desk_config
+from tickets.config.desk import load_desk_config
+from tickets.people.departments import sync_departments
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 

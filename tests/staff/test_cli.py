@@ -12,7 +12,7 @@ import pytest
 
 from bot.cli import main
 from bot.db import create_engine, create_session_factory
-from tickets.staff import RedeemResult, redeem_invite
+from tickets.people.staff import RedeemResult, redeem_invite
 
 LINK_RE = re.compile(r"^https://t\.me/citydesk_bot\?start=(staff-[A-Za-z0-9_-]+)$", re.M)
 

@@ -12,7 +12,7 @@ from sqlmodel import select
 from bot.db import SessionFactory
 from tests.staff.conftest import NOW
 from tickets.models import StaffInvite
-from tickets.staff import (
+from tickets.people.staff import (
     INVITE_PREFIX,
     StaffError,
     create_invite,
@@ -115,8 +115,8 @@ async def test_redeem_expired_and_unknown(synced: SessionFactory) -> None:
 
 
 async def test_redeem_for_deactivated_department(synced: SessionFactory, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from tickets.departments import sync_departments
-    from tickets.deptconfig import load_desk_config
+    from tickets.config.desk import load_desk_config
+    from tickets.people.departments import sync_departments
 
     payload = await new_invite(synced, "education")
     path = tmp_path / "smaller.yaml"

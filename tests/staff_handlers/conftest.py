@@ -26,8 +26,7 @@ from handlers.deps import Deps, DeskConfigHolder
 from handlers.outgoing import Outgoing
 from tests.app.support import recording_bot
 from tickets.clock import FixedClock
-from tickets.departments import sync_departments
-from tickets.deptconfig import (
+from tickets.config.desk import (
     BUILTIN_SLA,
     DEMAND_TYPES,
     CannedReply,
@@ -35,8 +34,9 @@ from tickets.deptconfig import (
     DeskConfig,
     Sla,
 )
-from tickets.durations import parse_window
 from tickets.models import Citizen, Department, Outbox, StaffMember, TicketEvent
+from tickets.people.departments import sync_departments
+from tickets.worktime.durations import parse_window
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BOT_ID = 123456789  # tests.app.support.TEST_TOKEN

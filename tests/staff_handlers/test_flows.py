@@ -18,10 +18,10 @@ from tests.staff_handlers.conftest import (
     texts,
     toast,
 )
-from tickets.citizens import erase_citizen
 from tickets.i18n import t
 from tickets.models import Citizen, Outbox, TicketMessage
-from tickets.staff import create_invite, invite_payload
+from tickets.people.citizens import erase_citizen
+from tickets.people.staff import create_invite, invite_payload
 
 CLERK = ROLES["clerk"]
 

@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.db import SessionFactory, create_engine, create_session_factory
 from tickets.authz import Actor, actor_for
 from tickets.clock import FixedClock
-from tickets.departments import sync_departments
-from tickets.deptconfig import BUILTIN_SLA, DEMAND_TYPES, DepartmentConfig, DeskConfig, Sla
-from tickets.durations import parse_window
+from tickets.config.desk import BUILTIN_SLA, DEMAND_TYPES, DepartmentConfig, DeskConfig, Sla
 from tickets.models import Citizen, StaffMember
+from tickets.people.departments import sync_departments
 from tickets.service import TicketService
+from tickets.worktime.durations import parse_window
 
 from .helpers import SHANGHAI, sh
 

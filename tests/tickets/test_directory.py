@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import select
 
 from bot.db import SessionFactory
-from tickets.directory import Team, department_for_chat, load_teams, recipients
 from tickets.models import Department, StaffMember
+from tickets.people.directory import Team, department_for_chat, load_teams, recipients
 
 from .conftest import ADMIN, PARKS_HEAD, World, open_ticket
 from .helpers import last_outbox_id, outbox_rows

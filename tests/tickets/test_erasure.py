@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import SQLModel, col, select
 
-from tickets.citizens import erase_citizen
 from tickets.erasure import PERSONAL_DATA, Subject, erasers, register_eraser
 from tickets.gaps import link_ticket, record_unanswered
 from tickets.models import Citizen, Outbox, Ticket, TicketEvent, TicketMessage, UnansweredQuestion
 from tickets.outbox import enqueue
+from tickets.people.citizens import erase_citizen
 
 from .conftest import HOUSING_CHAT, World, open_ticket
 from .helpers import events

@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from tickets.deptconfig import DEMAND_TYPES
+from tickets.config.desk import DEMAND_TYPES
 from tickets.errors import Conflict, NotAllowed, NotFound, ValidationError
 from tickets.i18n import CATALOGUE, LANGS, normalize_lang, t
 from tickets.lifecycle import Action, Status

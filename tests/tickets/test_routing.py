@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from bot.db import SessionFactory
 from faq.routing import RouterConfig
 from tickets.clock import FixedClock
-from tickets.deptconfig import DeskConfig
+from tickets.config.desk import DeskConfig
 from tickets.lessons import MAX_LESSON_TEXT, record_lesson
 from tickets.models import RouteLesson
 from tickets.routing import LiveRouter

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from tickets.attachments import Attachment
-from tickets.citizens import erase_citizen
 from tickets.errors import Conflict, InvalidTransition, NotAllowed, ValidationError
 from tickets.models import Citizen, Ticket
+from tickets.people.citizens import erase_citizen
 from tickets.service import CitizenAddress
 from tickets.texts import MAX_CALLBACK_BYTES, parse_callback
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tickets.deptconfig import DeskConfig
+from tickets.config.desk import DeskConfig
 from tickets.sla_change import deadline_keeping_moves
 
 from .conftest import World, open_ticket

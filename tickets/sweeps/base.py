@@ -22,11 +22,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tickets.clock import ensure_utc
-from tickets.directory import Team, load_teams
 from tickets.models import SchedulerMark, StaffMember, TicketAlert, TicketEvent
 from tickets.outbox import enqueue
+from tickets.people.directory import Team, load_teams
 from tickets.sweeps.policy import SweepPolicy
-from tickets.workcalendar import WorkCalendar
+from tickets.worktime.calendar import WorkCalendar
 
 __all__ = [
     "AlertKey",
@@ -213,7 +213,7 @@ DeptInfo = Team  # a department's contacts, as the directory has them
 
 class Directory:
     """Departments (with their heads and clerks) and the private chats of assignees, loaded
-    once a round. Who gets what is :meth:`tickets.directory.Team.route`, the rule the ticket
+    once a round. Who gets what is :meth:`tickets.people.directory.Team.route`, the rule the ticket
     service follows too."""
 
     def __init__(self, departments: dict[int, Team], staff_chats: dict[int, int]) -> None:

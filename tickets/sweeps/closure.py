@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import exists, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from tickets.durations import WindowKind, WorkWindow
 from tickets.errors import InvalidTransition, NotAllowed, ValidationError
 from tickets.models import Citizen, Department, Ticket, TicketAlert, TicketEvent
 from tickets.sweeps.base import (
@@ -36,6 +35,7 @@ from tickets.sweeps.base import (
 )
 from tickets.sweeps.texts import button, st
 from tickets.texts import rating_keyboard
+from tickets.worktime.durations import WindowKind, WorkWindow
 
 if TYPE_CHECKING:
     from tickets.authz import Actor
@@ -316,7 +316,7 @@ async def answer_closure_callback(
     """The citizen pressed [Solved] (``tk:solved:<id>``) or [Not solved] (``tk:unsolved:<id>``).
 
     Records ``callback_solved`` / ``callback_unsolved`` in the audit trail (counted by the
-    resolution rate, :mod:`tickets.stats`); "not solved" on a closed ticket reopens it for its
+    resolution rate, :mod:`tickets.reports.stats`); "not solved" on a closed ticket reopens it for its
     department (:meth:`TicketService.reopen`, which notifies the department and may give a fresh
     resolution window). A second answer only gets a thank-you (``already``). Raises
     :class:`~tickets.errors.NotAllowed` when ``actor`` is not the ticket's citizen. Does not

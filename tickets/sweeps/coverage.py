@@ -1,7 +1,7 @@
 """Tell the administrators while the holiday calendar does not cover a year it must cover.
 
 Deadlines in a year without the State Council's schedule count estimated festivals and no
-make-up working days (:mod:`tickets.workcalendar`). From 1 November of year Y the notice for
+make-up working days (:mod:`tickets.worktime.calendar`). From 1 November of year Y the notice for
 Y+1 is out, so Y+1 must be covered by then (a yearly file ``config/calendar/Y+1.yaml`` or a
 package with the official data); the current year always. While it is not, every
 administrator gets one message a day: the first round of the day that may send (working time

@@ -12,7 +12,7 @@ For every active ticket (``new`` or ``in_progress``, not paused) and each of its
   ``reprimand_after`` overdue. Each alert once per ticket and deadline (``TicketAlert``); after
   a long outage only the latest nag goes out, not the missed ones.
 
-Recipients follow :mod:`tickets.directory` (the rule the ticket service uses for its posts): a
+Recipients follow :mod:`tickets.people.directory` (the rule the ticket service uses for its posts): a
 department without a staff chat gets them through its clerks and heads privately (urging: its
 heads, else its clerks), one with nobody through the administrators.
 
@@ -53,7 +53,7 @@ from tickets.sweeps.base import (
     queue_message,
 )
 from tickets.sweeps.texts import button, describe_late, st
-from tickets.workcalendar import WorkCalendar
+from tickets.worktime.calendar import WorkCalendar
 
 __all__ = ["ACTIVE", "DeadlineRound", "PlannedAlert", "plan_ticket", "sweep_deadlines"]
 
@@ -157,7 +157,7 @@ class DeadlineRound:
 
 
 def _recipients(category: str, row: Any, directory: Directory, ctx: SweepContext) -> list[int]:
-    """Who gets ``category`` about this ticket: :meth:`tickets.directory.Team.route`."""
+    """Who gets ``category`` about this ticket: :meth:`tickets.people.directory.Team.route`."""
     assignee = directory.staff_chats.get(row.assignee_id) if row.assignee_id else None
     team = directory.dept(row.department_id)
     return team.route(category, assignee=assignee, admins=ctx.admin_chat_ids)  # type: ignore[arg-type]

@@ -10,12 +10,12 @@ the same week for the summary). A :class:`~tickets.models.SchedulerMark` (``dige
   due today, overdue, and the tickets closed since the department's previous digest (its mark's
   time: Monday's digest counts Friday's and a make-up Saturday's closures; the first digest
   ever counts from the start of the previous working day; see
-  :func:`tickets.stats.digest_counts`). With quiet hours on it is sent on working days only,
+  :func:`tickets.reports.stats.digest_counts`). With quiet hours on it is sent on working days only,
   and not before working time starts.
 * Weekly summary, on ``weekly_day`` at ``weekly_time``, to every administrator: departments
   ranked by the three rates and the on-time rate over the previous Monday-Sunday week (those
   without any rate listed apart, unranked), and the tickets reprimanded that week, each once
-  (:mod:`tickets.stats`).
+  (:mod:`tickets.reports.stats`).
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from tickets import stats
 from tickets.clock import ensure_utc
 from tickets.models import SchedulerMark
+from tickets.reports import stats
 from tickets.sweeps.base import (
     Directory,
     SweepContext,

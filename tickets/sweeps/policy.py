@@ -2,7 +2,7 @@
 
 :class:`SweepPolicy` is frozen; build it with defaults or from the ``scheduler:`` section of the
 departments file with :meth:`SweepPolicy.from_mapping`, which raises ``ValueError`` naming the
-bad key and the accepted forms. Windows are read with :func:`tickets.durations.parse_window`
+bad key and the accepted forms. Windows are read with :func:`tickets.worktime.durations.parse_window`
 and count *working* time in the city's calendar ("2h" = two working hours, "1d" = one working
 day: the end of the next working day).
 
@@ -34,7 +34,7 @@ from dataclasses import dataclass, fields
 from datetime import time, timedelta
 from typing import Any
 
-from tickets.durations import WindowKind, WorkWindow, parse_window
+from tickets.worktime.durations import WindowKind, WorkWindow, parse_window
 
 __all__ = ["POLICY_KEYS", "WEEKDAYS", "SweepPolicy"]
 

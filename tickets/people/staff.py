@@ -21,8 +21,8 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from tickets.departments import get_department, list_departments
 from tickets.models import Department, StaffInvite, StaffMember
+from tickets.people.departments import get_department, list_departments
 
 __all__ = [
     "DEFAULT_INVITE_TTL",

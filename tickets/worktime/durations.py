@@ -3,10 +3,10 @@
 A :class:`WorkWindow` says how long a department has, in the city's *working* time:
 
 - ``WORKING_TIME``: an amount of working time (``"4h"``, ``"90m"``, ``"1h30m"``): counted
-  only inside working periods, see :meth:`tickets.workcalendar.WorkCalendar.add_working_time`.
+  only inside working periods, see :meth:`tickets.worktime.calendar.WorkCalendar.add_working_time`.
 - ``WORKING_DAYS``: a number of working days (``"5d"``, ``"13d"``): the deadline is the end of
   the N-th working day after the start date, see
-  :meth:`tickets.workcalendar.WorkCalendar.add_working_days`.
+  :meth:`tickets.worktime.calendar.WorkCalendar.add_working_days`.
 - ``SAME_DAY``: the end of the current working day, or of the next one when the start is
   after hours (``"same_day"``).
 

@@ -9,7 +9,7 @@ replaces a good configuration that is already live.
 SLA windows are merged per field: built-in defaults < the file's ``defaults`` < the
 department's own ``sla`` / ``urgent``.
 
-The city's yearly holiday schedules (:mod:`tickets.yearschedule`) are read with the file from
+The city's yearly holiday schedules (:mod:`tickets.worktime.yearschedule`) are read with the file from
 ``calendar.schedule_dir`` (relative to the departments file; default ``calendar``, so
 ``config/calendar`` beside ``config/departments.yaml``); a problem in one of them is a problem
 of the configuration.
@@ -28,17 +28,17 @@ from zoneinfo import ZoneInfo
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from tickets.durations import WindowKind, WorkWindow, parse_window
 from tickets.sweeps.policy import POLICY_KEYS, SweepPolicy
-from tickets.workcalendar import (
+from tickets.worktime.calendar import (
     DEFAULT_PERIODS,
     DEFAULT_WEEKEND,
     WorkCalendar,
     parse_periods,
     parse_weekend,
 )
+from tickets.worktime.durations import WindowKind, WorkWindow, parse_window
+from tickets.worktime.yearschedule import YearSchedule, load_schedule_dir
 from tickets.yamlsource import Field, NodeReader, Problem, compose_file, line_of
-from tickets.yearschedule import YearSchedule, load_schedule_dir
 
 __all__ = [
     "DEMAND_TYPES",

@@ -8,7 +8,7 @@ city's local dates; passing a datetime there means "the local date of that insta
 Whether a local date is a working day is decided in this order (first match wins):
 
 1. administrator local exceptions: ``extra_holidays`` (off) then ``extra_working_days`` (on);
-2. the city's yearly schedule files (:mod:`tickets.yearschedule`, ``config/calendar/YYYY.yaml``
+2. the city's yearly schedule files (:mod:`tickets.worktime.yearschedule`, ``config/calendar/YYYY.yaml``
    copied from the State Council notice): a date they list is off (holiday) or on (make-up
    working day); any other date of a year that has a file follows the weekend rule alone;
 3. the official national calendar for that year:
@@ -47,8 +47,8 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tickets.clock import ensure_utc
-from tickets.durations import WindowKind, WorkWindow, parse_window
-from tickets.yearschedule import YearSchedule, schedule_file_name
+from tickets.worktime.durations import WindowKind, WorkWindow, parse_window
+from tickets.worktime.yearschedule import YearSchedule, schedule_file_name
 
 __all__ = [
     "DEFAULT_PERIODS",

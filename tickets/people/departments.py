@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from tickets.deptconfig import DepartmentConfig, DeskConfig
+from tickets.config.desk import DepartmentConfig, DeskConfig
 from tickets.models import Department
 
 __all__ = [
