@@ -29,10 +29,11 @@ from sqlalchemy import delete
 from bot.config import Settings
 from bot.db import create_engine, create_session_factory, is_sqlite
 from bot.migrate import upgrade
+from bot.outbox import OutboxSender, Rate, RateLimits
 from bot.telegram import AiogramTransport, create_bot
 from tests.emulator import BotAPIEmulator, make_token
 from tickets.models import Outbox
-from tickets.outbox import OutboxSender, Rate, RateLimits, backlog, enqueue
+from tickets.outbox import backlog, enqueue
 
 UNLIMITED = RateLimits(
     Rate(1_000_000, timedelta(seconds=1)),

@@ -150,7 +150,7 @@ def _wire_telegram(
     )
     runtime.dispatcher, runtime.storage = dispatcher, dispatcher.storage
     if settings.outbox_enabled:
-        from tickets.outbox import OutboxSender
+        from bot.outbox import OutboxSender
 
         if transport is None:
             from bot.telegram import AiogramTransport

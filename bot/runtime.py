@@ -28,11 +28,11 @@ from bot.knowledge import KnowledgeService
 from bot.metrics import Metrics
 
 if TYPE_CHECKING:
+    from bot.outbox import OutboxSender
     from bot.polling import Poller
     from bot.processing import UpdateProcessor
     from bot.scheduler import SweepScheduler
     from bot.webhook import WebhookHandler
-    from tickets.outbox import OutboxSender
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from aiogram.methods import TelegramMethod
 from pydantic import BaseModel, ValidationError
 
 from bot.config import Settings
-from tickets.outbox import PermanentFailure, RetryLater
+from bot.outbox import PermanentFailure, RetryLater
 
 __all__ = ["DEFAULT_TIMEOUT", "AiogramTransport", "create_bot", "method_class"]
 
@@ -89,7 +89,7 @@ def _not_modified(method: str, exc: TelegramBadRequest) -> bool:
 
 
 class AiogramTransport:
-    """:class:`tickets.outbox.Transport` over an aiogram ``Bot``."""
+    """:class:`bot.outbox.Transport` over an aiogram ``Bot``."""
 
     def __init__(self, bot: Bot, request_timeout: float = 10) -> None:
         self.bot = bot

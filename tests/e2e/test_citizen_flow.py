@@ -15,6 +15,7 @@ from sqlmodel import select
 
 import handlers.citizen
 from bot.db import SessionFactory
+from bot.outbox import Rate, RateLimiter, RateLimits
 from handlers.citizen_texts import tr
 from handlers.deps import Deps
 from tests.e2e.conftest import RunningApp, StartApp
@@ -23,7 +24,6 @@ from tests.emulator.models import EmuUser
 from tickets.authz import Actor
 from tickets.i18n import t
 from tickets.models import Citizen, Ticket, UnansweredQuestion
-from tickets.outbox import Rate, RateLimiter, RateLimits
 
 pytestmark = pytest.mark.e2e
 

@@ -23,13 +23,13 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel, col, func, select
 
 from bot.db import SessionFactory
+from bot.outbox import Rate, RateLimiter, RateLimits
 from handlers.citizen_texts import tr
 from tests.e2e.conftest import StartApp
 from tests.e2e.test_citizen_flow import expect, press, say
 from tests.emulator import BotAPIEmulator
 from tickets.i18n import t
 from tickets.models import Department, Outbox, StaffMember, Ticket, TicketEvent
-from tickets.outbox import Rate, RateLimiter, RateLimits
 from tickets.privacy import mask_phone
 
 pytestmark = pytest.mark.e2e

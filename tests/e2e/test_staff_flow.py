@@ -14,12 +14,12 @@ import pytest
 from sqlmodel import select
 
 from bot.db import SessionFactory
+from bot.outbox import Rate, RateLimiter, RateLimits
 from tests.e2e.conftest import StartApp
 from tests.emulator import BotAPIEmulator
 from tickets.authz import Actor
 from tickets.i18n import t
 from tickets.models import Citizen, Department, StaffMember
-from tickets.outbox import Rate, RateLimiter, RateLimits
 from tickets.service import TicketService
 
 pytestmark = pytest.mark.e2e

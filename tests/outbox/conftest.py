@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from bot.db import SessionFactory
+from bot.outbox import OutboxSender, Rate, RateLimits
 from tickets.clock import FixedClock
 from tickets.models import Department, Ticket
-from tickets.outbox import OutboxSender, Rate, RateLimits
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -15,11 +15,12 @@ from sqlalchemy import select
 
 from bot.config import Settings
 from bot.db import SessionFactory
+from bot.outbox import Backoff, OutboxSender
 from bot.telegram import AiogramTransport, create_bot
 from tests.emulator import BotAPIEmulator, make_token
 from tickets.clock import FixedClock
 from tickets.models import Outbox, TicketMessage
-from tickets.outbox import FAILED, PENDING, SENT, Backoff, OutboxSender, enqueue
+from tickets.outbox import FAILED, PENDING, SENT, enqueue
 
 from .conftest import START, make_ticket
 

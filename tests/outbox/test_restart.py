@@ -10,18 +10,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.db import SessionFactory, create_engine, create_session_factory
+from bot.outbox import OutboxSender, PermanentFailure, RetryLater
 from tickets.models import Outbox
-from tickets.outbox import (
-    FAILED,
-    PENDING,
-    SENDING,
-    SENT,
-    OutboxSender,
-    PermanentFailure,
-    RetryLater,
-    backlog,
-    enqueue,
-)
+from tickets.outbox import FAILED, PENDING, SENDING, SENT, backlog, enqueue
 
 from .conftest import SECOND, START, WIDE_OPEN, FakeTransport
 

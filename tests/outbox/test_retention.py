@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from bot.config import Settings
 from bot.db import SessionFactory
+from bot.outbox import PermanentFailure, RetryLater
 from bot.scheduler import SweepScheduler
 from tickets.models import Outbox, TicketMessage
-from tickets.outbox import FAILED, PENDING, SENT, PermanentFailure, RetryLater, enqueue, prune
+from tickets.outbox import FAILED, PENDING, SENT, enqueue, prune
 from tickets.sweeps import SweepPolicy
 from tickets.worktime.calendar import WorkCalendar
 

@@ -10,19 +10,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.db import SessionFactory
+from bot.outbox import Backoff, PermanentFailure, Rate, RateLimiter, RateLimits, RetryLater
 from tickets.models import Outbox, TicketMessage
-from tickets.outbox import (
-    FAILED,
-    PENDING,
-    SENT,
-    Backoff,
-    PermanentFailure,
-    Rate,
-    RateLimiter,
-    RateLimits,
-    RetryLater,
-    enqueue,
-)
+from tickets.outbox import FAILED, PENDING, SENT, enqueue
 
 from .conftest import START, WIDE_OPEN, Call, make_ticket
 
