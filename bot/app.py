@@ -22,8 +22,9 @@ from bot.metrics import Metrics
 from bot.processing import UpdateProcessor
 from bot.runtime import Mode, Runtime
 from bot.webhook import MAX_BODY, WebhookHandler
-from handlers.deps import Deps, DeskConfigHolder
+from handlers.deps import Deps
 from tickets.clock import Clock, SystemClock
+from tickets.config.live import DeskConfigHolder
 
 RUNTIME = web.AppKey("runtime", Runtime)
 

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.db import SessionFactory
-from handlers.deps import DeskConfigHolder, DeskReload
 from tickets.clock import Clock
 from tickets.config.desk import load_desk_config
+from tickets.config.live import DeskConfigHolder, DeskReload
 
 log = logging.getLogger(__name__)
 

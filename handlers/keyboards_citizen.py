@@ -16,8 +16,9 @@ from aiogram.types import (
 )
 
 from handlers.citizen_texts import tr
-from tickets.config.desk import DEMAND_TYPES, DeskConfig
+from tickets.config.desk import DeskConfig
 from tickets.i18n import t
+from tickets.lifecycle import DEMAND_TYPES
 from tickets.texts import callback
 
 

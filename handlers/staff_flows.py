@@ -8,8 +8,8 @@ from typing import Any
 from handlers.keyboards import cancel_keyboard, canned_keyboard, departments_keyboard, send_keyboard
 from handlers.staff_common import StaffContext, StaffFlow, Usage
 from handlers.staff_texts import t
-from tickets.config.desk import DEMAND_TYPES, CannedReply, DepartmentConfig
-from tickets.lifecycle import Action, transition
+from tickets.config.desk import CannedReply, DepartmentConfig
+from tickets.lifecycle import DEMAND_TYPES, Action, transition
 from tickets.lookups import citizen_name
 from tickets.models import Ticket
 from tickets.privacy import mask_name

@@ -38,12 +38,12 @@ from handlers.keyboards_citizen import (
     types_keyboard,
 )
 from handlers.outgoing import Outgoing
-from tickets.config.desk import DEMAND_TYPES
 from tickets.errors import TicketError
 from tickets.gaps import link_ticket
 from tickets.i18n import t
 from tickets.intake import append_text, cap_ticket_text, guess_demand_type, guess_urgent
 from tickets.lessons import citizen_actor, record_lesson
+from tickets.lifecycle import DEMAND_TYPES
 from tickets.models import Citizen
 from tickets.people.citizens import get_or_create_citizen, record_contact
 

@@ -11,7 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from tickets.config.desk import DEMAND_TYPES, DeskConfig
+from tickets.config.desk import DeskConfig
+from tickets.lifecycle import DEMAND_TYPES
 
 __all__ = [
     "DEMAND_TYPE_CUES",

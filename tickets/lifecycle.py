@@ -26,6 +26,7 @@ from enum import StrEnum
 from tickets.errors import InvalidTransition
 
 __all__ = [
+    "DEMAND_TYPES",
     "OPEN_STATUSES",
     "TRANSITIONS",
     "Action",
@@ -34,6 +35,10 @@ __all__ = [
     "allowed_actions",
     "transition",
 ]
+
+
+DEMAND_TYPES = ("consultation", "help", "complaint", "report", "suggestion")
+"""What a citizen's demand is (the 12345 hotlines' categories): 咨询, 求助, 投诉, 举报, 建议."""
 
 
 class Status(StrEnum):

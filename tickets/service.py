@@ -52,11 +52,11 @@ from tickets.authz import (
     is_citizen_owner,
 )
 from tickets.clock import Clock
-from tickets.config.desk import DEMAND_TYPES, DepartmentConfig, DeskConfig, Sla
+from tickets.config.desk import DepartmentConfig, DeskConfig, Sla
 from tickets.errors import Conflict, NotAllowed, NotFound, ValidationError
 from tickets.i18n import t
 from tickets.lessons import record_lesson, staff_actor
-from tickets.lifecycle import Action, Status, transition
+from tickets.lifecycle import DEMAND_TYPES, Action, Status, transition
 from tickets.models import Citizen, Department, StaffMember, Ticket, TicketEvent
 from tickets.numbering import next_number
 from tickets.outbox import enqueue

@@ -27,9 +27,10 @@ from bot.fsm import DatabaseStorage, TransactionalStorage
 from bot.metrics import Metrics
 from bot.processing import Result, UpdateProcessor
 from faq import KnowledgeBase, load_knowledge_base
-from handlers.deps import Deps, DeskConfigHolder
+from handlers.deps import Deps
 from tickets.clock import FixedClock
 from tickets.config.desk import DeskConfig, load_desk_config
+from tickets.config.live import DeskConfigHolder
 from tickets.models import Outbox
 from tickets.people.departments import sync_departments
 

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from tickets.config.desk import DEMAND_TYPES, DeskConfig, load_desk_config
+from tickets.config.desk import DeskConfig, load_desk_config
+from tickets.lifecycle import DEMAND_TYPES
 from tickets.worktime.durations import parse_window
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -22,7 +22,7 @@ from sqlmodel import col, select
 
 import handlers
 from bot.db import SessionFactory, create_engine, create_session_factory
-from handlers.deps import Deps, DeskConfigHolder
+from handlers.deps import Deps
 from handlers.outgoing import Outgoing
 from tests.app.support import recording_bot
 from tickets.clock import FixedClock
@@ -34,6 +34,7 @@ from tickets.config.desk import (
     DeskConfig,
     Sla,
 )
+from tickets.config.live import DeskConfigHolder
 from tickets.models import Citizen, Department, Outbox, StaffMember, TicketEvent
 from tickets.people.departments import sync_departments
 from tickets.worktime.durations import parse_window

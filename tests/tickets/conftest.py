@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.db import SessionFactory, create_engine, create_session_factory
 from tickets.authz import Actor, actor_for
 from tickets.clock import FixedClock
-from tickets.config.desk import BUILTIN_SLA, DEMAND_TYPES, DepartmentConfig, DeskConfig, Sla
+from tickets.config.desk import BUILTIN_SLA, DepartmentConfig, DeskConfig, Sla
+from tickets.lifecycle import DEMAND_TYPES
 from tickets.models import Citizen, StaffMember
 from tickets.people.departments import sync_departments
 from tickets.service import TicketService

@@ -7,10 +7,9 @@ import string
 
 import pytest
 
-from tickets.config.desk import DEMAND_TYPES
 from tickets.errors import Conflict, NotAllowed, NotFound, ValidationError
 from tickets.i18n import CATALOGUE, LANGS, normalize_lang, t
-from tickets.lifecycle import Action, Status
+from tickets.lifecycle import DEMAND_TYPES, Action, Status
 
 
 @pytest.mark.parametrize("key", sorted(CATALOGUE))

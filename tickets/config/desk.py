@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from tickets.lifecycle import DEMAND_TYPES
 from tickets.sweeps.policy import POLICY_KEYS, SweepPolicy
 from tickets.worktime.calendar import (
     DEFAULT_PERIODS,
@@ -41,7 +42,6 @@ from tickets.worktime.yearschedule import YearSchedule, load_schedule_dir
 from tickets.yamlsource import Field, NodeReader, Problem, compose_file, line_of
 
 __all__ = [
-    "DEMAND_TYPES",
     "PLACEHOLDERS",
     "TRANSFER_CLOCKS",
     "CannedReply",
@@ -57,7 +57,6 @@ __all__ = [
 Window = WorkWindow
 
 # Demand types as 12345 hotlines classify them (咨询, 求助, 投诉, 举报, 建议).
-DEMAND_TYPES = ("consultation", "help", "complaint", "report", "suggestion")
 TRANSFER_CLOCKS = ("keep", "restart")
 PLACEHOLDERS = ("name", "number")
 TransferClock = Literal["keep", "restart"]
