@@ -21,6 +21,7 @@ from bot.knowledge import KnowledgeService
 from bot.metrics import Metrics
 from bot.processing import UpdateProcessor
 from bot.runtime import Mode, Runtime
+from bot.texts import TextsService
 from bot.webhook import MAX_BODY, WebhookHandler
 from handlers.deps import Deps
 from tickets.clock import Clock, SystemClock
@@ -87,6 +88,7 @@ def create_app(
         metrics=metrics,
         knowledge=knowledge,
         desk=desk,
+        texts=TextsService(settings.locales_dir),
         clock=clock,
         mode=_mode(settings, bot),
         engine=engine,
@@ -131,6 +133,7 @@ def _deps(runtime: Runtime, clock: Clock) -> Deps:
         admin_ids=tuple(settings.admin_ids),
         clock=clock,
         bot_username=settings.bot_username,
+        texts=runtime.texts,
         routing=LiveRouter(
             RouterConfig(margin=settings.route_margin), lesson_days=settings.route_lesson_days
         ),

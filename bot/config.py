@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     faq_suggest_score: float | None = Field(default=None, ge=0, le=100)
     route_margin: float | None = Field(default=None, ge=0, le=100)  # None: calibrated
     route_lesson_days: int = Field(default=180, ge=1, le=3650)  # lessons older are forgotten
+    locales_dir: Path | None = None  # administrators' .ftl overrides of the built-in texts
 
     # People and places
     timezone: str = "Asia/Shanghai"

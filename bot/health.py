@@ -49,6 +49,7 @@ def make_healthz(runtime: Runtime) -> Any:
             "database": db,
             "knowledge_base": kb,
             "departments": desk,
+            "texts": runtime.texts.status(),
             "telegram": runtime.mode,
             "outbox_sender": "running"
             if runtime.sender is not None and runtime.sender.running

@@ -44,7 +44,8 @@ from bot.fsm import ConversationConflict, FsmBuffer, TransactionalStorage
 from bot.logging import log_update
 from bot.metrics import Metrics
 from handlers.outgoing import Outgoing, chat_of
-from handlers.texts import lang_of, text_for
+from handlers.texts import lang_of
+from locales import t
 from tickets.clock import Clock, SystemClock
 from tickets.models import ProcessedUpdate
 
@@ -298,7 +299,7 @@ class UpdateProcessor:
                 outgoing = Outgoing(session)
                 chat_id = chat_of(update)
                 if chat_id is not None:
-                    await outgoing.send_message(chat_id, text_for("apology", lang_of(update)))
+                    await outgoing.send_message(chat_id, t(lang_of(update), "apology"))
         except Exception as exc:
             if is_transient(exc):
                 raise TransientError(str(exc)) from exc

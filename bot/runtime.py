@@ -26,6 +26,8 @@ from bot.db import SessionFactory
 from bot.desk import DeskService
 from bot.knowledge import KnowledgeService
 from bot.metrics import Metrics
+from bot.texts import TextsService
+from locales import t
 
 if TYPE_CHECKING:
     from bot.outbox import OutboxSender
@@ -47,6 +49,7 @@ class Runtime:
     metrics: Metrics
     knowledge: KnowledgeService
     desk: DeskService
+    texts: TextsService
     mode: Mode
     engine: AsyncEngine | None = None  # set when the app created (and so disposes) it
     bot: Bot | None = None
@@ -75,6 +78,7 @@ class Runtime:
         await self.desk.start(self.session_factory)
         self.knowledge.on_failed_reload = self._report_faq_problems
         await self.knowledge.start()
+        await self.texts.start()
         if await self.prune_conversations() is not None:
             self._spawn(self._keep_pruning(), "prune-conversations")
         if self.bot is not None:
@@ -133,7 +137,6 @@ class Runtime:
         stays). Deduplicated per set of problems, so several instances send it once."""
         import hashlib
 
-        from tickets.i18n import t
         from tickets.outbox import enqueue
 
         problems = [str(p) for p in getattr(result, "problems", [])]
@@ -145,7 +148,7 @@ class Runtime:
         try:
             async with self.session_factory() as session:
                 for admin in self.settings.admin_ids:
-                    text = t("zh", "admin.faq_reload_failed", count=len(problems), problems=listing)
+                    text = t("zh", "admin-faq_reload_failed", count=len(problems), problems=listing)
                     await enqueue(
                         session,
                         admin,

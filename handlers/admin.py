@@ -23,16 +23,16 @@ log = logging.getLogger(__name__)
 def _user_id(value: str) -> int:
     text = value.strip()
     if not text.lstrip("-").isdigit() or len(text) > 20 or int(text) <= 0:
-        raise Usage("sh.bad_user_id", value=value)
+        raise Usage("sh-bad_user_id", value=value)
     return int(text)
 
 
 async def _known_staff(ctx: StaffContext, user_id: int) -> None:
     if await get_staff(ctx.session, user_id) is None:
-        raise Usage("sh.unknown_staff", user_id=user_id)
+        raise Usage("sh-unknown_staff", user_id=user_id)
 
 
-@staff_command("sh.usage.staff", admin=True)
+@staff_command("sh-usage-staff", admin=True)
 async def staff(ctx: StaffContext, command: CommandObject | None) -> None:
     """/staff [DEPARTMENT] — every staff member (inactive ones marked)."""
     args = split_args(command, 2)
@@ -42,28 +42,28 @@ async def staff(ctx: StaffContext, command: CommandObject | None) -> None:
     try:
         rows = await list_staff(ctx.session, department_slug=slug, include_inactive=True)
     except StaffError as exc:  # a department in the file but not synced yet
-        raise Usage("sh.unknown_department_known", slug=slug, known=str(exc)) from exc
+        raise Usage("sh-unknown_department_known", slug=slug, known=str(exc)) from exc
     if not rows:
-        await ctx.say(ctx.t("sh.staff_none"))
+        await ctx.say(ctx.t("sh-staff_none"))
         return
-    lines = [ctx.t("sh.staff_header", count=len(rows))]
+    lines = [ctx.t("sh-staff_header", count=len(rows))]
     for row in rows:
         member = row.member
         name = member.display_name or (f"@{member.username}" if member.username else "?")
         lines.append(
             ctx.t(
-                "sh.staff_line",
+                "sh-staff_line",
                 user_id=member.telegram_user_id,
                 name=name,
                 department=row.department_slug or "-",
                 role=member.role,
-                inactive="" if member.active else ctx.t("sh.staff_inactive"),
+                inactive="" if member.active else ctx.t("sh-staff_inactive"),
             )
         )
     await ctx.say("\n".join(lines))
 
 
-@staff_command("sh.usage.staffmove", admin=True)
+@staff_command("sh-usage-staffmove", admin=True)
 async def staffmove(ctx: StaffContext, command: CommandObject | None) -> None:
     args = split_args(command, 3)
     if len(args) != 2:
@@ -75,11 +75,11 @@ async def staffmove(ctx: StaffContext, command: CommandObject | None) -> None:
         member = await move_staff(ctx.session, user_id, cfg.slug, now=ctx.deps.clock.now())
     except StaffError as exc:
         known = ", ".join(ctx.deps.desk.config.slugs)
-        raise Usage("sh.unknown_department_known", slug=cfg.slug, known=known) from exc
+        raise Usage("sh-unknown_department_known", slug=cfg.slug, known=known) from exc
     log.info("admin %s moved staff %s to %s", ctx.user_id, user_id, cfg.slug)
     await ctx.say(
         ctx.t(
-            "sh.staff_moved",
+            "sh-staff_moved",
             name=member.display_name or user_id,
             user_id=user_id,
             department=cfg.name_for(ctx.lang),
@@ -87,7 +87,7 @@ async def staffmove(ctx: StaffContext, command: CommandObject | None) -> None:
     )
 
 
-@staff_command("sh.usage.staffoff", admin=True)
+@staff_command("sh-usage-staffoff", admin=True)
 async def staffoff(ctx: StaffContext, command: CommandObject | None) -> None:
     args = split_args(command, 2)
     if len(args) != 1:
@@ -95,12 +95,12 @@ async def staffoff(ctx: StaffContext, command: CommandObject | None) -> None:
     user_id = _user_id(args[0])
     member = await get_staff(ctx.session, user_id)
     if member is None:
-        raise Usage("sh.unknown_staff", user_id=user_id)
+        raise Usage("sh-unknown_staff", user_id=user_id)
     if not member.active:
-        raise Usage("sh.already_inactive", user_id=user_id)
+        raise Usage("sh-already_inactive", user_id=user_id)
     await deactivate_staff(ctx.session, user_id, now=ctx.deps.clock.now())
     log.info("admin %s deactivated staff %s", ctx.user_id, user_id)
-    await ctx.say(ctx.t("sh.staff_off", name=member.display_name or user_id, user_id=user_id))
+    await ctx.say(ctx.t("sh-staff_off", name=member.display_name or user_id, user_id=user_id))
 
 
 async def _reload_lines(ctx: StaffContext) -> list[str]:
@@ -118,23 +118,26 @@ async def _reload_lines(ctx: StaffContext) -> list[str]:
         else:
             lines.append(f"FAQ: {result.summary() if hasattr(result, 'summary') else result}")
     else:
-        lines.append(f"FAQ: {ctx.t('sh.reload_unavailable')}")
+        lines.append(f"FAQ: {ctx.t('sh-reload_unavailable')}")
     desk: Any = ctx.deps.desk
     if callable(getattr(desk, "reload", None)) and getattr(desk, "path", None) is not None:
         outcome = await desk.reload(ctx.session, now=ctx.deps.clock.now())
         lines.append(f"departments: {outcome.summary()}")
     else:
-        lines.append(f"departments: {ctx.t('sh.reload_unavailable')}")
+        lines.append(f"departments: {ctx.t('sh-reload_unavailable')}")
+    texts: Any = getattr(ctx.deps, "texts", None)
+    if texts is not None:
+        lines.append(f"texts: {await texts.reload()}")
     return lines
 
 
-@staff_command("sh.help_admin", admin=True)
+@staff_command("sh-help_admin", admin=True)
 async def reload(ctx: StaffContext, command: CommandObject | None) -> None:
     """/reload — the FAQ and the departments file. Each swaps only on a fully valid load;
     problems are listed as ``FILE:LINE: message``."""
     lines = await _reload_lines(ctx)
     log.info("admin %s reloaded the FAQ and departments: %s", ctx.user_id, "; ".join(lines))
-    await ctx.say(ctx.t("sh.reload_result", lines="\n".join(lines)))
+    await ctx.say(ctx.t("sh-reload_result", lines="\n".join(lines)))
 
 
 ADMIN_COMMANDS = {

@@ -16,7 +16,8 @@ from aiogram.types import Message, PreCheckoutQuery, ShippingQuery
 
 from handlers.filters import Magic
 from handlers.outgoing import Outgoing
-from handlers.texts import Lang, text_for
+from handlers.texts import Lang
+from locales import t
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +29,12 @@ async def payment_service_message(message: Message) -> None:
 
 async def other_message(message: Message, outgoing: Outgoing, lang: Lang) -> None:
     """Photos, stickers, voice, documents, locations, games, invoices...: ask for text."""
-    await outgoing.send_message(message.chat.id, text_for("text_only", lang))
+    await outgoing.send_message(message.chat.id, t(lang, "text_only"))
 
 
 async def edited_message(message: Message, outgoing: Outgoing, lang: Lang) -> None:
     await outgoing.send_message(
-        message.chat.id, text_for("edited", lang), reply_to_message_id=message.message_id
+        message.chat.id, t(lang, "edited"), reply_to_message_id=message.message_id
     )
 
 
@@ -44,7 +45,7 @@ async def pre_checkout(query: PreCheckoutQuery, outgoing: Outgoing, lang: Lang) 
         {
             "pre_checkout_query_id": query.id,
             "ok": False,
-            "error_message": text_for("no_payments", lang),
+            "error_message": t(lang, "no_payments"),
         },
     )
 
@@ -56,7 +57,7 @@ async def shipping(query: ShippingQuery, outgoing: Outgoing, lang: Lang) -> None
         {
             "shipping_query_id": query.id,
             "ok": False,
-            "error_message": text_for("no_payments", lang),
+            "error_message": t(lang, "no_payments"),
         },
     )
 

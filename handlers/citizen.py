@@ -33,7 +33,6 @@ from handlers.citizen_answers import (
 )
 from handlers.citizen_commands import queue_command_menus
 from handlers.citizen_context import CitizenContextMiddleware, FloodGuard, answer_callback
-from handlers.citizen_texts import tr
 from handlers.deps import Deps
 from handlers.filters import Magic
 from handlers.keyboards_citizen import (
@@ -53,10 +52,10 @@ from handlers.keyboards_citizen import (
     suggestions_keyboard,
 )
 from handlers.outgoing import Outgoing
+from locales import t
 from tickets.authz import Actor
 from tickets.errors import TicketError, ValidationError
 from tickets.gaps import record_unanswered
-from tickets.i18n import t
 from tickets.intake import text_for_matching
 from tickets.lifecycle import Status
 from tickets.models import Citizen, Department, Ticket
@@ -114,8 +113,8 @@ async def _citizen(session: AsyncSession, deps: Deps, user: User, chat_id: int) 
 def _answer_text(entry: Entry, lang: str) -> str:
     links = ""
     if entry.links:
-        links = tr(lang, "faq.links", links="\n".join(entry.links))
-    return tr(lang, "faq.answer", answer=entry.answer_for(lang).strip(), links=links)
+        links = t(lang, "faq-links", links="\n".join(entry.links))
+    return t(lang, "faq-answer", answer=entry.answer_for(lang).strip(), links=links)
 
 
 async def _remember(state: FSMContext, key: int, question: dict[str, Any]) -> None:
@@ -150,10 +149,10 @@ def _dept_name(deps: Deps, dept: Department | None, lang: str) -> str:
 
 def _due(ticket: Ticket, lang: str, deps: Deps) -> tuple[str, str]:
     if ticket.status == Status.CLOSED:
-        return tr(lang, "my.closed_at"), format_time(ticket.closed_at, deps.tz, lang)
+        return t(lang, "my-closed_at"), format_time(ticket.closed_at, deps.tz, lang)
     if ticket.first_response_at is None:
-        return tr(lang, "my.due_response"), format_time(ticket.response_due_at, deps.tz, lang)
-    return tr(lang, "my.due_resolution"), format_time(ticket.resolution_due_at, deps.tz, lang)
+        return t(lang, "my-due_response"), format_time(ticket.response_due_at, deps.tz, lang)
+    return t(lang, "my-due_resolution"), format_time(ticket.resolution_due_at, deps.tz, lang)
 
 
 def _chat_id(query: CallbackQuery) -> int:
@@ -209,12 +208,12 @@ async def start(
     name = f" {user.first_name}" if user.first_name else ""
     if lang == "zh":
         name = f"，{user.first_name}" if user.first_name else ""
-    welcome = tr(lang, "welcome", name=name, privacy=tr(lang, "privacy"), menu=tr(lang, "menu"))
+    welcome = t(lang, "welcome", name=name, privacy=t(lang, "privacy"), menu=t(lang, "menu"))
     await outgoing.send_message(message.chat.id, welcome)
 
 
 async def help_command(message: Message, outgoing: Outgoing, lang: str) -> None:
-    await outgoing.send_message(message.chat.id, tr(lang, "help", menu=tr(lang, "menu")))
+    await outgoing.send_message(message.chat.id, t(lang, "help", menu=t(lang, "menu")))
 
 
 async def new_command(
@@ -225,7 +224,7 @@ async def new_command(
 
 async def language_command(message: Message, outgoing: Outgoing, lang: str) -> None:
     await outgoing.send_message(
-        message.chat.id, tr(lang, "language.prompt"), reply_markup=language_keyboard()
+        message.chat.id, t(lang, "language-prompt"), reply_markup=language_keyboard()
     )
 
 
@@ -238,16 +237,16 @@ async def language_chosen(
     lang: str,
 ) -> None:
     if callback_data.code not in ("zh", "en"):
-        await answer_callback(outgoing, query, tr(lang, "stale"))
+        await answer_callback(outgoing, query, t(lang, "stale"))
         return
     citizen = await _citizen(session, deps, query.from_user, _chat_id(query))
     await set_language(session, citizen, callback_data.code)
     await answer_callback(outgoing, query)
-    await outgoing.send_message(_chat_id(query), tr(callback_data.code, "language.set"))
+    await outgoing.send_message(_chat_id(query), t(callback_data.code, "language-set"))
 
 
 async def unknown_command(message: Message, outgoing: Outgoing, lang: str) -> None:
-    await outgoing.send_message(message.chat.id, tr(lang, "unknown_command", menu=tr(lang, "menu")))
+    await outgoing.send_message(message.chat.id, t(lang, "unknown_command", menu=t(lang, "menu")))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -264,7 +263,7 @@ async def question(
     text = (message.text or "").strip()
     chat_id = message.chat.id
     if is_chitchat(text):  # also an empty or whitespace-only message
-        await outgoing.send_message(chat_id, tr(lang, "chitchat"))
+        await outgoing.send_message(chat_id, t(lang, "chitchat"))
         return
     kb = deps.knowledge
     result = kb.match(text_for_matching(text), lang) if kb is not None else None
@@ -292,7 +291,7 @@ async def question(
             await _remember(state, key, remembered)
             await outgoing.send_message(
                 chat_id,
-                tr(lang, "faq.suggest"),
+                t(lang, "faq-suggest"),
                 reply_markup=suggestions_keyboard(
                     lang, key, [question_for(e, lang, text) for e in entries]
                 ),
@@ -303,7 +302,7 @@ async def question(
     remembered["gap"] = gap
     await _remember(state, key, remembered)
     await outgoing.send_message(
-        chat_id, tr(lang, "faq.none"), reply_markup=offer_ticket_keyboard(lang, key)
+        chat_id, t(lang, "faq-none"), reply_markup=offer_ticket_keyboard(lang, key)
     )
 
 
@@ -341,13 +340,13 @@ async def faq_button(
     remembered = await _recall(state, callback_data.key)
     kb: KnowledgeBase | None = deps.knowledge
     if remembered is None:
-        await answer_callback(outgoing, query, tr(lang, "faq.expired"), alert=True)
+        await answer_callback(outgoing, query, t(lang, "faq-expired"), alert=True)
         return
     action = callback_data.action
     if action == "y":
         await answer_callback(outgoing, query)
         await _forget(state, callback_data.key)
-        await outgoing.send_message(chat_id, tr(lang, "faq.glad"))
+        await outgoing.send_message(chat_id, t(lang, "faq-glad"))
     elif action == "n":
         await answer_callback(outgoing, query)
         if remembered.get("gap") is None:
@@ -358,9 +357,9 @@ async def faq_button(
         if kb is not None and entry_id and entry_id in kb:
             dept = deps.desk.config.get(kb.get(entry_id).department or "")
         text = (
-            tr(lang, "faq.not_helpful", department=dept.name_for(lang))
+            t(lang, "faq-not_helpful", department=dept.name_for(lang))
             if dept is not None
-            else tr(lang, "faq.not_helpful_nodept")
+            else t(lang, "faq-not_helpful_nodept")
         )
         await outgoing.send_message(
             chat_id, text, reply_markup=offer_ticket_keyboard(lang, callback_data.key)
@@ -372,7 +371,7 @@ async def faq_button(
             or not 0 <= callback_data.idx < len(cands)
             or cands[callback_data.idx] not in kb
         ):
-            await answer_callback(outgoing, query, tr(lang, "faq.expired"), alert=True)
+            await answer_callback(outgoing, query, t(lang, "faq-expired"), alert=True)
             return
         await answer_callback(outgoing, query)
         entry = kb.get(cands[callback_data.idx])
@@ -390,7 +389,7 @@ async def faq_button(
             await _remember(state, callback_data.key, remembered)
         await outgoing.send_message(
             chat_id,
-            tr(lang, "faq.none"),
+            t(lang, "faq-none"),
             reply_markup=offer_ticket_keyboard(lang, callback_data.key),
         )
     elif action == "t":
@@ -409,9 +408,9 @@ async def faq_button(
     elif action == "k":
         await answer_callback(outgoing, query)
         await _forget(state, callback_data.key)
-        await outgoing.send_message(chat_id, tr(lang, "faq.no_ticket"))
+        await outgoing.send_message(chat_id, t(lang, "faq-no_ticket"))
     else:
-        await answer_callback(outgoing, query, tr(lang, "stale"))
+        await answer_callback(outgoing, query, t(lang, "stale"))
 
 
 async def photo_outside(message: Message, state: FSMContext, outgoing: Outgoing, lang: str) -> None:
@@ -423,7 +422,7 @@ async def photo_outside(message: Message, state: FSMContext, outgoing: Outgoing,
         pending["photos"] = photos
         await state.update_data(pending=pending)
     await outgoing.send_message(
-        message.chat.id, tr(lang, "hint.photo"), reply_markup=new_request_keyboard(lang)
+        message.chat.id, t(lang, "hint-photo"), reply_markup=new_request_keyboard(lang)
     )
 
 
@@ -438,7 +437,7 @@ async def document_outside(
         pending["documents"] = documents[-ticket_flow.MAX_DOCUMENTS :]
         await state.update_data(pending=pending)
     await outgoing.send_message(
-        message.chat.id, tr(lang, "hint.document"), reply_markup=new_request_keyboard(lang)
+        message.chat.id, t(lang, "hint-document"), reply_markup=new_request_keyboard(lang)
     )
 
 
@@ -454,16 +453,16 @@ async def location_outside(
         }
         await state.update_data(pending=pending)
     await outgoing.send_message(
-        message.chat.id, tr(lang, "hint.location"), reply_markup=new_request_keyboard(lang)
+        message.chat.id, t(lang, "hint-location"), reply_markup=new_request_keyboard(lang)
     )
 
 
 async def contact_outside(message: Message, outgoing: Outgoing, lang: str) -> None:
-    await outgoing.send_message(message.chat.id, tr(lang, "hint.contact"))
+    await outgoing.send_message(message.chat.id, t(lang, "hint-contact"))
 
 
 async def other_outside(message: Message, outgoing: Outgoing, lang: str) -> None:
-    await outgoing.send_message(message.chat.id, tr(lang, "hint.other"))
+    await outgoing.send_message(message.chat.id, t(lang, "hint-other"))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -485,25 +484,25 @@ async def _ticket_list(
         await outgoing.send_message(chat_id, exc.render(lang))
         return
     if result.total == 0:
-        await outgoing.send_message(chat_id, tr(lang, "my.empty"))
+        await outgoing.send_message(chat_id, t(lang, "my-empty"))
         return
     pages = max(1, -(-result.total // PAGE_SIZE))
     if not result.items and page > 1:
         await _ticket_list(outgoing, chat_id, user_id, pages, lang, deps, session)
         return
     depts: dict[int, Department | None] = {}
-    lines = [tr(lang, "my.header", total=result.total, page=result.page, pages=pages)]
+    lines = [t(lang, "my-header", total=result.total, page=result.page, pages=pages)]
     for ticket in result.items:
         if ticket.department_id not in depts:
             depts[ticket.department_id] = await get_department_by_id(session, ticket.department_id)
         label, due = _due(ticket, lang, deps)
         lines.append(
-            tr(
+            t(
                 lang,
-                "my.line",
+                "my-line",
                 number=ticket.number,
                 department=_dept_name(deps, depts[ticket.department_id], lang),
-                status=t(lang, f"status.{ticket.status}"),
+                status=t(lang, f"status-{ticket.status}"),
                 due_label=label,
                 due=due,
             )
@@ -538,7 +537,7 @@ async def my_button(
         )
         return
     if callback_data.action != "v":
-        await answer_callback(outgoing, query, tr(lang, "stale"))
+        await answer_callback(outgoing, query, t(lang, "stale"))
         return
     svc = deps.tickets(session)
     actor = Actor(query.from_user.id)
@@ -558,7 +557,7 @@ async def my_button(
         text = str(event.data.get("text", "")).strip()
         at = format_time(event.at, deps.tz, lang)
         if event.kind in ("created", "citizen_message"):
-            line = tr(lang, "my.event_you", at=at, text=text)
+            line = t(lang, "my-event_you", at=at, text=text)
             attached = dict(ticket.details or {})
             if event.kind == "created":
                 for kind, count in later.items():
@@ -568,28 +567,28 @@ async def my_button(
             photos = len(attached.get("photos") or [])
             documents = len(attached.get("documents") or [])
             if photos or documents or attached.get("location"):
-                location = tr(lang, "my.with_location") if attached.get("location") else ""
-                line += " " + tr(
-                    lang, "my.attachments", photos=photos, documents=documents, location=location
+                location = t(lang, "my-with_location") if attached.get("location") else ""
+                line += " " + t(
+                    lang, "my-attachments", photos=photos, documents=documents, location=location
                 )
         elif event.kind == "info_requested":
-            line = tr(lang, "my.event_ask", at=at, text=text)
+            line = t(lang, "my-event_ask", at=at, text=text)
         else:
-            line = tr(lang, "my.event_staff", at=at, text=text)
+            line = t(lang, "my-event_staff", at=at, text=text)
         lines.append(line)
     conversation = "\n".join(lines)
     while len(conversation) > CONVERSATION_MAX and len(lines) > 1:
         lines = lines[1:]
         conversation = "…\n" + "\n".join(lines)
     label, due = _due(ticket, lang, deps)
-    rating = tr(lang, "my.rating", stars="⭐" * ticket.rating) if ticket.rating else ""
-    body = tr(
+    rating = t(lang, "my-rating", stars="⭐" * ticket.rating) if ticket.rating else ""
+    body = t(
         lang,
-        "my.ticket",
+        "my-ticket",
         number=ticket.number,
         department=_dept_name(deps, details.department, lang),
-        type=t(lang, f"type.{ticket.demand_type}"),
-        status=t(lang, f"status.{ticket.status}"),
+        type=t(lang, f"type-{ticket.demand_type}"),
+        status=t(lang, f"status-{ticket.status}"),
         created=format_time(ticket.created_at, deps.tz, lang),
         due_label=label,
         due=due,
@@ -627,7 +626,7 @@ async def ticket_button(
 ) -> None:
     parsed = parse_callback(query.data or "")
     if parsed is None or parsed[0] not in CITIZEN_ACTIONS:
-        await answer_callback(outgoing, query, tr(lang, "stale"), alert=True)
+        await answer_callback(outgoing, query, t(lang, "stale"), alert=True)
         return
     action, ticket_id = parsed
     chat_id = _chat_id(query)
@@ -636,7 +635,7 @@ async def ticket_button(
     try:
         if action == "resolved":
             await svc.confirm_resolved(ticket_id, actor)
-            await answer_callback(outgoing, query, tr(lang, "tk.resolved"))
+            await answer_callback(outgoing, query, t(lang, "tk-resolved"))
         elif action == "followup":
             details = await svc.details(ticket_id, actor)
             if details.ticket.status == Status.CLOSED:
@@ -645,10 +644,10 @@ async def ticket_button(
                     query,
                     t(
                         lang,
-                        "error.invalid_transition",
-                        action=t(lang, "action.follow_up"),
+                        "error-invalid_transition",
+                        action=t(lang, "action-follow_up"),
                         number=details.ticket.number,
-                        status=t(lang, "status.closed"),
+                        status=t(lang, "status-closed"),
                     ),
                     alert=True,
                 )
@@ -658,7 +657,7 @@ async def ticket_button(
             await state.set_state(CitizenStep.follow_up)
             await state.update_data(ticket=ticket_id)
             await outgoing.send_message(
-                chat_id, tr(lang, "tk.followup_prompt", number=details.ticket.number)
+                chat_id, t(lang, "tk-followup_prompt", number=details.ticket.number)
             )
         elif action in ("solved", "unsolved"):
             answer = await answer_closure_callback(svc, ticket_id, actor, action == "solved")
@@ -667,19 +666,19 @@ async def ticket_button(
         elif action == "reopen":
             ticket = await svc.reopen(ticket_id, actor)
             await answer_callback(outgoing, query)
-            await outgoing.send_message(chat_id, tr(lang, "tk.reopened", number=ticket.number))
+            await outgoing.send_message(chat_id, t(lang, "tk-reopened", number=ticket.number))
         else:
             score = int(action[-1])
             try:
                 ticket = await svc.rate(ticket_id, actor, score)
             except ValidationError as exc:
-                if exc.key != "error.already_rated":
+                if exc.key != "error-already_rated":
                     raise
                 await answer_callback(outgoing, query, exc.render(lang))  # a polite toast
                 await _drop_stars(outgoing, query)
                 return
             await answer_callback(
-                outgoing, query, t(lang, "citizen.thanks_rating", number=ticket.number)
+                outgoing, query, t(lang, "citizen-thanks_rating", number=ticket.number)
             )
             await _drop_stars(outgoing, query)
             await ticket_flow.end_form(state)
@@ -689,7 +688,7 @@ async def ticket_button(
             )
             await outgoing.send_message(
                 chat_id,
-                tr(lang, "tk.comment_prompt", stars="⭐" * score),
+                t(lang, "tk-comment_prompt", stars="⭐" * score),
                 reply_markup=skip_comment_keyboard(lang),
             )
     except TicketError as exc:
@@ -786,7 +785,7 @@ async def rating_comment_text(
     except TicketError as exc:
         await outgoing.send_message(message.chat.id, exc.render(lang))
         return
-    await outgoing.send_message(message.chat.id, tr(lang, "tk.comment_thanks"))
+    await outgoing.send_message(message.chat.id, t(lang, "tk-comment_thanks"))
 
 
 async def skip_comment(
@@ -795,12 +794,12 @@ async def skip_comment(
     await answer_callback(outgoing, query)
     if await state.get_state() == CitizenStep.rating_comment.state:
         await ticket_flow.end_form(state)
-        await outgoing.send_message(_chat_id(query), tr(lang, "tk.skipped"))
+        await outgoing.send_message(_chat_id(query), t(lang, "tk-skipped"))
 
 
 async def step_other(message: Message, outgoing: Outgoing, lang: str) -> None:
     """A sticker, voice... while a follow-up is expected (text, photos and files are taken)."""
-    await outgoing.send_message(message.chat.id, tr(lang, "hint.other"))
+    await outgoing.send_message(message.chat.id, t(lang, "hint-other"))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -811,23 +810,23 @@ async def mydata_command(
 ) -> None:
     citizen = await find_citizen(session, message.from_user.id) if message.from_user else None
     if citizen is None:
-        await outgoing.send_message(message.chat.id, tr(lang, "data.none"))
+        await outgoing.send_message(message.chat.id, t(lang, "data-none"))
         return
     data = await export_citizen_data(session, citizen)
-    unset = tr(lang, "data.unset")
-    tickets = ", ".join(f"{s.number} ({t(lang, f'status.{s.status}')})" for s in data.tickets)
-    body = tr(
+    unset = t(lang, "data-unset")
+    tickets = ", ".join(f"{s.number} ({t(lang, f'status-{s.status}')})" for s in data.tickets)
+    body = t(
         lang,
-        "data.show",
+        "data-show",
         user_id=data.telegram_user_id,
         name=data.display_name or unset,
         phone=data.phone or unset,
         consent=format_time(data.consent_at, deps.tz, lang) if data.consent_at else unset,
-        language=data.language or tr(lang, "data.lang_auto"),
+        language=data.language or t(lang, "data-lang_auto"),
         created=format_time(data.created_at, deps.tz, lang),
         seen=format_time(data.last_seen_at, deps.tz, lang),
         tickets=tickets or unset,
-        privacy=tr(lang, "privacy"),
+        privacy=t(lang, "privacy"),
     )
     await outgoing.send_message(message.chat.id, body)
 
@@ -837,10 +836,10 @@ async def deleteme_command(
 ) -> None:
     citizen = await find_citizen(session, message.from_user.id) if message.from_user else None
     if citizen is None:
-        await outgoing.send_message(message.chat.id, tr(lang, "data.none"))
+        await outgoing.send_message(message.chat.id, t(lang, "data-none"))
         return
     await outgoing.send_message(
-        message.chat.id, tr(lang, "delete.confirm"), reply_markup=delete_keyboard(lang)
+        message.chat.id, t(lang, "delete-confirm"), reply_markup=delete_keyboard(lang)
     )
 
 
@@ -857,8 +856,8 @@ async def delete_button(
     citizen = await find_citizen(session, query.from_user.id)
     if callback_data.action != "yes" or citizen is None:
         await answer_callback(outgoing, query)
-        key = "delete.kept" if callback_data.action != "yes" else "data.none"
-        await outgoing.send_message(chat_id, tr(lang, key))
+        key = "delete-kept" if callback_data.action != "yes" else "data-none"
+        await outgoing.send_message(chat_id, t(lang, key))
         return
     count = await erase_citizen(
         session, citizen, now=deps.clock.now(), question_ids=_question_ids(await state.get_data())
@@ -867,7 +866,7 @@ async def delete_button(
     # Queued after the erasure (which deleted everything queued for this chat) and transient:
     # deleted as soon as delivered, so nothing addressed to the person stays behind.
     await answer_callback(outgoing, query, transient=True)
-    await outgoing.send_message(chat_id, tr(lang, "delete.done", tickets=count), transient=True)
+    await outgoing.send_message(chat_id, t(lang, "delete-done", tickets=count), transient=True)
 
 
 def _question_ids(data: dict[str, Any]) -> list[int]:

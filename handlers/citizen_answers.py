@@ -28,13 +28,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.citizen_texts import tr
 from handlers.deps import Deps
 from handlers.filters import Magic
 from handlers.outgoing import Outgoing
+from locales import t
 from tickets.authz import Actor
 from tickets.errors import TicketError
-from tickets.i18n import t
 from tickets.lifecycle import Status
 from tickets.lookups import ticket_id_for_message
 from tickets.models import Citizen, Ticket
@@ -154,9 +153,9 @@ async def answer_message(
         await outgoing.send_message(message.chat.id, exc.render(lang))
         return
     count = sum(len(ids) for ids in attachments.values())
-    extra = tr(lang, "tk.with_attachments", count=count) if count else ""
+    extra = t(lang, "tk-with_attachments", count=count) if count else ""
     if waiting:
-        body = tr(lang, "tk.answer_added", number=ticket.number, attachments=extra)
+        body = t(lang, "tk-answer_added", number=ticket.number, attachments=extra)
     else:
-        body = t(lang, "citizen.followup_received", number=ticket.number) + extra
+        body = t(lang, "citizen-followup_received", number=ticket.number) + extra
     await outgoing.send_message(message.chat.id, body)

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.citizen_texts import tr
+from locales import t
 from tickets.outbox import enqueue
 
 COMMANDS = ("start", "new", "mytickets", "language", "mydata", "deleteme", "cancel", "help")
@@ -24,7 +24,7 @@ MENU_LANGUAGES: tuple[tuple[str | None, str], ...] = (("zh", "zh"), ("en", "en")
 
 
 def command_menu(lang: str) -> list[dict[str, str]]:
-    return [{"command": c, "description": tr(lang, f"cmd.{c}")} for c in COMMANDS]
+    return [{"command": c, "description": t(lang, f"cmd-{c}")} for c in COMMANDS]
 
 
 def command_menu_calls() -> list[dict[str, Any]]:

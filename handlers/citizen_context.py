@@ -23,27 +23,16 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
 
-from faq import detect_language
-from handlers.citizen_texts import tr
 from handlers.outgoing import Outgoing
+from locales import choose_lang, t
 from tickets.models import Citizen
 from tickets.people.citizens import find_citizen
 
-LANGS = ("zh", "en")
-
 
 def resolve_lang(citizen: Citizen | None, language_code: str | None, text: str | None) -> str:
-    """``zh`` or ``en`` (see the module docstring for the order)."""
-    if citizen is not None and citizen.language in LANGS:
-        return str(citizen.language)
-    code = (language_code or "").strip().lower()
-    if code.startswith("zh"):
-        return "zh"
-    if code.startswith("en"):
-        return "en"
-    if text and text.strip():
-        return "zh" if detect_language(text) == "zh" else "en"
-    return "en" if code else "zh"
+    """``zh`` or ``en``: :func:`locales.choose_lang` on the citizen's choice, their Telegram
+    language and their message."""
+    return choose_lang(citizen.language if citizen is not None else None, language_code, text)
 
 
 @dataclass
@@ -128,7 +117,7 @@ class CitizenContextMiddleware(BaseMiddleware):
                 outgoing: Outgoing | None = data.get("outgoing")
                 if verdict == "warn" and outgoing is not None:
                     seconds = int(self.flood.window.total_seconds())
-                    await outgoing.send_message(chat.id, tr(lang, "flood", seconds=seconds))
+                    await outgoing.send_message(chat.id, t(lang, "flood", seconds=seconds))
                 if isinstance(event, CallbackQuery) and outgoing is not None:
                     await answer_callback(outgoing, event)
                 return None

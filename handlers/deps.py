@@ -9,7 +9,7 @@ messages into the outbox) and ``lang`` ("zh" | "en").
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -40,6 +40,7 @@ class Deps:
     bot_username: str | None = None
     citizen_reopen_days: int = 7
     routing: LiveRouter = field(default_factory=LiveRouter)
+    texts: Any = None  # the live texts (bot.texts.TextsService): reloaded by /reload
 
     def tickets(self, session: AsyncSession) -> TicketService:
         """A ticket service bound to this update's transaction."""

@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from locales import t
 from tickets.config.desk import CannedReply, DepartmentConfig
-from tickets.i18n import t
 
 __all__ = [
     "PREFIX",
@@ -62,7 +62,7 @@ def _button(text: str, data: str) -> dict[str, str]:
 
 
 def cancel_keyboard(lang: str) -> dict[str, Any]:
-    return {"inline_keyboard": [[_button(t(lang, "sh.btn.cancel"), "sf:cancel")]]}
+    return {"inline_keyboard": [[_button(t(lang, "sh-btn-cancel"), "sf:cancel")]]}
 
 
 def canned_keyboard(
@@ -74,7 +74,7 @@ def canned_keyboard(
         data = _data("cr", ticket_id, index)
         if data is not None:
             rows.append([_button(reply.title_for(lang)[:60], data)])
-    rows.append([_button(t(lang, "sh.btn.cancel"), "sf:cancel")])
+    rows.append([_button(t(lang, "sh-btn-cancel"), "sf:cancel")])
     return {"inline_keyboard": rows}
 
 
@@ -82,8 +82,8 @@ def send_keyboard(lang: str, ticket_id: int) -> dict[str, Any]:
     return {
         "inline_keyboard": [
             [
-                _button(t(lang, "sh.btn.send"), f"sf:send:{ticket_id}"),
-                _button(t(lang, "sh.btn.cancel"), "sf:cancel"),
+                _button(t(lang, "sh-btn-send"), f"sf:send:{ticket_id}"),
+                _button(t(lang, "sh-btn-cancel"), "sf:cancel"),
             ]
         ]
     }
@@ -99,7 +99,7 @@ def departments_keyboard(
         if data is not None:
             buttons.append(_button(dept.name_for(lang)[:60], data))
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([_button(t(lang, "sh.btn.cancel"), "sf:cancel")])
+    rows.append([_button(t(lang, "sh-btn-cancel"), "sf:cancel")])
     return {"inline_keyboard": rows}
 
 
@@ -109,9 +109,9 @@ def queue_keyboard(lang: str, page: int, pages: int, slug: str) -> dict[str, Any
     if page > 1:
         data = _data("q", page - 1, slug)
         if data is not None:
-            row.append(_button(t(lang, "sh.btn.prev"), data))
+            row.append(_button(t(lang, "sh-btn-prev"), data))
     if page < pages:
         data = _data("q", page + 1, slug)
         if data is not None:
-            row.append(_button(t(lang, "sh.btn.next"), data))
+            row.append(_button(t(lang, "sh-btn-next"), data))
     return {"inline_keyboard": [row]} if row else None

@@ -15,9 +15,8 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
 )
 
-from handlers.citizen_texts import tr
+from locales import t
 from tickets.config.desk import DeskConfig
-from tickets.i18n import t
 from tickets.lifecycle import DEMAND_TYPES
 from tickets.texts import callback
 
@@ -70,8 +69,8 @@ def helpful_keyboard(lang: str, key: int) -> InlineKeyboardMarkup:
     return _kb(
         [
             [
-                _btn(tr(lang, "btn.helpful_yes"), FaqCb(action="y", key=key)),
-                _btn(tr(lang, "btn.helpful_no"), FaqCb(action="n", key=key)),
+                _btn(t(lang, "btn-helpful_yes"), FaqCb(action="y", key=key)),
+                _btn(t(lang, "btn-helpful_no"), FaqCb(action="n", key=key)),
             ]
         ]
     )
@@ -81,8 +80,8 @@ def offer_ticket_keyboard(lang: str, key: int) -> InlineKeyboardMarkup:
     return _kb(
         [
             [
-                _btn(tr(lang, "btn.submit_question"), FaqCb(action="t", key=key)),
-                _btn(tr(lang, "btn.no_thanks"), FaqCb(action="k", key=key)),
+                _btn(t(lang, "btn-submit_question"), FaqCb(action="t", key=key)),
+                _btn(t(lang, "btn-no_thanks"), FaqCb(action="k", key=key)),
             ]
         ]
     )
@@ -92,7 +91,7 @@ def suggestions_keyboard(lang: str, key: int, questions: list[str]) -> InlineKey
     rows = [
         [_btn(_short(q, 60), FaqCb(action="p", key=key, idx=i))] for i, q in enumerate(questions)
     ]
-    rows.append([_btn(tr(lang, "btn.none_of_these"), FaqCb(action="x", key=key))])
+    rows.append([_btn(t(lang, "btn-none_of_these"), FaqCb(action="x", key=key))])
     return _kb(rows)
 
 
@@ -111,7 +110,7 @@ def departments_keyboard(lang: str, config: DeskConfig) -> InlineKeyboardMarkup:
     ]
     per_row = 2 if all(len(b.text) <= PAIR_LABEL_MAX for b in buttons) else 1
     rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
-    rows.append([_btn(tr(lang, "btn.cancel"), FlowCb(action="cancel"))])
+    rows.append([_btn(t(lang, "btn-cancel"), FlowCb(action="cancel"))])
     return _kb(rows)
 
 
@@ -124,61 +123,61 @@ def route_keyboard(lang: str, config: DeskConfig, slugs: list[str]) -> InlineKey
         if (dept := config.get(slug)) is not None
         and len(FlowCb(action="setdept", value=slug).pack()) <= 64
     ]
-    rows.append([_btn(tr(lang, "btn.other_dept"), FlowCb(action="dept"))])
-    rows.append([_btn(tr(lang, "btn.cancel"), FlowCb(action="cancel"))])
+    rows.append([_btn(t(lang, "btn-other_dept"), FlowCb(action="dept"))])
+    rows.append([_btn(t(lang, "btn-cancel"), FlowCb(action="cancel"))])
     return _kb(rows)
 
 
 def types_keyboard(lang: str, current: str) -> InlineKeyboardMarkup:
     buttons = []
     for demand_type in DEMAND_TYPES:
-        label = t(lang, f"type.{demand_type}")
+        label = t(lang, f"type-{demand_type}")
         if demand_type == current:
-            label = tr(lang, "btn.type_chosen", type=label)
+            label = t(lang, "btn-type_chosen", type=label)
         buttons.append(_btn(label, FlowCb(action="settype", value=demand_type)))
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([_btn(tr(lang, "btn.cancel"), FlowCb(action="cancel"))])
+    rows.append([_btn(t(lang, "btn-cancel"), FlowCb(action="cancel"))])
     return _kb(rows)
 
 
 def draft_keyboard(lang: str, *, has_phone: bool, urgent: bool = False) -> InlineKeyboardMarkup:
     rows = [
         [
-            _btn(tr(lang, "btn.change_dept"), FlowCb(action="dept")),
-            _btn(tr(lang, "btn.change_type"), FlowCb(action="type")),
+            _btn(t(lang, "btn-change_dept"), FlowCb(action="dept")),
+            _btn(t(lang, "btn-change_type"), FlowCb(action="type")),
         ]
     ]
     toggle = (
-        _btn(tr(lang, "btn.urgent_off"), FlowCb(action="urgent", value="off"))
+        _btn(t(lang, "btn-urgent_off"), FlowCb(action="urgent", value="off"))
         if urgent
-        else _btn(tr(lang, "btn.urgent_on"), FlowCb(action="urgent", value="on"))
+        else _btn(t(lang, "btn-urgent_on"), FlowCb(action="urgent", value="on"))
     )
     second = [toggle]
     if not has_phone:
-        second.append(_btn(tr(lang, "btn.share_phone"), FlowCb(action="phone")))
+        second.append(_btn(t(lang, "btn-share_phone"), FlowCb(action="phone")))
     rows.append(second)
     rows.append(
         [
-            _btn(tr(lang, "btn.submit"), FlowCb(action="submit")),
-            _btn(tr(lang, "btn.cancel"), FlowCb(action="cancel")),
+            _btn(t(lang, "btn-submit"), FlowCb(action="submit")),
+            _btn(t(lang, "btn-cancel"), FlowCb(action="cancel")),
         ]
     )
     return _kb(rows)
 
 
 def cancel_keyboard(lang: str) -> InlineKeyboardMarkup:
-    return _kb([[_btn(tr(lang, "btn.cancel"), FlowCb(action="cancel"))]])
+    return _kb([[_btn(t(lang, "btn-cancel"), FlowCb(action="cancel"))]])
 
 
 def new_request_keyboard(lang: str) -> InlineKeyboardMarkup:
-    return _kb([[_btn(tr(lang, "btn.new_with_attachment"), FlowCb(action="new"))]])
+    return _kb([[_btn(t(lang, "btn-new_with_attachment"), FlowCb(action="new"))]])
 
 
 def contact_keyboard(lang: str) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         keyboard=[
-            [KeyboardButton(text=tr(lang, "btn.send_contact"), request_contact=True)],
-            [KeyboardButton(text=tr(lang, "btn.no_phone"))],
+            [KeyboardButton(text=t(lang, "btn-send_contact"), request_contact=True)],
+            [KeyboardButton(text=t(lang, "btn-no_phone"))],
         ],
         resize_keyboard=True,
         one_time_keyboard=True,
@@ -193,15 +192,15 @@ def delete_keyboard(lang: str) -> InlineKeyboardMarkup:
     return _kb(
         [
             [
-                _btn(tr(lang, "btn.delete_yes"), DeleteCb(action="yes")),
-                _btn(tr(lang, "btn.delete_no"), DeleteCb(action="no")),
+                _btn(t(lang, "btn-delete_yes"), DeleteCb(action="yes")),
+                _btn(t(lang, "btn-delete_no"), DeleteCb(action="no")),
             ]
         ]
     )
 
 
 def skip_comment_keyboard(lang: str) -> InlineKeyboardMarkup:
-    return _kb([[_btn(tr(lang, "btn.skip"), RateCommentCb(action="skip"))]])
+    return _kb([[_btn(t(lang, "btn-skip"), RateCommentCb(action="skip"))]])
 
 
 def my_list_keyboard(
@@ -211,9 +210,9 @@ def my_list_keyboard(
     rows = [[_btn(f"🎫 {number}", MyCb(action="v", value=tid))] for tid, number in items]
     nav = []
     if page > 1:
-        nav.append(_btn(tr(lang, "btn.prev"), MyCb(action="p", value=page - 1)))
+        nav.append(_btn(t(lang, "btn-prev"), MyCb(action="p", value=page - 1)))
     if page < pages:
-        nav.append(_btn(tr(lang, "btn.next"), MyCb(action="p", value=page + 1)))
+        nav.append(_btn(t(lang, "btn-next"), MyCb(action="p", value=page + 1)))
     if nav:
         rows.append(nav)
     return _kb(rows)
@@ -224,13 +223,13 @@ def my_ticket_keyboard(
 ) -> InlineKeyboardMarkup:
     row = []
     if can_resolve:
-        row.append(_btn(t(lang, "btn.resolved"), callback("resolved", ticket_id)))
+        row.append(_btn(t(lang, "btn-resolved"), callback("resolved", ticket_id)))
     if can_follow_up:
-        row.append(_btn(t(lang, "btn.follow_up"), callback("followup", ticket_id)))
+        row.append(_btn(t(lang, "btn-follow_up"), callback("followup", ticket_id)))
     if can_reopen:
-        row.append(_btn(t(lang, "btn.reopen"), callback("reopen", ticket_id)))
+        row.append(_btn(t(lang, "btn-reopen"), callback("reopen", ticket_id)))
     rows = [row] if row else []
-    rows.append([_btn(tr(lang, "btn.back_list"), MyCb(action="p", value=1))])
+    rows.append([_btn(t(lang, "btn-back_list"), MyCb(action="p", value=1))])
     return _kb(rows)
 
 

@@ -33,7 +33,7 @@ from handlers.staff_callbacks import (
 )
 from handlers.staff_commands import COMMANDS
 from handlers.staff_common import StaffFlow, has_text_or_media
-from handlers.staff_texts import t
+from locales import t
 from tickets.people.staff import INVITE_PREFIX, redeem_invite
 
 __all__ = ["STAFF_COMMANDS", "create_router", "start_staff"]
@@ -65,7 +65,7 @@ async def start_staff(
     )
     if not result.ok or result.staff is None or result.department is None:
         log.info("staff invite refused for user %s: %s", user.id, result.reason)
-        await outgoing.send_message(message.chat.id, t(lang, f"sh.invite.{result.reason}"))
+        await outgoing.send_message(message.chat.id, t(lang, f"sh-invite-{result.reason}"))
         return
     log.info("user %s joined %s as %s", user.id, result.department.slug, result.staff.role)
     cfg = deps.desk.config.get(result.department.slug)
@@ -76,11 +76,11 @@ async def start_staff(
     )
     text = t(
         lang,
-        "sh.welcome_staff",
+        "sh-welcome_staff",
         name=result.staff.display_name or user.full_name,
         department=department,
-        role=t(lang, f"sh.role.{result.staff.role}"),
-        help=t(lang, "sh.help"),
+        role=t(lang, f"sh-role-{result.staff.role}"),
+        help=t(lang, "sh-help"),
     )
     await outgoing.send_message(message.chat.id, text)
 

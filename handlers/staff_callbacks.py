@@ -59,7 +59,7 @@ async def ticket_button(ctx: StaffContext, args: list[str]) -> None:
     service = ctx.service
     if action == "take":
         ticket = await service.take(ticket_id, ctx.actor)
-        ctx.toast(ctx.t("sh.taken", number=ticket.number))
+        ctx.toast(ctx.t("sh-taken", number=ticket.number))
     elif action == "reply":
         await flows.start_reply(ctx, ticket_id)
     elif action == "transfer":
@@ -67,12 +67,12 @@ async def ticket_button(ctx: StaffContext, args: list[str]) -> None:
     elif action == "extok":
         ticket = await service.approve_extension(ticket_id, ctx.actor)
         deadline = format_time(ticket.resolution_due_at, ctx.deps.tz, ctx.lang)
-        text = ctx.t("sh.extension_approved", number=ticket.number, deadline=deadline)
+        text = ctx.t("sh-extension_approved", number=ticket.number, deadline=deadline)
         ctx.toast(text + await flows.citizen_note(ctx, ticket))
         await _remove_buttons(ctx)
     elif action == "extno":
         ticket = await service.refuse_extension(ticket_id, ctx.actor)
-        ctx.toast(ctx.t("sh.extension_refused", number=ticket.number))
+        ctx.toast(ctx.t("sh-extension_refused", number=ticket.number))
         await _remove_buttons(ctx)
     elif action == "view":  # the [Open] button on scheduler nags and digests
         details = await ctx.details(ticket_id)
@@ -82,7 +82,7 @@ async def ticket_button(ctx: StaffContext, args: list[str]) -> None:
 # -- staff interface buttons -------------------------------------------------------------------
 def _int(value: str) -> int:
     if not value.isdigit():
-        raise Usage("sh.stale_button")
+        raise Usage("sh-stale_button")
     return int(value)
 
 
@@ -92,7 +92,7 @@ async def staff_interface_button(ctx: StaffContext, args: list[str]) -> None:
     if action == "cancel":
         had_state = ctx.state is not None and await ctx.state.get_state() is not None
         await flows.clear_state(ctx)
-        ctx.toast(ctx.t("sh.cancelled" if had_state else "sh.nothing_to_cancel"))
+        ctx.toast(ctx.t("sh-cancelled" if had_state else "sh-nothing_to_cancel"))
         await _remove_buttons(ctx)
         return
     if action == "q" and len(rest) == 2:
@@ -101,7 +101,7 @@ async def staff_interface_button(ctx: StaffContext, args: list[str]) -> None:
         result = await ctx.service.queue(ctx.actor, slug, page=page, page_size=PAGE_SIZE)
         text, markup = await queue_view(ctx, result, key)
         if ctx.message_id is None:
-            raise Usage("sh.stale_button")
+            raise Usage("sh-stale_button")
         payload: dict[str, Any] = {"message_id": ctx.message_id, "text": text}
         payload["reply_markup"] = markup or {"inline_keyboard": []}
         await ctx.outgoing.call("editMessageText", ctx.chat_id, payload)
@@ -117,7 +117,7 @@ async def staff_interface_button(ctx: StaffContext, args: list[str]) -> None:
     if action == "tr" and len(rest) == 2:
         await flows.ask_transfer_reason(ctx, _int(rest[0]), rest[1])
         return
-    raise Usage("sh.stale_button")
+    raise Usage("sh-stale_button")
 
 
 # -- messages completing a prompt --------------------------------------------------------------
@@ -125,7 +125,7 @@ async def _state_data(ctx: StaffContext) -> dict[str, Any]:
     return await ctx.state.get_data() if ctx.state is not None else {}
 
 
-@staff_command("sh.usage.reply", attachments=True)
+@staff_command("sh-usage-reply", attachments=True)
 async def reply_text(ctx: StaffContext, command: CommandObject | None) -> None:
     """The text (or photo/document, with its caption) sent while a reply is awaited (an edited
     canned reply, or one's own)."""
@@ -133,25 +133,25 @@ async def reply_text(ctx: StaffContext, command: CommandObject | None) -> None:
     ticket_id = data.get("ticket_id")
     if not isinstance(ticket_id, int):
         await flows.clear_state(ctx)
-        raise Usage("sh.stale_button")
+        raise Usage("sh-stale_button")
     await flows.send_reply(ctx, ticket_id, ctx.text)
 
 
-@staff_command("sh.usage.transfer")
+@staff_command("sh-usage-transfer")
 async def transfer_reason(ctx: StaffContext, command: CommandObject | None) -> None:
     data = await _state_data(ctx)
     ticket_id, slug = data.get("ticket_id"), data.get("slug")
     if not isinstance(ticket_id, int) or not isinstance(slug, str):
         await flows.clear_state(ctx)
-        raise Usage("sh.stale_button")
+        raise Usage("sh-stale_button")
     await flows.transfer(ctx, ticket_id, slug, ctx.text)
 
 
-@staff_command("sh.nothing_to_cancel")
+@staff_command("sh-nothing_to_cancel")
 async def cancel(ctx: StaffContext, command: CommandObject | None) -> None:
     """/cancel while a prompt waits."""
     await flows.clear_state(ctx)
-    await ctx.say(ctx.t("sh.cancelled"))
+    await ctx.say(ctx.t("sh-cancelled"))
 
 
 async def reply_to_post(message: Message, bot: Bot, **data: Any) -> None:
@@ -174,7 +174,7 @@ async def reply_to_post(message: Message, bot: Bot, **data: Any) -> None:
     await _post_reply(message, **data)
 
 
-@staff_command("sh.usage.reply", attachments=True)
+@staff_command("sh-usage-reply", attachments=True)
 async def _post_reply(ctx: StaffContext, command: CommandObject | None) -> None:
     ticket_id = ctx.extra.get("ticket_id")
     text = ctx.text

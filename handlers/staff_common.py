@@ -26,7 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.deps import Deps
 from handlers.outgoing import Outgoing
-from handlers.staff_texts import t
+from locales import t
 from tickets.attachments import Attachment
 from tickets.authz import Actor, actor_for
 from tickets.errors import TicketError
@@ -177,14 +177,14 @@ async def check_chat(ctx: StaffContext) -> str | None:
     """May staff commands answer in this chat? ``None`` if so (in a department's staff chat
     ``ctx.actor`` is narrowed to that department); otherwise the key of the refusal."""
     if ctx.chat_type == "private":
-        return None if ctx.actor.is_staff else "error.not_allowed"
+        return None if ctx.actor.is_staff else "error-not_allowed"
     dept = await department_for_chat(ctx.session, ctx.chat_id)
     if dept is None:
-        return "sh.wrong_chat"  # an unrelated group: the same answer for everyone
+        return "sh-wrong_chat"  # an unrelated group: the same answer for everyone
     if not ctx.actor.is_staff:
-        return "error.not_allowed"
+        return "error-not_allowed"
     if not ctx.actor.is_admin and ctx.actor.department_id != dept.id:
-        return "sh.wrong_chat"  # another department's chat
+        return "sh-wrong_chat"  # another department's chat
     ctx.actor = replace(ctx.actor, audience_department_id=dept.id)
     return None
 
@@ -234,14 +234,14 @@ def staff_command(
             ctx.attachments, ctx.unsupported_media = message_media(message)
             refusal = await check_chat(ctx)
             if refusal is None and ctx.unsupported_media is not None:
-                refusal = "sh.attachment_unsupported"
+                refusal = "sh-attachment_unsupported"
             elif refusal is None and ctx.attachments and not attachments:
-                refusal = "sh.attachments_reply_only"
+                refusal = "sh-attachments_reply_only"
             if refusal is not None:
                 await ctx.say(ctx.t(refusal))
                 return
             if admin and not ctx.actor.is_admin:
-                await ctx.say(ctx.t("sh.admin_only"))
+                await ctx.say(ctx.t("sh-admin_only"))
                 return
             await run(ctx, fn(ctx, data.get("command")), usage_key)
 
@@ -281,7 +281,7 @@ def staff_button(
         if refusal is not None:
             ctx.toast(ctx.t(refusal), alert=True)
         else:
-            await run(ctx, fn(ctx, callback_args), "sh.stale_button", toast=True)
+            await run(ctx, fn(ctx, callback_args), "sh-stale_button", toast=True)
         await ctx.answer_query()
 
     handler.__name__ = fn.__name__

@@ -7,7 +7,7 @@ from typing import Any
 
 from handlers.keyboards import cancel_keyboard, canned_keyboard, departments_keyboard, send_keyboard
 from handlers.staff_common import StaffContext, StaffFlow, Usage
-from handlers.staff_texts import t
+from locales import t
 from tickets.config.desk import CannedReply, DepartmentConfig
 from tickets.lifecycle import DEMAND_TYPES, Action, transition
 from tickets.lookups import citizen_name
@@ -65,9 +65,9 @@ async def start_reply(ctx: StaffContext, ref: int | str) -> None:
     transition(ticket.status, Action.REPLY, number=ticket.number)  # fail now, not after typing
     replies = canned_replies(ctx, details)
     await _set_state(ctx, StaffFlow.reply_text, ticket_id=ticket.id, number=ticket.number)
-    hint = ctx.t("sh.reply_prompt_canned") if replies else ""
+    hint = ctx.t("sh-reply_prompt_canned") if replies else ""
     await ctx.say(
-        ctx.t("sh.reply_prompt", number=ticket.number, canned=hint),
+        ctx.t("sh-reply_prompt", number=ticket.number, canned=hint),
         canned_keyboard(ctx.lang, ticket.id, replies),  # type: ignore[arg-type]
     )
 
@@ -83,7 +83,7 @@ async def send_reply(ctx: StaffContext, ref: int | str, text: str) -> Ticket:
     ticket = await ctx.service.reply(ref, ctx.actor, text, attachments=files)
     address = await ctx.service.citizen_address(ticket)
     if address is not None:
-        caption = t(address.lang, "sh.citizen_attachment", number=ticket.number)
+        caption = t(address.lang, "sh-citizen_attachment", number=ticket.number)
         for item in files:
             method, field_name = SEND_ATTACHMENT[item.kind]
             await ctx.outgoing.call(
@@ -101,10 +101,10 @@ async def reply_confirmation(ctx: StaffContext, ticket: Ticket, attachments: int
     """What the clerk is told after a reply: sent (with how many files), or only recorded
     (the citizen erased their data and cannot be reached)."""
     if await ctx.service.citizen_address(ticket) is None:
-        return ctx.t("sh.replied_unreachable", number=ticket.number)
+        return ctx.t("sh-replied_unreachable", number=ticket.number)
     if attachments:
-        return ctx.t("sh.replied_with_attachments", number=ticket.number, count=attachments)
-    return ctx.t("sh.replied", number=ticket.number)
+        return ctx.t("sh-replied_with_attachments", number=ticket.number, count=attachments)
+    return ctx.t("sh-replied", number=ticket.number)
 
 
 async def citizen_note(ctx: StaffContext, ticket: Ticket) -> str:
@@ -112,7 +112,7 @@ async def citizen_note(ctx: StaffContext, ticket: Ticket) -> str:
     could not be (they erased their personal data)."""
     if await ctx.service.citizen_address(ticket) is not None:
         return ""
-    return "\n" + ctx.t("sh.citizen_unreachable")
+    return "\n" + ctx.t("sh-citizen_unreachable")
 
 
 async def _canned(
@@ -121,7 +121,7 @@ async def _canned(
     details = await _details(ctx, ticket_id)
     replies = canned_replies(ctx, details)
     if not index.isdigit() or int(index) >= len(replies):
-        raise Usage("sh.stale_button")
+        raise Usage("sh-stale_button")
     return details, replies[int(index)]
 
 
@@ -131,14 +131,14 @@ async def preview_canned(ctx: StaffContext, ticket_id: int, index: str) -> None:
     ticket = details.ticket
     transition(ticket.status, Action.REPLY, number=ticket.number)
     name = await citizen_name(ctx.session, ticket_id)
-    masked = mask_name(name) or ctx.t("label.citizen")
+    masked = mask_name(name) or ctx.t("label-citizen")
     text = reply.render(ticket.lang, name=masked, number=ticket.number)
     await _set_state(
         ctx, StaffFlow.reply_text, ticket_id=ticket.id, number=ticket.number, canned=int(index)
     )
     await ctx.say(
         ctx.t(
-            "sh.canned_preview", title=reply.title_for(ctx.lang), number=ticket.number, text=text
+            "sh-canned_preview", title=reply.title_for(ctx.lang), number=ticket.number, text=text
         ),
         send_keyboard(ctx.lang, ticket_id),
     )
@@ -148,12 +148,12 @@ async def send_canned(ctx: StaffContext, ticket_id: int) -> Ticket:
     """Send the canned reply chosen in this chat as is (the citizen's real name filled in)."""
     data = await ctx.state.get_data() if ctx.state is not None else {}
     if data.get("ticket_id") != ticket_id or not isinstance(data.get("canned"), int):
-        raise Usage("sh.stale_button")
+        raise Usage("sh-stale_button")
     details, reply = await _canned(ctx, ticket_id, str(data["canned"]))
     ticket = details.ticket
     name = await citizen_name(ctx.session, ticket_id)
     text = reply.render(
-        ticket.lang, name=name or t(ticket.lang, "label.citizen"), number=ticket.number
+        ticket.lang, name=name or t(ticket.lang, "label-citizen"), number=ticket.number
     )
     return await send_reply(ctx, ticket_id, text)
 
@@ -177,7 +177,7 @@ def demand_type_from(value: str) -> str | None:
     """The demand type named by ``value`` (code, zh or en name, alias; any case), or None."""
     wanted = _fold(value)
     for code in DEMAND_TYPES:
-        names = (code, t("zh", f"type.{code}"), t("en", f"type.{code}"))
+        names = (code, t("zh", f"type-{code}"), t("en", f"type-{code}"))
         if wanted in {_fold(n) for n in (*names, *DEMAND_TYPE_ALIASES.get(code, ()))}:
             return code
     return None
@@ -193,9 +193,9 @@ async def start_transfer(ctx: StaffContext, ref: int | str) -> None:
         d for slug, d in ctx.deps.desk.config.departments.items() if slug != details.department.slug
     ]
     if not others:
-        raise Usage("sh.no_other_departments")
+        raise Usage("sh-no_other_departments")
     await ctx.say(
-        ctx.t("sh.transfer_pick", number=ticket.number),
+        ctx.t("sh-transfer_pick", number=ticket.number),
         departments_keyboard(ctx.lang, ticket.id, others),  # type: ignore[arg-type]
     )
 
@@ -204,7 +204,7 @@ def check_department(ctx: StaffContext, slug: str) -> DepartmentConfig:
     cfg = ctx.deps.desk.config.get(slug.strip().lower())
     if cfg is None:
         known = ", ".join(ctx.deps.desk.config.slugs)
-        raise Usage("sh.unknown_department_known", slug=slug, known=known)
+        raise Usage("sh-unknown_department_known", slug=slug, known=known)
     return cfg
 
 
@@ -213,13 +213,13 @@ async def ask_transfer_reason(ctx: StaffContext, ref: int | str, slug: str) -> N
     details = await _details(ctx, ref)
     ticket = details.ticket
     if details.department.slug == cfg.slug:
-        raise Usage("error.same_department")
+        raise Usage("error-same_department")
     transition(ticket.status, Action.TRANSFER, number=ticket.number)
     await _set_state(
         ctx, StaffFlow.transfer_reason, ticket_id=ticket.id, number=ticket.number, slug=cfg.slug
     )
     await ctx.say(
-        ctx.t("sh.transfer_reason_prompt", number=ticket.number, department=cfg.name_for(ctx.lang)),
+        ctx.t("sh-transfer_reason_prompt", number=ticket.number, department=cfg.name_for(ctx.lang)),
         cancel_keyboard(ctx.lang),
     )
 
@@ -231,5 +231,5 @@ async def transfer(ctx: StaffContext, ref: int | str, slug: str, reason: str) ->
     dept = ctx.deps.desk.config.get(slug.strip().lower())
     name = dept.name_for(ctx.lang) if dept is not None else slug
     note = await citizen_note(ctx, ticket)
-    await ctx.say(ctx.t("sh.transferred", number=ticket.number, department=name) + note)
+    await ctx.say(ctx.t("sh-transferred", number=ticket.number, department=name) + note)
     return ticket

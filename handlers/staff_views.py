@@ -7,7 +7,7 @@ from typing import Any
 
 from handlers.keyboards import queue_keyboard
 from handlers.staff_common import StaffContext
-from handlers.staff_texts import event_label, t
+from locales import catalogue, t
 from tickets.lookups import staff_names_by_id, staff_names_by_user
 from tickets.models import Department, Ticket, TicketEvent
 from tickets.privacy import redact_text
@@ -22,7 +22,7 @@ EXCERPT = 300
 
 def department_name(ctx: StaffContext, dept: Department | None) -> str:
     if dept is None:
-        return ctx.t("sh.all_departments")
+        return ctx.t("sh-all_departments")
     cfg = ctx.deps.desk.config.get(dept.slug)
     if cfg is not None:
         return cfg.name_for(ctx.lang)
@@ -40,14 +40,14 @@ async def queue_view(
     lang, tz = ctx.lang, ctx.deps.tz
     header = t(
         lang,
-        "view.queue_header",
+        "view-queue_header",
         department=department_name(ctx, page.department),
         total=page.total,
         page=page.page,
         pages=page.pages,
     )
     if not page.items:
-        return f"{header}\n{t(lang, 'view.queue_empty')}", None
+        return f"{header}\n{t(lang, 'view-queue_empty')}", None
     names = await staff_names_by_id(
         ctx.session, [x.assignee_id for x in page.items if x.assignee_id is not None]
     )
@@ -55,15 +55,15 @@ async def queue_view(
     for ticket in page.items:
         line = t(
             lang,
-            "view.queue_line",
+            "view-queue_line",
             number=ticket.number,
-            status=t(lang, f"status.{ticket.status}"),
-            type=t(lang, f"type.{ticket.demand_type}"),
-            urgent=f" {t(lang, 'label.urgent')}" if ticket.urgent else "",
+            status=t(lang, f"status-{ticket.status}"),
+            type=t(lang, f"type-{ticket.demand_type}"),
+            urgent=f" {t(lang, 'label-urgent')}" if ticket.urgent else "",
             deadline=format_time(_deadline(ticket), tz, lang),
         )
-        assignee = names.get(ticket.assignee_id or -1) or t(lang, "sh.unassigned")
-        lines.append(t(lang, "sh.queue_item", line=line, assignee=assignee))
+        assignee = names.get(ticket.assignee_id or -1) or t(lang, "sh-unassigned")
+        lines.append(t(lang, "sh-queue_item", line=line, assignee=assignee))
     return "\n".join(lines), queue_keyboard(lang, page.page, page.pages, slug)
 
 
@@ -74,9 +74,9 @@ def _excerpt(text: str) -> str:
 
 def _who(lang: str, event: TicketEvent, names: dict[int, str]) -> str:
     if event.actor_kind == "citizen":
-        return t(lang, "sh.actor.citizen")
+        return t(lang, "sh-actor-citizen")
     if event.actor_kind == "system" or event.actor_id is None:
-        return t(lang, "sh.actor.system")
+        return t(lang, "sh-actor-system")
     return names.get(event.actor_id, f"#{event.actor_id}")
 
 
@@ -84,7 +84,7 @@ def _event_detail(lang: str, event: TicketEvent) -> str:
     data = event.data or {}
     parts: list[str] = []
     if event.kind == "urgency_changed":
-        parts.append(t(lang, "label.urgent_yes" if data.get("urgent") else "label.urgent_no"))
+        parts.append(t(lang, "label-urgent_yes" if data.get("urgent") else "label-urgent_no"))
     if event.kind == "transferred":
         parts.append(f"{data.get('from_department', '?')} → {data.get('to_department', '?')}")
     if event.kind == "retyped":
@@ -127,25 +127,31 @@ async def details_text(ctx: StaffContext, details: TicketDetails) -> str:
     )
     header = t(
         lang,
-        "sh.details_header",
+        "sh-details_header",
         number=ticket.number,
         department=department_name(ctx, details.department),
-        status=t(lang, f"status.{ticket.status}"),
-        type=t(lang, f"type.{ticket.demand_type}"),
-        urgent=f" {t(lang, 'label.urgent')}" if ticket.urgent else "",
+        status=t(lang, f"status-{ticket.status}"),
+        type=t(lang, f"type-{ticket.demand_type}"),
+        urgent=f" {t(lang, 'label-urgent')}" if ticket.urgent else "",
         citizen=details.identity,
-        assignee=assignees.get(ticket.assignee_id or -1) or t(lang, "sh.unassigned"),
+        assignee=assignees.get(ticket.assignee_id or -1) or t(lang, "sh-unassigned"),
         response_due=format_time(ticket.response_due_at, tz, lang),
         resolution_due=format_time(ticket.resolution_due_at, tz, lang),
         text=details.text,
     )
-    none = t(lang, "sh.details_none")
+    none = t(lang, "sh-details_none")
     sections = [header]
     for key, events, label in (
-        ("sh.details_conversation", details.conversation, False),
-        ("sh.details_notes", details.notes, False),
-        ("sh.details_audit", details.audit, True),
+        ("sh-details_conversation", details.conversation, False),
+        ("sh-details_notes", details.notes, False),
+        ("sh-details_audit", details.audit, True),
     ):
         lines = [_line(lang, tz, e, names, label) for e in events] or [none]
         sections.append("\n".join([t(lang, key), *lines]))
     return "\n\n".join(sections)
+
+
+def event_label(lang: str | None, kind: str) -> str:
+    """The audit-trail name of an event kind (the kind itself when the catalogue lacks it)."""
+    key = f"sh-event-{kind}"
+    return t(lang, key) if key in catalogue() else kind

@@ -25,7 +25,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.citizen_answers import skip_open_request
 from handlers.citizen_context import answer_callback
-from handlers.citizen_texts import tr
 from handlers.deps import Deps
 from handlers.filters import Magic
 from handlers.keyboards_citizen import (
@@ -38,9 +37,9 @@ from handlers.keyboards_citizen import (
     types_keyboard,
 )
 from handlers.outgoing import Outgoing
+from locales import t
 from tickets.errors import TicketError
 from tickets.gaps import link_ticket
-from tickets.i18n import t
 from tickets.intake import append_text, cap_ticket_text, guess_demand_type, guess_urgent
 from tickets.lessons import citizen_actor, record_lesson
 from tickets.lifecycle import DEMAND_TYPES
@@ -118,9 +117,9 @@ async def start_form(
     await state.set_state(TicketForm.describe)
     if draft["dept"]:
         name = deps.desk.config.departments[draft["dept"]].name_for(lang)
-        prompt = tr(lang, "flow.describe_dept", department=name)
+        prompt = t(lang, "flow-describe_dept", department=name)
     else:
-        prompt = tr(lang, "flow.describe")
+        prompt = t(lang, "flow-describe")
     await outgoing.send_message(chat_id, prompt, reply_markup=cancel_keyboard(lang))
 
 
@@ -155,10 +154,10 @@ def _department_choice(
     """The router's candidates and "Other department…" when it had some; else every department."""
     offered = [s for s in draft.get("route") or [] if deps.desk.config.get(s) is not None]
     if offered:
-        return tr(lang, "flow.choose_dept_suggested"), route_keyboard(
+        return t(lang, "flow-choose_dept_suggested"), route_keyboard(
             lang, deps.desk.config, offered
         )
-    return tr(lang, "flow.choose_dept"), departments_keyboard(lang, deps.desk.config)
+    return t(lang, "flow-choose_dept"), departments_keyboard(lang, deps.desk.config)
 
 
 def _guess(draft: dict[str, Any]) -> None:
@@ -194,20 +193,20 @@ async def show_draft(
     if len(text) > PREVIEW:
         text = text[:PREVIEW] + "…"
     urgent = bool(draft.get("urgent"))
-    body = tr(
+    body = t(
         lang,
-        "flow.draft",
-        department=dept.name_for(lang) if dept else tr(lang, "flow.dept_unset"),
-        type=t(lang, f"type.{draft['type']}"),
-        urgent=tr(lang, "flow.yes_urgent" if urgent else "flow.no_urgent"),
+        "flow-draft",
+        department=dept.name_for(lang) if dept else t(lang, "flow-dept_unset"),
+        type=t(lang, f"type-{draft['type']}"),
+        urgent=t(lang, "flow-yes_urgent" if urgent else "flow-no_urgent"),
         text=text,
         photos=len(draft["photos"]),
         documents=len(draft.get("documents") or []),
-        location=tr(lang, "flow.yes" if draft["location"] else "flow.no"),
-        phone=tr(lang, "flow.yes" if draft["phone"] else "flow.no"),
+        location=t(lang, "flow-yes" if draft["location"] else "flow-no"),
+        phone=t(lang, "flow-yes" if draft["phone"] else "flow-no"),
     )
     if urgent and not draft.get("urgent_chosen"):
-        body = f"{body}\n\n{tr(lang, 'flow.urgent_guessed')}"
+        body = f"{body}\n\n{t(lang, 'flow-urgent_guessed')}"
     if note:
         body = f"{note}\n\n{body}"
     await outgoing.send_message(
@@ -250,13 +249,13 @@ async def cancel_command(
     stop taking the next messages as the answer to an open request for information."""
     if await state.get_state() is None:
         if await skip_open_request(state, session, citizen) is not None:
-            await outgoing.send_message(message.chat.id, tr(lang, "tk.answer_skipped"))
+            await outgoing.send_message(message.chat.id, t(lang, "tk-answer_skipped"))
             return
-        await outgoing.send_message(message.chat.id, tr(lang, "flow.nothing_to_cancel"))
+        await outgoing.send_message(message.chat.id, t(lang, "flow-nothing_to_cancel"))
         return
     await end_form(state)
     await outgoing.send_message(
-        message.chat.id, tr(lang, "flow.cancelled"), reply_markup=ReplyKeyboardRemove()
+        message.chat.id, t(lang, "flow-cancelled"), reply_markup=ReplyKeyboardRemove()
     )
 
 
@@ -283,7 +282,7 @@ async def department_text(
     await _save_draft(state, draft)
     prompt, keyboard = _department_choice(lang, deps, draft)
     await outgoing.send_message(
-        message.chat.id, f"{tr(lang, 'flow.added_text')}\n{prompt}", reply_markup=keyboard
+        message.chat.id, f"{t(lang, 'flow-added_text')}\n{prompt}", reply_markup=keyboard
     )
 
 
@@ -297,7 +296,7 @@ async def draft_text(
     draft["text"] = append_text(draft["text"], message.text or "")
     _guess(draft)
     await _save_draft(state, draft)
-    await show_draft(state, outgoing, message.chat.id, lang, deps, tr(lang, "flow.added_text"))
+    await show_draft(state, outgoing, message.chat.id, lang, deps, t(lang, "flow-added_text"))
 
 
 async def form_photo(
@@ -309,7 +308,7 @@ async def form_photo(
         return
     if len(draft["photos"]) >= MAX_PHOTOS:
         await outgoing.send_message(
-            message.chat.id, tr(lang, "flow.too_many_photos", max=MAX_PHOTOS)
+            message.chat.id, t(lang, "flow-too_many_photos", max=MAX_PHOTOS)
         )
         return
     draft["photos"] = [*draft["photos"], message.photo[-1].file_id]
@@ -324,7 +323,7 @@ async def form_photo(
         lang,
         deps,
         draft,
-        tr(lang, "flow.added_photo", count=len(draft["photos"])),
+        t(lang, "flow-added_photo", count=len(draft["photos"])),
     )
 
 
@@ -339,7 +338,7 @@ async def form_document(
     documents = list(draft.get("documents") or [])
     if len(documents) >= MAX_DOCUMENTS:
         await outgoing.send_message(
-            message.chat.id, tr(lang, "flow.too_many_documents", max=MAX_DOCUMENTS)
+            message.chat.id, t(lang, "flow-too_many_documents", max=MAX_DOCUMENTS)
         )
         return
     draft["documents"] = [*documents, message.document.file_id]
@@ -354,7 +353,7 @@ async def form_document(
         lang,
         deps,
         draft,
-        tr(lang, "flow.added_document", count=len(draft["documents"])),
+        t(lang, "flow-added_document", count=len(draft["documents"])),
     )
 
 
@@ -371,7 +370,7 @@ async def form_location(
     }
     await _save_draft(state, draft)
     await _after_attachment(
-        state, outgoing, message.chat.id, lang, deps, draft, tr(lang, "flow.added_location")
+        state, outgoing, message.chat.id, lang, deps, draft, t(lang, "flow-added_location")
     )
 
 
@@ -387,7 +386,7 @@ async def _after_attachment(
     current = await state.get_state()
     if current == TicketForm.describe.state and not draft["text"]:
         await outgoing.send_message(
-            chat_id, f"{note}\n{tr(lang, 'flow.need_text')}", reply_markup=cancel_keyboard(lang)
+            chat_id, f"{note}\n{t(lang, 'flow-need_text')}", reply_markup=cancel_keyboard(lang)
         )
     elif current == TicketForm.describe.state:
         await _set_text(state, outgoing, chat_id, lang, deps, draft, draft["text"])
@@ -401,7 +400,7 @@ async def _after_attachment(
 async def form_other(message: Message, outgoing: Outgoing, lang: str) -> None:
     """Stickers, voice, video... inside the form."""
     await outgoing.send_message(
-        message.chat.id, tr(lang, "flow.need_text"), reply_markup=cancel_keyboard(lang)
+        message.chat.id, t(lang, "flow-need_text"), reply_markup=cancel_keyboard(lang)
     )
 
 
@@ -421,7 +420,7 @@ async def phone_contact(
         or user is None
         or (contact.user_id is not None and contact.user_id != user.id)
     ):
-        await outgoing.send_message(message.chat.id, tr(lang, "flow.phone_not_own"))
+        await outgoing.send_message(message.chat.id, t(lang, "flow-phone_not_own"))
         return
     draft = await _draft(state)
     if draft is None:
@@ -439,7 +438,7 @@ async def phone_contact(
     draft["phone"] = True
     await _save_draft(state, draft)
     await outgoing.send_message(
-        message.chat.id, tr(lang, "flow.phone_saved"), reply_markup=ReplyKeyboardRemove()
+        message.chat.id, t(lang, "flow-phone_saved"), reply_markup=ReplyKeyboardRemove()
     )
     await show_draft(state, outgoing, message.chat.id, lang, deps)
 
@@ -447,14 +446,14 @@ async def phone_contact(
 async def phone_text(
     message: Message, state: FSMContext, outgoing: Outgoing, lang: str, deps: Deps
 ) -> None:
-    if (message.text or "").strip() in (tr("zh", "btn.no_phone"), tr("en", "btn.no_phone")):
+    if (message.text or "").strip() in (t("zh", "btn-no_phone"), t("en", "btn-no_phone")):
         await outgoing.send_message(
-            message.chat.id, tr(lang, "flow.phone_declined"), reply_markup=ReplyKeyboardRemove()
+            message.chat.id, t(lang, "flow-phone_declined"), reply_markup=ReplyKeyboardRemove()
         )
         await show_draft(state, outgoing, message.chat.id, lang, deps)
         return
     await outgoing.send_message(
-        message.chat.id, tr(lang, "flow.phone_use_button"), reply_markup=contact_keyboard(lang)
+        message.chat.id, t(lang, "flow-phone_use_button"), reply_markup=contact_keyboard(lang)
     )
 
 
@@ -478,24 +477,24 @@ async def flow_button(
         return
     draft = await _draft(state)
     if draft is None or await state.get_state() not in {s.state for s in FORM_STATES}:
-        await answer_callback(outgoing, query, tr(lang, "flow.expired"), alert=True)
+        await answer_callback(outgoing, query, t(lang, "flow-expired"), alert=True)
         return
     if action == "cancel":
         await answer_callback(outgoing, query)
         await end_form(state)
         await outgoing.send_message(
-            chat_id, tr(lang, "flow.cancelled"), reply_markup=ReplyKeyboardRemove()
+            chat_id, t(lang, "flow-cancelled"), reply_markup=ReplyKeyboardRemove()
         )
     elif action == "dept":
         await answer_callback(outgoing, query)
         await outgoing.send_message(
             chat_id,
-            tr(lang, "flow.choose_dept"),
+            t(lang, "flow-choose_dept"),
             reply_markup=departments_keyboard(lang, deps.desk.config),
         )
     elif action == "setdept":
         if deps.desk.config.get(callback_data.value) is None:
-            await answer_callback(outgoing, query, tr(lang, "stale"), alert=True)
+            await answer_callback(outgoing, query, t(lang, "stale"), alert=True)
             return
         await answer_callback(outgoing, query)
         draft["dept"] = callback_data.value
@@ -505,7 +504,7 @@ async def flow_button(
             name = deps.desk.config.departments[draft["dept"]].name_for(lang)
             await outgoing.send_message(
                 chat_id,
-                tr(lang, "flow.describe_dept", department=name),
+                t(lang, "flow-describe_dept", department=name),
                 reply_markup=cancel_keyboard(lang),
             )
             return
@@ -513,11 +512,11 @@ async def flow_button(
     elif action == "type":
         await answer_callback(outgoing, query)
         await outgoing.send_message(
-            chat_id, tr(lang, "flow.choose_type"), reply_markup=types_keyboard(lang, draft["type"])
+            chat_id, t(lang, "flow-choose_type"), reply_markup=types_keyboard(lang, draft["type"])
         )
     elif action == "settype":
         if callback_data.value not in DEMAND_TYPES:
-            await answer_callback(outgoing, query, tr(lang, "stale"), alert=True)
+            await answer_callback(outgoing, query, t(lang, "stale"), alert=True)
             return
         await answer_callback(outgoing, query)
         draft["type"] = callback_data.value
@@ -526,7 +525,7 @@ async def flow_button(
         await show_draft(state, outgoing, chat_id, lang, deps)
     elif action == "urgent":
         if callback_data.value not in ("on", "off"):
-            await answer_callback(outgoing, query, tr(lang, "stale"), alert=True)
+            await answer_callback(outgoing, query, t(lang, "stale"), alert=True)
             return
         await answer_callback(outgoing, query)
         draft["urgent"] = callback_data.value == "on"
@@ -537,12 +536,12 @@ async def flow_button(
         await answer_callback(outgoing, query)
         await state.set_state(TicketForm.phone)
         await outgoing.send_message(
-            chat_id, tr(lang, "flow.phone_consent"), reply_markup=contact_keyboard(lang)
+            chat_id, t(lang, "flow-phone_consent"), reply_markup=contact_keyboard(lang)
         )
     elif action == "submit":
         await _submit(query, state, outgoing, chat_id, lang, deps, session, draft)
     else:
-        await answer_callback(outgoing, query, tr(lang, "stale"), alert=True)
+        await answer_callback(outgoing, query, t(lang, "stale"), alert=True)
 
 
 async def _submit(
@@ -559,10 +558,10 @@ async def _submit(
         await answer_callback(outgoing, query)
         await state.set_state(TicketForm.department)
         _prompt, keyboard = _department_choice(lang, deps, draft)
-        await outgoing.send_message(chat_id, tr(lang, "flow.no_dept"), reply_markup=keyboard)
+        await outgoing.send_message(chat_id, t(lang, "flow-no_dept"), reply_markup=keyboard)
         return
     if not draft.get("text"):
-        await answer_callback(outgoing, query, tr(lang, "flow.need_text"), alert=True)
+        await answer_callback(outgoing, query, t(lang, "flow-need_text"), alert=True)
         return
     user = query.from_user
     citizen = await get_or_create_citizen(
@@ -595,7 +594,7 @@ async def _submit(
         )
     except TicketError as exc:
         await answer_callback(outgoing, query)
-        await outgoing.send_message(chat_id, tr(lang, "flow.failed", reason=exc.render(lang)))
+        await outgoing.send_message(chat_id, t(lang, "flow-failed", reason=exc.render(lang)))
         return
     if draft.get("gap_id"):
         await link_ticket(session, int(draft["gap_id"]), ticket.id)  # type: ignore[arg-type]

@@ -33,12 +33,12 @@ def check_attachments(attachments: Iterable[Attachment]) -> tuple[Attachment, ..
     """The attachments, validated: known kinds, plausible file ids, not too many."""
     items = tuple(attachments)
     if len(items) > MAX_ATTACHMENTS:
-        raise ValidationError("error.too_many_attachments", max=MAX_ATTACHMENTS)
+        raise ValidationError("error-too_many_attachments", max=MAX_ATTACHMENTS)
     for item in items:
         if (
             item.kind not in ATTACHMENT_KINDS
             or not isinstance(item.file_id, str)
             or not 0 < len(item.file_id) <= MAX_FILE_ID
         ):
-            raise ValidationError("error.bad_attachment")
+            raise ValidationError("error-bad_attachment")
     return items

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tickets.i18n import t
+from locales import t
 
 __all__ = [
     "Conflict",
@@ -27,7 +27,7 @@ __all__ = [
 class TicketError(Exception):
     """Base class: ``key`` is a message-catalogue key, ``params`` its parameters."""
 
-    default_key = "error.generic"
+    default_key = "error-generic"
 
     def __init__(self, key: str | None = None, **params: Any) -> None:
         self.key = key or self.default_key
@@ -42,31 +42,31 @@ class TicketError(Exception):
 class NotFound(TicketError):
     """No such ticket (only raised to administrators, who may see every ticket)."""
 
-    default_key = "error.unavailable"
+    default_key = "error-unavailable"
 
 
 class NotAllowed(TicketError):
     """The actor may not do this. For ticket access, says nothing about the ticket's existence."""
 
-    default_key = "error.unavailable"
+    default_key = "error-unavailable"
 
 
 class Conflict(TicketError):
     """Someone else changed the ticket first (e.g. lost the race to /take it)."""
 
-    default_key = "error.conflict"
+    default_key = "error-conflict"
 
 
 class ValidationError(TicketError):
     """Bad input (empty text, rating out of range, unknown department...)."""
 
-    default_key = "error.invalid"
+    default_key = "error-invalid"
 
 
 class InvalidTransition(TicketError):
     """The action is not possible in the ticket's current status."""
 
-    default_key = "error.invalid_transition"
+    default_key = "error-invalid_transition"
 
     def __init__(self, current: str, action: str, number: str = "") -> None:
         self.current = current
@@ -78,6 +78,6 @@ class InvalidTransition(TicketError):
             lang,
             self.key,
             number=self.params.get("number", ""),
-            status=t(lang, f"status.{self.current}"),
-            action=t(lang, f"action.{self.action}"),
+            status=t(lang, f"status-{self.current}"),
+            action=t(lang, f"action-{self.action}"),
         )

@@ -95,7 +95,7 @@ async def load_ticket(
     try:
         key = parse_ticket_ref(ref, now, tz)
     except ValueError:
-        raise ValidationError("error.bad_ticket_ref", ref=str(ref)) from None
+        raise ValidationError("error-bad_ticket_ref", ref=str(ref)) from None
     cond = Ticket.id == key if isinstance(key, int) else Ticket.number == key
     stmt = select(Ticket).where(cond).execution_options(populate_existing=True)
     return (await session.exec(stmt)).first()
@@ -103,7 +103,7 @@ async def load_ticket(
 
 def _page(page: int, page_size: int) -> tuple[int, int]:
     if isinstance(page, bool) or not isinstance(page, int) or page < 1:
-        raise ValidationError("error.bad_page")
+        raise ValidationError("error-bad_page")
     return page, max(1, min(int(page_size), MAX_PAGE_SIZE))
 
 
@@ -124,7 +124,7 @@ async def queue(
     """
     page, page_size = _page(page, page_size)
     if not actor.is_staff:
-        raise NotAllowed("error.not_allowed")
+        raise NotAllowed("error-not_allowed")
     dept: Department | None = None
     if department_slug is not None:
         dept = (
@@ -132,18 +132,18 @@ async def queue(
         ).first()
         if dept is None:
             if actor.is_admin:
-                raise ValidationError("error.unknown_department", slug=department_slug)
-            raise NotAllowed("error.not_allowed")
+                raise ValidationError("error-unknown_department", slug=department_slug)
+            raise NotAllowed("error-not_allowed")
     elif actor.audience_department_id is not None:  # a department's chat: its own queue
         dept = await session.get(Department, actor.audience_department_id)
     elif actor.department_id is not None:
         dept = await session.get(Department, actor.department_id)
     if dept is None and not actor.is_admin:
-        raise NotAllowed("error.not_allowed")
+        raise NotAllowed("error-not_allowed")
     if dept is not None and not actor.is_admin and dept.id != actor.department_id:
-        raise NotAllowed("error.not_allowed")
+        raise NotAllowed("error-not_allowed")
     if not fits_audience(actor, dept.id if dept is not None else None):
-        raise NotAllowed("error.not_allowed")
+        raise NotAllowed("error-not_allowed")
     conds = [col(Ticket.status).in_(OPEN_STATUSES)]
     if dept is not None:
         conds.append(Ticket.department_id == dept.id)

@@ -41,6 +41,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from locales import t
 from tickets import queries
 from tickets.attachments import Attachment, check_attachments
 from tickets.authz import (
@@ -54,7 +55,6 @@ from tickets.authz import (
 from tickets.clock import Clock
 from tickets.config.desk import DepartmentConfig, DeskConfig, Sla
 from tickets.errors import Conflict, NotAllowed, NotFound, ValidationError
-from tickets.i18n import t
 from tickets.lessons import record_lesson, staff_actor
 from tickets.lifecycle import DEMAND_TYPES, Action, Status, transition
 from tickets.models import Citizen, Department, StaffMember, Ticket, TicketEvent
@@ -216,7 +216,7 @@ class TicketService:
             resolution_due_at=_iso(ticket.resolution_due_at),
         )
         body = self._staff_body(ticket, dept, cfg, citizen)
-        staff_text = t(self.staff_lang, "staff.new_ticket", body=body)
+        staff_text = t(self.staff_lang, "staff-new_ticket", body=body)
         keyboard = staff_ticket_keyboard(self.staff_lang, ticket.id)  # type: ignore[arg-type]
         admins = self.admin_ids if admin_ids is None else tuple(admin_ids)
         for chat_id in await recipients(self.session, dept, "post", admins=admins):
@@ -226,7 +226,7 @@ class TicketService:
             await self._to_citizen(
                 ticket,
                 citizen,
-                "citizen.created",
+                "citizen-created",
                 response_due=format_time(ticket.response_due_at, self.tz),
             )
         return ticket
@@ -248,7 +248,7 @@ class TicketService:
             raise
         self._event(ticket, tr.event_kind, "staff", actor.telegram_user_id)
         dept, _cfg = await self._department(ticket.department_id)
-        text = t(self.staff_lang, "staff.taken", staff=actor.display_name, number=ticket.number)
+        text = t(self.staff_lang, "staff-taken", staff=actor.display_name, number=ticket.number)
         taken_by = (actor.telegram_user_id,)
         for chat_id in await recipients(self.session, dept, "taken", exclude=taken_by):
             await self._send(ticket, Notice(chat_id, text))
@@ -288,7 +288,7 @@ class TicketService:
             text=text,
             attachments=[f.as_data() for f in files] or None,
         )
-        key = "citizen.reply" if text else "citizen.reply_attachments"
+        key = "citizen-reply" if text else "citizen-reply_attachments"
         await self._from_department(ticket, key, citizen_reply_keyboard, text=text)
         return ticket
 
@@ -308,7 +308,7 @@ class TicketService:
         ticket = await self._staff_ticket(ref, actor)
         tr = transition(ticket.status, Action.ASK_INFO, number=ticket.number)
         if await self.citizen_address(ticket) is None:
-            raise ValidationError("error.citizen_unreachable", number=ticket.number)
+            raise ValidationError("error-citizen_unreachable", number=ticket.number)
         now = self.clock.now()
         await self._update(
             ticket,
@@ -318,16 +318,16 @@ class TicketService:
             assignee_id=ticket.assignee_id or _staff_id(actor),
         )
         self._event(ticket, tr.event_kind, "staff", actor.telegram_user_id, text=text)
-        await self._from_department(ticket, "citizen.ask_info", add_info_keyboard, text=text)
+        await self._from_department(ticket, "citizen-ask_info", add_info_keyboard, text=text)
         return ticket
 
     async def transfer(self, ref: int | str, actor: Actor, to_slug: str, reason: str) -> Ticket:
         """Hand the ticket to another department (unassigned, status ``new`` there)."""
-        reason = self._text(reason, key="error.reason_required")
+        reason = self._text(reason, key="error-reason_required")
         ticket = await self._staff_ticket(ref, actor)
         new_dept, new_cfg = await self._department_by_slug(to_slug)
         if new_dept.id == ticket.department_id:
-            raise ValidationError("error.same_department")
+            raise ValidationError("error-same_department")
         tr = transition(ticket.status, Action.TRANSFER, number=ticket.number)
         old_dept, old_cfg = await self._department(ticket.department_id)
         now = self.clock.now()
@@ -369,7 +369,7 @@ class TicketService:
         body = self._staff_body(ticket, new_dept, new_cfg, citizen)
         text = t(
             self.staff_lang,
-            "staff.transferred_in",
+            "staff-transferred_in",
             from_department=self._dept_name(old_dept, old_cfg, self.staff_lang),
             reason=redact_text(reason),
             body=body,
@@ -380,7 +380,7 @@ class TicketService:
             await self._send_attachments(ticket, chat_id)
         lang = self._citizen_lang(ticket, citizen)
         await self._to_citizen(
-            ticket, citizen, "citizen.transferred", department=new_cfg.name_for(lang)
+            ticket, citizen, "citizen-transferred", department=new_cfg.name_for(lang)
         )
         return ticket
 
@@ -397,7 +397,7 @@ class TicketService:
         await self._to_citizen(
             ticket,
             citizen,
-            "citizen.closed",
+            "citizen-closed",
             keyboard=lambda lang: rating_keyboard(lang, ticket.id),  # type: ignore[arg-type]
             resolution=resolution.strip(),
         )
@@ -420,7 +420,7 @@ class TicketService:
             and ticket.closed_at is not None
             and now - ticket.closed_at > timedelta(days=self.citizen_reopen_days)
         ):
-            raise ValidationError("error.reopen_expired", days=self.citizen_reopen_days)
+            raise ValidationError("error-reopen_expired", days=self.citizen_reopen_days)
         assignee = ticket.assignee_id or (_staff_id(actor) if by_staff else None)
         tr = transition(
             ticket.status, Action.REOPEN, assigned=assignee is not None, number=ticket.number
@@ -442,9 +442,9 @@ class TicketService:
         )
         if by_staff:
             citizen = await self._citizen(ticket)
-            await self._to_citizen(ticket, citizen, "citizen.reopened")
+            await self._to_citizen(ticket, citizen, "citizen-reopened")
         else:
-            key = "staff.reopened_by_citizen" if was == Status.CLOSED else "staff.not_resolved"
+            key = "staff-reopened_by_citizen" if was == Status.CLOSED else "staff-not_resolved"
             await self._to_staff(ticket, t(self.staff_lang, key, number=ticket.number))
         return ticket
 
@@ -452,21 +452,21 @@ class TicketService:
         self, ref: int | str, actor: Actor, days: int, reason: str
     ) -> Ticket:
         """Ask the department head for ``days`` more working days (before the deadline only)."""
-        reason = self._text(reason, key="error.reason_required")
+        reason = self._text(reason, key="error-reason_required")
         ticket = await self._staff_ticket(ref, actor)
         if isinstance(days, bool) or not isinstance(days, int):
-            raise ValidationError("error.bad_days", max=self.max_extension_days)
+            raise ValidationError("error-bad_days", max=self.max_extension_days)
         if not 1 <= days <= self.max_extension_days:
-            raise ValidationError("error.bad_days", max=self.max_extension_days)
+            raise ValidationError("error-bad_days", max=self.max_extension_days)
         tr = transition(ticket.status, Action.EXTEND, number=ticket.number)
         now = self.clock.now()
         due = ticket.resolution_due_at
         if due is None or now >= due:
             raise ValidationError(
-                "error.deadline_passed", deadline=format_time(due, self.tz, self.staff_lang)
+                "error-deadline_passed", deadline=format_time(due, self.tz, self.staff_lang)
             )
         if await self._pending_extension(ticket) is not None:
-            raise ValidationError("error.extension_pending")
+            raise ValidationError("error-extension_pending")
         proposed = self.calendar.add_working_days(due, days)
         await self._update(ticket)
         self._event(
@@ -482,7 +482,7 @@ class TicketService:
         dept, _cfg = await self._department(ticket.department_id)
         text = t(
             self.staff_lang,
-            "staff.extension_request",
+            "staff-extension_request",
             staff=actor.display_name,
             number=ticket.number,
             days=days,
@@ -501,7 +501,7 @@ class TicketService:
         tr = transition(ticket.status, Action.APPROVE_EXTENSION, number=ticket.number)
         request = await self._pending_extension(ticket)
         if request is None:
-            raise ValidationError("error.no_pending_extension")
+            raise ValidationError("error-no_pending_extension")
         days = int(request.data["days"])
         reason = str(request.data.get("reason", ""))
         old = ticket.resolution_due_at or self.clock.now()
@@ -522,7 +522,7 @@ class TicketService:
             ticket,
             t(
                 self.staff_lang,
-                "staff.extension_approved",
+                "staff-extension_approved",
                 number=ticket.number,
                 deadline=format_time(new, self.tz),
             ),
@@ -531,7 +531,7 @@ class TicketService:
         await self._to_citizen(
             ticket,
             citizen,
-            "citizen.extended",
+            "citizen-extended",
             deadline=format_time(new, self.tz),
             reason=reason,
         )
@@ -543,7 +543,7 @@ class TicketService:
         tr = transition(ticket.status, Action.REFUSE_EXTENSION, number=ticket.number)
         request = await self._pending_extension(ticket)
         if request is None:
-            raise ValidationError("error.no_pending_extension")
+            raise ValidationError("error-no_pending_extension")
         await self._update(ticket)
         self._event(
             ticket,
@@ -557,7 +557,7 @@ class TicketService:
             ticket,
             t(
                 self.staff_lang,
-                "staff.extension_refused",
+                "staff-extension_refused",
                 number=ticket.number,
                 reason=redact_text(reason.strip()),
             ),
@@ -571,7 +571,7 @@ class TicketService:
         self._check_type(demand_type)
         ticket = await self._staff_ticket(ref, actor)
         if demand_type == ticket.demand_type:
-            raise ValidationError("error.same_demand_type")
+            raise ValidationError("error-same_demand_type")
         tr = transition(ticket.status, Action.RETYPE, number=ticket.number)
         _dept, cfg = await self._department(ticket.department_id)
         before = (ticket.response_due_at, ticket.resolution_due_at)
@@ -638,8 +638,8 @@ class TicketService:
         await self._to_citizen(
             ticket,
             citizen,
-            "citizen.retyped_response" if ticket.first_response_at is None else "citizen.retyped",
-            type=t(lang, f"type.{ticket.demand_type}"),
+            "citizen-retyped_response" if ticket.first_response_at is None else "citizen-retyped",
+            type=t(lang, f"type-{ticket.demand_type}"),
             response_due=format_time(ticket.response_due_at, self.tz, lang),
             deadline=format_time(ticket.resolution_due_at, self.tz, lang),
         )
@@ -650,8 +650,8 @@ class TicketService:
         resolution deadline moves."""
         ticket = await self._staff_ticket(ref, actor)
         if bool(ticket.urgent) == urgent:
-            state = t(self.staff_lang, "label.urgent_yes" if urgent else "label.urgent_no")
-            raise ValidationError("error.same_urgency", number=ticket.number, state=state)
+            state = t(self.staff_lang, "label-urgent_yes" if urgent else "label-urgent_no")
+            raise ValidationError("error-same_urgency", number=ticket.number, state=state)
         tr = transition(ticket.status, Action.MARK_URGENT, number=ticket.number)
         _dept, cfg = await self._department(ticket.department_id)
         old_due = ticket.resolution_due_at
@@ -674,7 +674,7 @@ class TicketService:
             await self._to_citizen(
                 ticket,
                 citizen,
-                "citizen.urgent_on" if urgent else "citizen.urgent_off",
+                "citizen-urgent_on" if urgent else "citizen-urgent_off",
                 deadline=format_time(ticket.resolution_due_at, self.tz),
             )
         return ticket
@@ -712,7 +712,7 @@ class TicketService:
         added = self._attachments(attachments)
         text = (text or "").strip() if added else self._text(text)
         if len(text) > MAX_TEXT:
-            raise ValidationError("error.text_too_long", max=MAX_TEXT)
+            raise ValidationError("error-text_too_long", max=MAX_TEXT)
         ticket, _citizen = await self._citizen_ticket(ref, actor)
         was = ticket.status
         tr = transition(
@@ -729,7 +729,7 @@ class TicketService:
             for kind, ids in added.items():
                 kept = [*details.get(kind, []), *ids]
                 if len(kept) > MAX_ATTACHMENTS:
-                    raise ValidationError("error.too_many_attachments", max=MAX_ATTACHMENTS)
+                    raise ValidationError("error-too_many_attachments", max=MAX_ATTACHMENTS)
                 details[kind] = kept
             changes["details"] = details
         await self._update(ticket, status=tr.new, **changes)
@@ -746,18 +746,18 @@ class TicketService:
         if was == Status.WAITING_CITIZEN:
             staff_text = t(
                 self.staff_lang,
-                "staff.info_received",
+                "staff-info_received",
                 number=ticket.number,
                 resolution_due=format_time(ticket.resolution_due_at, self.tz),
                 text=redact_text(text),
             )
         else:
             staff_text = t(
-                self.staff_lang, "staff.follow_up", number=ticket.number, text=redact_text(text)
+                self.staff_lang, "staff-follow_up", number=ticket.number, text=redact_text(text)
             )
         count = sum(len(ids) for ids in added.values())
         if count:
-            staff_text += "\n" + t(self.staff_lang, "staff.with_attachments", count=count)
+            staff_text += "\n" + t(self.staff_lang, "staff-with_attachments", count=count)
         for chat_id in await self._to_staff(ticket, staff_text):
             if added:
                 await self._send_attachments(ticket, chat_id, dict(added))
@@ -769,11 +769,11 @@ class TicketService:
         tr = transition(ticket.status, Action.CONFIRM, number=ticket.number)
         await self._update(ticket, status=tr.new, closed_at=self.clock.now(), paused_at=None)
         self._event(ticket, tr.event_kind, "citizen", actor.telegram_user_id)
-        await self._to_staff(ticket, t(self.staff_lang, "staff.confirmed", number=ticket.number))
+        await self._to_staff(ticket, t(self.staff_lang, "staff-confirmed", number=ticket.number))
         await self._to_citizen(
             ticket,
             citizen,
-            "citizen.closed",
+            "citizen-closed",
             keyboard=lambda lang: rating_keyboard(lang, ticket.id, with_reopen=False),  # type: ignore[arg-type]
             resolution="",
         )
@@ -786,13 +786,13 @@ class TicketService:
         old keyboard) raises ``error.already_rated`` and changes nothing. A comment can follow
         with :meth:`comment_rating`."""
         if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-            raise ValidationError("error.bad_rating")
+            raise ValidationError("error-bad_rating")
         ticket, _citizen = await self._citizen_ticket(ref, actor)
         tr = transition(ticket.status, Action.RATE, number=ticket.number)
         self._check_not_rated(ticket)
         comment = (comment or "").strip() or None
         if comment is not None and len(comment) > MAX_TEXT:
-            raise ValidationError("error.text_too_long", max=MAX_TEXT)
+            raise ValidationError("error-text_too_long", max=MAX_TEXT)
         try:
             await self._update(ticket, rating=score, rating_comment=comment)
         except Conflict:
@@ -807,7 +807,7 @@ class TicketService:
             ticket,
             t(
                 self.staff_lang,
-                "staff.rated",
+                "staff-rated",
                 number=ticket.number,
                 rating=score,
                 comment=redact_text(comment or ""),
@@ -821,7 +821,7 @@ class TicketService:
         ticket, _citizen = await self._citizen_ticket(ref, actor)
         tr = transition(ticket.status, Action.COMMENT_RATING, number=ticket.number)
         if ticket.rating is None or ticket.rating_comment:
-            raise ValidationError("error.invalid")
+            raise ValidationError("error-invalid")
         await self._update(ticket, rating_comment=comment)
         self._event(
             ticket,
@@ -835,7 +835,7 @@ class TicketService:
             ticket,
             t(
                 self.staff_lang,
-                "staff.rating_comment",
+                "staff-rating_comment",
                 number=ticket.number,
                 rating=ticket.rating,
                 comment=redact_text(comment),
@@ -846,7 +846,7 @@ class TicketService:
     def _check_not_rated(self, ticket: Ticket) -> None:
         if ticket.rating is not None:
             raise ValidationError(
-                "error.already_rated", number=ticket.number, stars="⭐" * int(ticket.rating)
+                "error-already_rated", number=ticket.number, stars="⭐" * int(ticket.rating)
             )
 
     # ------------------------------------------------------------------------------------------
@@ -910,7 +910,7 @@ class TicketService:
         dept, cfg = await self._department(ticket.department_id)
         if not can_decide_extension(actor, ticket, dept):
             if can_staff_act(actor, ticket):
-                raise NotAllowed("error.not_allowed")
+                raise NotAllowed("error-not_allowed")
             raise NotAllowed()
         return ticket, dept, cfg
 
@@ -922,7 +922,7 @@ class TicketService:
         ):
             who = await self.session.get(StaffMember, ticket.assignee_id)
             name = Actor(who.telegram_user_id, who).display_name if who else "?"
-            raise Conflict("error.already_taken", number=ticket.number, name=name)
+            raise Conflict("error-already_taken", number=ticket.number, name=name)
 
     async def _citizen(self, ticket: Ticket) -> Citizen | None:
         if ticket.citizen_id is None:
@@ -940,7 +940,7 @@ class TicketService:
         cfg = self.config.get(slug)
         dept = (await self.session.exec(select(Department).where(Department.slug == slug))).first()
         if cfg is None or dept is None or not dept.active:
-            raise ValidationError("error.unknown_department", slug=slug)
+            raise ValidationError("error-unknown_department", slug=slug)
         return dept, cfg
 
     async def _pending_extension(self, ticket: Ticket) -> TicketEvent | None:
@@ -976,7 +976,7 @@ class TicketService:
         )
         result = await self.session.exec(stmt)
         if result.rowcount != 1:
-            raise Conflict("error.conflict", number=ticket.number)
+            raise Conflict("error-conflict", number=ticket.number)
         for key, value in changes.items():
             set_committed_value(ticket, key, value)
         set_committed_value(ticket, "version", seen + 1)
@@ -1017,12 +1017,12 @@ class TicketService:
         self.session.add(event)
         return event
 
-    def _text(self, text: str, *, key: str = "error.empty_text") -> str:
+    def _text(self, text: str, *, key: str = "error-empty_text") -> str:
         text = (text or "").strip()
         if not text:
             raise ValidationError(key)
         if len(text) > MAX_TEXT:
-            raise ValidationError("error.text_too_long", max=MAX_TEXT)
+            raise ValidationError("error-text_too_long", max=MAX_TEXT)
         return text
 
     def _attachments(self, given: Mapping[str, Sequence[str]] | None) -> dict[str, list[str]]:
@@ -1030,12 +1030,12 @@ class TicketService:
         kept: dict[str, list[str]] = {}
         for kind, ids in (given or {}).items():
             if kind not in ATTACHMENT_KINDS or isinstance(ids, str):
-                raise ValidationError("error.invalid")
+                raise ValidationError("error-invalid")
             clean = [str(i) for i in ids if isinstance(i, str) and 0 < len(i) <= 256]
             if len(clean) != len(ids):
-                raise ValidationError("error.invalid")
+                raise ValidationError("error-invalid")
             if len(clean) > MAX_ATTACHMENTS:
-                raise ValidationError("error.too_many_attachments", max=MAX_ATTACHMENTS)
+                raise ValidationError("error-too_many_attachments", max=MAX_ATTACHMENTS)
             if clean:
                 kept[kind] = clean
         return kept
@@ -1043,7 +1043,7 @@ class TicketService:
     def _check_type(self, demand_type: str) -> None:
         if demand_type not in DEMAND_TYPES:
             raise ValidationError(
-                "error.bad_demand_type", value=demand_type, allowed=", ".join(DEMAND_TYPES)
+                "error-bad_demand_type", value=demand_type, allowed=", ".join(DEMAND_TYPES)
             )
 
     def _sla(self, cfg: DepartmentConfig | None, demand_type: str, urgent: bool) -> Sla:
@@ -1075,7 +1075,7 @@ class TicketService:
     ) -> str:
         """The ticket as staff see it in a chat: masked identity, redacted text."""
         lang = self.staff_lang
-        fallback = f"{t(lang, 'label.citizen')} #{ticket.citizen_id or '?'}"
+        fallback = f"{t(lang, 'label-citizen')} #{ticket.citizen_id or '?'}"
         identity = masked_identity(
             citizen.display_name if citizen else None,
             citizen.phone if citizen else None,
@@ -1083,11 +1083,11 @@ class TicketService:
         )
         return t(
             lang,
-            "staff.ticket_body",
+            "staff-ticket_body",
             number=ticket.number,
             department=self._dept_name(dept, cfg, lang),
-            type=t(lang, f"type.{ticket.demand_type}"),
-            urgent=f" {t(lang, 'label.urgent')}" if ticket.urgent else "",
+            type=t(lang, f"type-{ticket.demand_type}"),
+            urgent=f" {t(lang, 'label-urgent')}" if ticket.urgent else "",
             citizen=identity,
             response_due=format_time(ticket.response_due_at, self.tz, lang),
             resolution_due=format_time(ticket.resolution_due_at, self.tz, lang),
@@ -1112,7 +1112,7 @@ class TicketService:
     ) -> None:
         """The citizen's attachments (all of the ticket's, or ``details``), after the post
         (see :data:`AttachmentCalls`). A reply to them, like to the post, finds the ticket."""
-        caption = t(self.staff_lang, "staff.attachment", number=ticket.number)
+        caption = t(self.staff_lang, "staff-attachment", number=ticket.number)
         for method, payload in self.attachment_calls(
             ticket.details or {} if details is None else details, caption
         ):

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from tickets.i18n import t
+from locales import t
 
 __all__ = [
     "CALLBACK_ACTIONS",
@@ -71,7 +71,7 @@ MAX_CALLBACK_BYTES = 64
 def format_time(dt: datetime | None, tz: tzinfo, lang: str | None = None) -> str:
     """``2026-11-24 17:30`` in the city's time zone (``none``/``无`` for a missing time)."""
     if dt is None:
-        return t(lang, "label.none")
+        return t(lang, "label-none")
     return dt.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
@@ -106,9 +106,9 @@ def staff_ticket_keyboard(lang: str | None, ticket_id: int) -> dict[str, Any]:
     return {
         "inline_keyboard": [
             [
-                _button(lang, "btn.take", "take", ticket_id),
-                _button(lang, "btn.reply", "reply", ticket_id),
-                _button(lang, "btn.transfer", "transfer", ticket_id),
+                _button(lang, "btn-take", "take", ticket_id),
+                _button(lang, "btn-reply", "reply", ticket_id),
+                _button(lang, "btn-transfer", "transfer", ticket_id),
             ]
         ]
     }
@@ -119,9 +119,9 @@ def citizen_reply_keyboard(lang: str | None, ticket_id: int) -> dict[str, Any]:
     return {
         "inline_keyboard": [
             [
-                _button(lang, "btn.resolved", "resolved", ticket_id),
-                _button(lang, "btn.follow_up", "followup", ticket_id),
-                _button(lang, "btn.reopen", "reopen", ticket_id),
+                _button(lang, "btn-resolved", "resolved", ticket_id),
+                _button(lang, "btn-follow_up", "followup", ticket_id),
+                _button(lang, "btn-reopen", "reopen", ticket_id),
             ]
         ]
     }
@@ -129,17 +129,17 @@ def citizen_reply_keyboard(lang: str | None, ticket_id: int) -> dict[str, Any]:
 
 def add_info_keyboard(lang: str | None, ticket_id: int) -> dict[str, Any]:
     """[Add information] under a request for information."""
-    return {"inline_keyboard": [[_button(lang, "btn.add_info", "followup", ticket_id)]]}
+    return {"inline_keyboard": [[_button(lang, "btn-add_info", "followup", ticket_id)]]}
 
 
 def rating_keyboard(
     lang: str | None, ticket_id: int, *, with_reopen: bool = True
 ) -> dict[str, Any]:
     """⭐1..5 (and [Reopen]) under the closing notice."""
-    stars = [_button(lang, "btn.rate", f"rate{n}", ticket_id, stars="⭐" * n) for n in range(1, 6)]
+    stars = [_button(lang, "btn-rate", f"rate{n}", ticket_id, stars="⭐" * n) for n in range(1, 6)]
     rows: list[list[dict[str, str]]] = [stars[:3], stars[3:]]
     if with_reopen:
-        rows.append([_button(lang, "btn.reopen", "reopen", ticket_id)])
+        rows.append([_button(lang, "btn-reopen", "reopen", ticket_id)])
     return {"inline_keyboard": rows}
 
 
@@ -148,8 +148,8 @@ def extension_keyboard(lang: str | None, ticket_id: int) -> dict[str, Any]:
     return {
         "inline_keyboard": [
             [
-                _button(lang, "btn.approve", "extok", ticket_id),
-                _button(lang, "btn.refuse", "extno", ticket_id),
+                _button(lang, "btn-approve", "extok", ticket_id),
+                _button(lang, "btn-refuse", "extno", ticket_id),
             ]
         ]
     }

@@ -16,8 +16,8 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from faq import load_knowledge_base
-from handlers.citizen_texts import tr
 from handlers.keyboards_citizen import FaqCb
+from locales import t
 
 UPDATES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "telegram-updates"
 TEST_TOKEN = "123456789:AAtest-token-for-citizen-desk-tests"
@@ -58,14 +58,14 @@ def faq_answer(folder: Path, entry_id: str, lang: str) -> str:
     loaded = load_knowledge_base(folder)
     assert loaded.kb is not None, loaded.problems
     entry = loaded.kb.get(entry_id)
-    assert not entry.links  # the test FAQ has none: no "faq.links" part
-    return tr(lang, "faq.answer", answer=entry.answer_for(lang).strip(), links="")
+    assert not entry.links  # the test FAQ has none: no "faq-links" part
+    return t(lang, "faq-answer", answer=entry.answer_for(lang).strip(), links="")
 
 
 def welcome_text(lang: str, first_name: str) -> str:
     """The /start welcome from the citizen catalogue, addressed to ``first_name``."""
     name = f"，{first_name}" if lang == "zh" else f" {first_name}"
-    return tr(lang, "welcome", name=name, privacy=tr(lang, "privacy"), menu=tr(lang, "menu"))
+    return t(lang, "welcome", name=name, privacy=t(lang, "privacy"), menu=t(lang, "menu"))
 
 
 def buttons(markup: dict[str, Any] | None) -> list[list[tuple[str, str | None]]]:
@@ -78,8 +78,8 @@ def offer_buttons(lang: str, key: int) -> list[list[tuple[str, str | None]]]:
     """The "send it to a department?" buttons under a question without an answer."""
     return [
         [
-            (tr(lang, "btn.submit_question"), FaqCb(action="t", key=key).pack()),
-            (tr(lang, "btn.no_thanks"), FaqCb(action="k", key=key).pack()),
+            (t(lang, "btn-submit_question"), FaqCb(action="t", key=key).pack()),
+            (t(lang, "btn-no_thanks"), FaqCb(action="k", key=key).pack()),
         ]
     ]
 
@@ -88,8 +88,8 @@ def helpful_buttons(lang: str, key: int) -> list[list[tuple[str, str | None]]]:
     """The "Did this help?" buttons under a FAQ answer."""
     return [
         [
-            (tr(lang, "btn.helpful_yes"), FaqCb(action="y", key=key).pack()),
-            (tr(lang, "btn.helpful_no"), FaqCb(action="n", key=key).pack()),
+            (t(lang, "btn-helpful_yes"), FaqCb(action="y", key=key).pack()),
+            (t(lang, "btn-helpful_no"), FaqCb(action="n", key=key).pack()),
         ]
     ]
 

@@ -18,8 +18,8 @@ from bot.config import Settings
 from bot.db import SessionFactory
 from bot.logging import JsonFormatter, TextFormatter, log_update
 from handlers.citizen_commands import command_menu_calls
-from handlers.citizen_texts import tr
 from handlers.outgoing import split_text
+from locales import t
 from tests.app.conftest import AppHarness, MakeApp, outbox_rows, processed
 from tests.app.support import text_update
 
@@ -159,7 +159,7 @@ async def test_shutdown_finishes_updates_in_flight(
     await shutdown
     assert response.status == 200
     assert await processed(session_factory) == {20: "message"}
-    assert [r.payload["text"] for r in await outbox_rows(session_factory)] == [tr("en", "chitchat")]
+    assert [r.payload["text"] for r in await outbox_rows(session_factory)] == [t("en", "chitchat")]
 
 
 async def test_without_bot_token_only_the_http_side_runs(

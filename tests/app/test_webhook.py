@@ -15,10 +15,9 @@ from sqlmodel import select
 
 from bot.db import SessionFactory
 from handlers.citizen_commands import MENU_CHAT_ID, command_menu_calls
-from handlers.citizen_texts import tr
 from handlers.keyboards_citizen import FlowCb
 from handlers.outgoing import Outgoing
-from handlers.texts import TEXTS
+from locales import t
 from tests.app.conftest import (
     AppHarness,
     MakeApp,
@@ -168,7 +167,7 @@ async def test_the_largest_64_bit_ids_are_processed(
     assert (await response.json())["outcome"] == "ok"
     assert await processed(session_factory) == {big: "message"}
     assert [(r.chat_id, r.payload["text"]) for r in await outbox_rows(session_factory)] == [
-        (big, tr("en", "chitchat"))
+        (big, t("en", "chitchat"))
     ]
 
 
@@ -255,7 +254,7 @@ async def test_private_question_without_an_answer_gets_the_offer_in_the_users_la
     assert await response.json() == {"ok": True, "outcome": "ok"}
     rows = await outbox_rows(session_factory)
     assert [(r.chat_id, r.method, r.payload["text"]) for r in rows] == [
-        (5550001, "sendMessage", tr(expected_lang, "faq.none"))
+        (5550001, "sendMessage", t(expected_lang, "faq-none"))
     ]
     assert buttons(rows[0].payload["reply_markup"]) == offer_buttons(expected_lang, 100)
     assert rows[0].status == "pending"
@@ -317,7 +316,7 @@ async def test_redelivered_update_has_one_effect(
     assert (await second.json())["outcome"] == "duplicate"
     assert second.status == 200
     assert await count(session_factory, ProcessedUpdate) == 1
-    assert await replies(session_factory) == [tr("en", "chitchat")]
+    assert await replies(session_factory) == [t("en", "chitchat")]
 
 
 async def test_concurrent_duplicates_are_decided_by_the_unique_key(
@@ -328,7 +327,7 @@ async def test_concurrent_duplicates_are_decided_by_the_unique_key(
     outcomes = sorted([(await r.json())["outcome"] for r in responses])
     assert all(r.status == 200 for r in responses)
     assert outcomes == ["duplicate"] * 5 + ["ok"]
-    assert await replies(session_factory) == [tr("en", "chitchat")]
+    assert await replies(session_factory) == [t("en", "chitchat")]
 
 
 class Crash(BaseMiddleware):
@@ -357,7 +356,7 @@ async def test_handler_bug_rolls_back_and_apologises(
     assert response.status == 200
     assert (await response.json())["outcome"] == "error"
     rows = await outbox_rows(session_factory)
-    assert [r.payload["text"] for r in rows] == [TEXTS["apology"]["zh"]]
+    assert [r.payload["text"] for r in rows] == [t("zh", "apology")]
     assert await processed(session_factory) == {400: "message:error"}
     assert any("ZeroDivisionError" in (r.exc_text or "") for r in caplog.records)
     # Redelivery of the poisoned update does nothing more.
@@ -381,7 +380,7 @@ async def test_transient_database_failure_is_500_then_redelivery_works_once(
     assert retry.status == 200
     assert (await harness.post(update)).status == 200  # and a third time: duplicate
     assert await count(session_factory, ProcessedUpdate) == 1
-    assert await replies(session_factory) == [tr("en", "chitchat")]
+    assert await replies(session_factory) == [t("en", "chitchat")]
 
 
 async def test_unreachable_database_is_500(make_app: MakeApp, db_url: str) -> None:
@@ -410,14 +409,14 @@ async def test_unreachable_database_is_500(make_app: MakeApp, db_url: str) -> No
 @pytest.mark.parametrize(
     ("text", "reaction"),
     [
-        ("a" * 5000, "faq.none"),
-        ("长" * 4097, "faq.none"),
+        ("a" * 5000, "faq-none"),
+        ("长" * 4097, "faq-none"),
         ("👨‍👩‍👧‍👦" * 1500, "chitchat"),  # ZWJ family emoji: 11 UTF-16 units each, no words
-        ("مرحبا، أين مكتب البلدية؟ \u202eRTL override\u202c", "faq.none"),
-        ("nul\x00inside\x00text", "faq.none"),
-        ("\x00", "hint.other"),  # nothing left once NULs are removed: the "text, please" hint
+        ("مرحبا، أين مكتب البلدية؟ \u202eRTL override\u202c", "faq-none"),
+        ("nul\x00inside\x00text", "faq-none"),
+        ("\x00", "hint-other"),  # nothing left once NULs are removed: the "text, please" hint
         ("   ", "chitchat"),
-        ("e\u0301\u0301\u0301 combining, \ufeff BOM, \U0010ffff private", "faq.none"),
+        ("e\u0301\u0301\u0301 combining, \ufeff BOM, \U0010ffff private", "faq-none"),
     ],
 )
 async def test_odd_unicode_and_huge_texts_are_handled(
@@ -432,9 +431,9 @@ async def test_odd_unicode_and_huge_texts_are_handled(
     assert response.status == 200
     assert (await response.json())["outcome"] == "ok"
     rows = await outbox_rows(session_factory)
-    assert [r.payload["text"] for r in rows] == [tr("en", reaction)]
+    assert [r.payload["text"] for r in rows] == [t("en", reaction)]
     assert "\x00" not in json.dumps(rows[0].payload)
-    if reaction == "faq.none":  # the question is kept for the gap report, without NULs
+    if reaction == "faq-none":  # the question is kept for the gap report, without NULs
         async with session_factory() as session:
             [gap] = (await session.exec(select(UnansweredQuestion))).all()
         assert "\x00" not in gap.text and gap.text.strip()
@@ -466,30 +465,30 @@ async def test_every_real_update_shape_gets_2xx_and_a_sensible_reaction(
         update = sample_update(name, 900)
         if name in {"message", "forwarded_message", "reply_message"}:
             # Questions the FAQ cannot answer: the honest offer to send them to a department.
-            assert payload["text"] == tr("en", "faq.none")
+            assert payload["text"] == t("en", "faq-none")
             message_id = update["message"]["message_id"]
             assert buttons(payload["reply_markup"]) == offer_buttons("en", message_id)
         elif name == "edited_message":
-            assert payload["text"] == TEXTS["edited"]["en"]
+            assert payload["text"] == t("en", "edited")
             edited_id = update["edited_message"]["message_id"]
             assert payload["reply_parameters"]["message_id"] == edited_id
         elif name in ATTACHMENT_HINTS:
-            assert payload["text"] == tr("en", ATTACHMENT_HINTS[name])
+            assert payload["text"] == t("en", ATTACHMENT_HINTS[name])
             assert buttons(payload["reply_markup"]) == [
-                [(tr("en", "btn.new_with_attachment"), FlowCb(action="new").pack())]
+                [(t("en", "btn-new_with_attachment"), FlowCb(action="new").pack())]
             ]
         else:
             assert name in TEXT_ONLY_SHAPES, name
-            assert payload["text"] == tr("en", "hint.other")
+            assert payload["text"] == t("en", "hint-other")
             assert "reply_markup" not in payload
 
 
 # A photo, file or location outside the form is kept for a request ("Submit a request"
 # attaches it).
 ATTACHMENT_HINTS = {
-    "message_with_photo": "hint.photo",
-    "message_with_document": "hint.document",
-    "message_with_location": "hint.location",
+    "message_with_photo": "hint-photo",
+    "message_with_document": "hint-document",
+    "message_with_location": "hint-location",
 }
 TEXT_ONLY_SHAPES = {
     "message_with_audio",

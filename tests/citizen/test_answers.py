@@ -7,10 +7,9 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from handlers.citizen_texts import tr
+from locales import t
 from tests.citizen.conftest import ROADS_CHAT, Chat, Desk, last_message, messages
 from tickets.authz import Actor
-from tickets.i18n import t
 from tickets.models import Ticket, TicketEvent, TicketMessage, UnansweredQuestion
 
 ADMIN = Actor(1, is_admin=True)
@@ -63,7 +62,7 @@ async def test_a_typed_answer_resumes_the_clock_and_tells_the_department(desk: D
     assert (await _load(desk, ticket.id)).paused_at is not None
     calls = await chat.send("Garden Road, in front of number 12")
     mine = last_message(calls, chat.user_id)
-    assert mine.text == tr("en", "tk.answer_added", number=ticket.number, attachments="")
+    assert mine.text == t("en", "tk-answer_added", number=ticket.number, attachments="")
     staff = last_message(calls, ROADS_CHAT)
     assert "Garden Road, in front of number 12" in staff.text and ticket.number in staff.text
     assert staff.payload["chat_id"] == ROADS_CHAT
@@ -77,7 +76,7 @@ async def test_a_typed_answer_resumes_the_clock_and_tells_the_department(desk: D
     )
     assert await _gaps(desk) == []  # not an FAQ question, not a gap
     # The request is answered: the next message is a question again.
-    assert last_message(await chat.send("public housing")).text == tr("en", "faq.suggest")
+    assert last_message(await chat.send("public housing")).text == t("en", "faq-suggest")
 
 
 async def test_a_reply_to_the_question_and_to_a_staff_reply_goes_to_that_ticket(
@@ -100,7 +99,7 @@ async def test_a_reply_to_the_question_and_to_a_staff_reply_goes_to_that_ticket(
     draft = last_message(await chat.send("the park bench is broken"))
     calls = await chat.send("It is the one near the bus stop", reply_to=901)
     assert last_message(calls, chat.user_id).text == t(
-        "en", "citizen.followup_received", number=ticket.number
+        "en", "citizen-followup_received", number=ticket.number
     )
     assert "near the bus stop" in last_message(calls, ROADS_CHAT).text
     assert (await _load(desk, ticket.id)).status in ("new", "in_progress")
@@ -119,11 +118,11 @@ async def test_a_photo_or_a_document_is_the_answer_and_reaches_the_department(
     ticket = await _ticket(desk, chat)
     await _ask(desk, ticket, "Can you send a photo?")
     calls = await chat.photo("pic-9", caption="here it is")
-    assert last_message(calls, chat.user_id).text == tr(
+    assert last_message(calls, chat.user_id).text == t(
         "en",
-        "tk.answer_added",
+        "tk-answer_added",
         number=ticket.number,
-        attachments=tr("en", "tk.with_attachments", count=1),
+        attachments=t("en", "tk-with_attachments", count=1),
     )
     staff = [c for c in calls if c.chat_id == ROADS_CHAT]
     assert [c.method for c in staff] == ["sendMessage", "sendPhoto"]
@@ -171,10 +170,10 @@ async def test_cancel_and_commands_escape_an_open_request(desk: Desk) -> None:
     await _ask(desk, ticket, "Which street?")
     listing = last_message(await chat.send("/mytickets"))  # commands work as usual
     assert listing.text.startswith("📂")
-    assert last_message(await chat.send("/cancel")).text == tr("en", "tk.answer_skipped")
-    assert last_message(await chat.send("public housing")).text == tr("en", "faq.suggest")
+    assert last_message(await chat.send("/cancel")).text == t("en", "tk-answer_skipped")
+    assert last_message(await chat.send("public housing")).text == t("en", "faq-suggest")
     assert (await _load(desk, ticket.id)).paused_at is not None  # still waiting
-    assert last_message(await chat.send("/cancel")).text == tr("en", "flow.nothing_to_cancel")
+    assert last_message(await chat.send("/cancel")).text == t("en", "flow-nothing_to_cancel")
     # A new question from the desk: the next message is an answer again.
     desk.clock.advance(timedelta(minutes=1))
     await _ask(desk, ticket, "Which street, please?")
@@ -183,7 +182,7 @@ async def test_cancel_and_commands_escape_an_open_request(desk: Desk) -> None:
     # The "Add information" button still works, for photos too.
     await _ask(desk, ticket, "A photo?")
     prompt = await chat.press(f"tk:followup:{ticket.id}")
-    assert last_message(prompt).text == tr("en", "tk.followup_prompt", number=ticket.number)
+    assert last_message(prompt).text == t("en", "tk-followup_prompt", number=ticket.number)
     calls = await chat.photo("pic-2")
     assert [c.method for c in calls if c.chat_id == ROADS_CHAT] == ["sendMessage", "sendPhoto"]
 

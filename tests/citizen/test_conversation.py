@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from bot.processing import TransientError
 from handlers.citizen import FLOOD_LIMIT, FLOOD_WINDOW
-from handlers.citizen_texts import tr
+from locales import t
 from tests.citizen.conftest import (
     HOUSING_CHAT,
     PARKS_CHAT,
@@ -22,7 +22,6 @@ from tests.citizen.conftest import (
     messages,
 )
 from tickets.authz import Actor
-from tickets.i18n import t
 from tickets.models import Citizen, ConversationState, Ticket, TicketEvent, UnansweredQuestion
 
 
@@ -46,7 +45,7 @@ async def test_start_welcomes_with_privacy_notice_and_menu_once(desk: Desk) -> N
     assert [x["command"] for x in en.payload["commands"]][:3] == ["start", "new", "mytickets"]
     welcome = last_message(calls, chat.user_id)
     assert welcome.text.startswith("Hello Ada!")
-    assert tr("en", "privacy") in welcome.text and "/deleteme" in welcome.text
+    assert t("en", "privacy") in welcome.text and "/deleteme" in welcome.text
     again = await chat.send("/start")
     assert not [c for c in again if c.method == "setMyCommands"]
     zh = desk.chat(user_id=7002, lang="zh-hans", first_name="王")
@@ -61,7 +60,7 @@ async def test_answer_then_helpful(desk: Desk) -> None:
     assert answer.text.endswith("Did this help?")
     assert answer.payload["reply_parameters"]["message_id"] == 1
     glad = await chat.press(answer.data_for("Yes"))
-    assert last_message(glad).text == tr("en", "faq.glad")
+    assert last_message(glad).text == t("en", "faq-glad")
     assert glad[0].method == "answerCallbackQuery"
     assert await _rows(desk, UnansweredQuestion) == []
 
@@ -89,7 +88,7 @@ async def test_not_helpful_is_recorded_and_becomes_a_ticket_for_the_entrys_depar
 async def test_suggest_then_pick_and_none_of_these(desk: Desk) -> None:
     chat = desk.chat()
     suggestion = last_message(await chat.send("public housing"))
-    assert suggestion.text == tr("en", "faq.suggest")
+    assert suggestion.text == t("en", "faq-suggest")
     labels = [text for text, _ in suggestion.buttons]
     assert labels == [
         "Where can I apply for public housing?",  # the entry's question closest to the query
@@ -100,7 +99,7 @@ async def test_suggest_then_pick_and_none_of_these(desk: Desk) -> None:
     assert picked.text.startswith("Rent is 60% of the market rent")
     assert await _rows(desk, UnansweredQuestion) == []
     offer = last_message(await chat.press(suggestion.data_for("None of these")))
-    assert offer.text == tr("en", "faq.none")
+    assert offer.text == t("en", "faq-none")
     [gap] = await _rows(desk, UnansweredQuestion)
     assert (gap.decision, gap.text, gap.best_entry_id) == (
         "suggest",
@@ -113,7 +112,7 @@ async def test_none_to_ticket_with_photo_location_and_consented_phone(desk: Desk
     chat = desk.chat(lang="en")
     text = "the streetlight outside number 5 is broken"
     offer = last_message(await chat.send(text))
-    assert offer.text == tr("en", "faq.none")
+    assert offer.text == t("en", "faq-none")
     [gap] = await _rows(desk, UnansweredQuestion)
     assert (gap.decision, gap.text) == ("none", text)
     draft = last_message(await chat.press(offer.data_for("Send")))
@@ -124,11 +123,11 @@ async def test_none_to_ticket_with_photo_location_and_consented_phone(desk: Desk
     draft = last_message(await chat.location(31.2, 121.5))
     assert "Location: yes" in draft.text
     consent = last_message(await chat.press(draft.data_for("phone")))
-    assert consent.text == tr("en", "flow.phone_consent")
+    assert consent.text == t("en", "flow-phone_consent")
     keyboard = consent.payload["reply_markup"]["keyboard"]
     assert keyboard[0][0]["request_contact"] is True
     someone_else = last_message(await chat.contact("+8613900000000", user_id=1))
-    assert someone_else.text == tr("en", "flow.phone_not_own")
+    assert someone_else.text == t("en", "flow-phone_not_own")
     saved = await chat.contact("+86 138 1234 5678")
     assert messages(saved)[0].payload["reply_markup"] == {"remove_keyboard": True}
     draft = last_message(saved)
@@ -152,7 +151,7 @@ async def test_none_to_ticket_with_photo_location_and_consented_phone(desk: Desk
     confirmations = messages(done, chat.user_id)
     assert len(confirmations) == 1  # the domain's confirmation only, not duplicated
     assert confirmations[0].text == t(
-        "en", "citizen.created", number=ticket.number, response_due="2026-11-24 15:30"
+        "en", "citizen-created", number=ticket.number, response_due="2026-11-24 15:30"
     )
     assert (await _rows(desk, UnansweredQuestion))[0].ticket_id == ticket.id
 
@@ -160,9 +159,9 @@ async def test_none_to_ticket_with_photo_location_and_consented_phone(desk: Desk
 async def test_unknown_department_is_chosen_from_buttons(desk: Desk) -> None:
     chat = desk.chat(lang="zh")
     prompt = last_message(await chat.send("/new"))
-    assert prompt.text == tr("zh", "flow.describe")
+    assert prompt.text == t("zh", "flow-describe")
     choose = last_message(await chat.send("我想反映一个情况"))
-    assert choose.text == tr("zh", "flow.choose_dept")
+    assert choose.text == t("zh", "flow-choose_dept")
     assert [d for _, d in choose.buttons][:3] == [
         "tf:setdept:housing",
         "tf:setdept:roads",
@@ -175,28 +174,28 @@ async def test_unknown_department_is_chosen_from_buttons(desk: Desk) -> None:
     assert ticket.text == "我想反映一个情况" and ticket.lang == "zh"
     stale = await chat.press("tf:submit:")
     assert stale[0].method == "answerCallbackQuery"
-    assert stale[0].payload["text"] == tr("zh", "flow.expired")
+    assert stale[0].payload["text"] == t("zh", "flow-expired")
     assert len(await _rows(desk, Ticket)) == 1
 
 
 async def test_cancel_works_at_every_step(desk: Desk) -> None:
     chat = desk.chat()
     await chat.send("/new")
-    assert last_message(await chat.send("/cancel")).text == tr("en", "flow.cancelled")
+    assert last_message(await chat.send("/cancel")).text == t("en", "flow-cancelled")
     await chat.send("/new")
     await chat.send("a pothole on my street")
     consent = last_message(await chat.press("tf:phone:"))
     assert consent.payload["reply_markup"]["keyboard"]
     cancelled = last_message(await chat.send("/cancel"))
-    assert cancelled.text == tr("en", "flow.cancelled")
+    assert cancelled.text == t("en", "flow-cancelled")
     assert cancelled.payload["reply_markup"] == {"remove_keyboard": True}
     draft_prompt = last_message(await chat.send("/new"))
-    assert last_message(await chat.press(draft_prompt.data_for("Cancel"))).text == tr(
-        "en", "flow.cancelled"
+    assert last_message(await chat.press(draft_prompt.data_for("Cancel"))).text == t(
+        "en", "flow-cancelled"
     )
-    assert last_message(await chat.send("/cancel")).text == tr("en", "flow.nothing_to_cancel")
+    assert last_message(await chat.send("/cancel")).text == t("en", "flow-nothing_to_cancel")
     # After cancelling, text is a question again.
-    assert last_message(await chat.send("public housing")).text == tr("en", "faq.suggest")
+    assert last_message(await chat.send("public housing")).text == t("en", "faq-suggest")
     assert await _rows(desk, Ticket) == []
 
 
@@ -206,7 +205,7 @@ async def test_deep_links(desk: Desk) -> None:
     assert answer.text.startswith("公租房租金为同地段市场租金的60%")
     assert answer.data_for("有帮助").startswith("fq:y:")
     prompt = last_message(await chat.send("/start dept-parks"))
-    assert prompt.text == tr("zh", "flow.describe_dept", department="园林绿化局")
+    assert prompt.text == t("zh", "flow-describe_dept", department="园林绿化局")
     draft = last_message(await chat.send("公园里有棵树倒了"))
     assert "部门：园林绿化局" in draft.text
     done = await chat.press("tf:submit:")
@@ -310,7 +309,7 @@ async def test_language_follows_telegram_then_message_then_choice(desk: Desk) ->
     chinese = desk.chat(user_id=7103, lang="zh")
     prompt = last_message(await chinese.send("/language"))
     assert [d for _, d in prompt.buttons] == ["lang:zh", "lang:en"]
-    assert last_message(await chinese.press("lang:en")).text == tr("en", "language.set")
+    assert last_message(await chinese.press("lang:en")).text == t("en", "language-set")
     [citizen] = [c for c in await _rows(desk, Citizen) if c.telegram_user_id == 7103]
     assert citizen.language == "en"
     assert last_message(await chinese.send("公租房在哪里申请？")).text.startswith("Apply online")
@@ -318,21 +317,21 @@ async def test_language_follows_telegram_then_message_then_choice(desk: Desk) ->
 
 async def test_non_text_outside_a_flow_is_answered_helpfully(desk: Desk) -> None:
     chat = desk.chat()
-    assert last_message(await chat.sticker()).text == tr("en", "hint.other")
+    assert last_message(await chat.sticker()).text == t("en", "hint-other")
     hint = last_message(await chat.photo("loose-photo"))
-    assert hint.text == tr("en", "hint.photo")
+    assert hint.text == t("en", "hint-photo")
     prompt = last_message(await chat.press(hint.data_for("Submit a request")))
-    assert prompt.text == tr("en", "flow.describe")
+    assert prompt.text == t("en", "flow-describe")
     draft = last_message(await chat.send("a broken bench in the park"))
     assert "Photos: 1" in draft.text and "Parks Department" in draft.text
-    assert last_message(await chat.contact()).text == tr("en", "hint.other") or True
+    assert last_message(await chat.contact()).text == t("en", "hint-other") or True
 
 
 async def test_long_input_is_matched_on_its_start_and_kept_in_the_ticket(desk: Desk) -> None:
     chat = desk.chat()
     text = "the streetlight is broken. " + "x" * 6000
     offer = last_message(await chat.send(text))
-    assert offer.text == tr("en", "faq.none")
+    assert offer.text == t("en", "faq-none")
     draft = last_message(await chat.press(offer.data_for("Send")))
     assert len(draft.text) < 4096
     await chat.press("tf:submit:")
@@ -350,14 +349,14 @@ async def test_flood_gets_one_warning_then_silence_until_the_window_passes(desk:
     assert answered == FLOOD_LIMIT
     warning = await chat.send("hello")
     seconds = int(FLOOD_WINDOW.total_seconds())
-    assert [c.text for c in messages(warning)] == [tr("en", "flood", seconds=seconds)]
+    assert [c.text for c in messages(warning)] == [t("en", "flood", seconds=seconds)]
     # It says honestly that what follows is dropped, and for how long.
     assert f"next {seconds} seconds will not be processed" in messages(warning)[0].text
     for _ in range(5):
         assert await chat.send("hello") == []
         assert chat.last_result is not None and chat.last_result.outcome == "ok"
     desk.clock.advance(FLOOD_WINDOW)
-    assert last_message(await chat.send("hello")).text == tr("en", "chitchat")
+    assert last_message(await chat.send("hello")).text == t("en", "chitchat")
     other = desk.chat(user_id=7999)
     assert messages(await other.send("hello"))
 
@@ -369,7 +368,7 @@ async def test_the_chinese_flood_warning_does_not_promise_what_is_dropped(desk: 
         await chat.send("你好")
     [warning] = messages(await chat.send("你好"))
     seconds = int(FLOOD_WINDOW.total_seconds())
-    assert warning.text == tr("zh", "flood", seconds=seconds)
+    assert warning.text == t("zh", "flood", seconds=seconds)
     assert f"{seconds} 秒内发送的消息不会被处理" in warning.text
     assert "每一条" not in warning.text  # the old promise to handle every message
     assert await chat.send("公租房在哪里申请？") == []  # and indeed it is not processed
@@ -400,9 +399,9 @@ async def test_staff_reply_resolved_rating_and_comment(desk: Desk) -> None:
     closed = last_message(await chat.press(f"tk:resolved:{ticket_id}"), chat.user_id)
     assert closed.text.startswith(f"✅ Your ticket {number} is closed.")
     prompt = last_message(await chat.press(f"tk:rate4:{ticket_id}"))
-    assert prompt.text == tr("en", "tk.comment_prompt", stars="⭐⭐⭐⭐")
+    assert prompt.text == t("en", "tk-comment_prompt", stars="⭐⭐⭐⭐")
     thanks = await chat.send("quick and friendly")
-    assert last_message(thanks, chat.user_id).text == tr("en", "tk.comment_thanks")
+    assert last_message(thanks, chat.user_id).text == t("en", "tk-comment_thanks")
     [ticket] = await _rows(desk, Ticket)
     assert (ticket.status, ticket.rating, ticket.rating_comment) == (
         "closed",
@@ -410,17 +409,17 @@ async def test_staff_reply_resolved_rating_and_comment(desk: Desk) -> None:
         "quick and friendly",
     )
     # The next text is a question again, not a comment.
-    assert last_message(await chat.send("public housing")).text == tr("en", "faq.suggest")
+    assert last_message(await chat.send("public housing")).text == t("en", "faq-suggest")
 
 
 async def test_follow_up_and_reopen(desk: Desk) -> None:
     ticket_id, number = await _ticket_with_reply(desk)
     chat = desk.chat()
     prompt = last_message(await chat.press(f"tk:followup:{ticket_id}"))
-    assert prompt.text == tr("en", "tk.followup_prompt", number=number)
+    assert prompt.text == t("en", "tk-followup_prompt", number=number)
     calls = await chat.send("It is still there on the left side")
     assert last_message(calls, chat.user_id).text == t(
-        "en", "citizen.followup_received", number=number
+        "en", "citizen-followup_received", number=number
     )
     assert "It is still there" in last_message(calls, ROADS_CHAT).text
     async with desk.factory() as session:
@@ -428,7 +427,7 @@ async def test_follow_up_and_reopen(desk: Desk) -> None:
         await session.commit()
     await desk.new_calls()
     reopened = last_message(await chat.press(f"tk:reopen:{ticket_id}"), chat.user_id)
-    assert reopened.text == tr("en", "tk.reopened", number=number)
+    assert reopened.text == t("en", "tk-reopened", number=number)
     [ticket] = await _rows(desk, Ticket)
     assert ticket.status in ("new", "in_progress")
     async with desk.factory() as session:
@@ -438,10 +437,10 @@ async def test_follow_up_and_reopen(desk: Desk) -> None:
     desk.clock.advance(timedelta(days=8))
     late = await chat.press(f"tk:reopen:{ticket_id}")
     assert late[0].method == "answerCallbackQuery"
-    assert late[0].payload["text"] == t("en", "error.reopen_expired", days=7)
+    assert late[0].payload["text"] == t("en", "error-reopen_expired", days=7)
     stranger = desk.chat(user_id=8888)
     denied = await stranger.press(f"tk:reopen:{ticket_id}")
-    assert denied[0].payload["text"] == t("en", "error.unavailable")
+    assert denied[0].payload["text"] == t("en", "error-unavailable")
 
 
 async def test_mytickets_pages_and_ticket_page(desk: Desk) -> None:
@@ -451,19 +450,19 @@ async def test_mytickets_pages_and_ticket_page(desk: Desk) -> None:
         await chat.send(f"pothole number {i}")
         await chat.press("tf:submit:")
     page1 = last_message(await chat.send("/mytickets"))
-    assert page1.text.splitlines()[0] == tr("en", "my.header", total=7, page=1, pages=2)
+    assert page1.text.splitlines()[0] == t("en", "my-header", total=7, page=1, pages=2)
     assert len(page1.text.splitlines()) == 6
     assert "Roads Office | new | answer by 2026-11-24" in page1.text.splitlines()[1]
     page2 = last_message(await chat.press(page1.data_for("Next")))
-    assert page2.text.splitlines()[0] == tr("en", "my.header", total=7, page=2, pages=2)
+    assert page2.text.splitlines()[0] == t("en", "my-header", total=7, page=2, pages=2)
     assert page2.data_for("Previous") == "mt:p:1"
     view = last_message(await chat.press(page2.buttons[1][1]))
     assert "🎫 Ticket 2026-000001" in view.text and "You: pothole number 0" in view.text
     assert view.buttons[0][1].startswith("tk:followup:")
     other = desk.chat(user_id=7555)
-    assert last_message(await other.send("/mytickets")).text == tr("en", "my.empty")
+    assert last_message(await other.send("/mytickets")).text == t("en", "my-empty")
     denied = await other.press(page2.buttons[0][1])
-    assert denied[0].payload["text"] == t("en", "error.unavailable")
+    assert denied[0].payload["text"] == t("en", "error-unavailable")
 
 
 async def test_mydata_and_deleteme(desk: Desk) -> None:
@@ -479,11 +478,11 @@ async def test_mydata_and_deleteme(desk: Desk) -> None:
     assert "Phone: 13812345678" in data.text and number in data.text
     confirm = last_message(await chat.send("/deleteme"))
     kept = last_message(await chat.press(confirm.data_for("No")))
-    assert kept.text == tr("en", "delete.kept")
+    assert kept.text == t("en", "delete-kept")
     await chat.send("a question the conversation remembers")
     assert [c.user_id for c in await _conversations(desk)] == [chat.user_id]
     done = last_message(await chat.press(confirm.data_for("Yes")))
-    assert done.text == tr("en", "delete.done", tickets=2)
+    assert done.text == t("en", "delete-done", tickets=2)
     assert await _conversations(desk) == []  # cleared with the erasure
     [citizen] = await _rows(desk, Citizen)
     assert citizen.erased_at is not None
@@ -497,7 +496,7 @@ async def test_mydata_and_deleteme(desk: Desk) -> None:
     assert len(tickets) == 2 and all(t.citizen_id is None for t in tickets)
     assert "13912345678" not in tickets[1].text and "139****5678" not in tickets[1].text
     assert "my phone is ***, the park bench is broken" in tickets[1].text
-    assert last_message(await chat.send("/mydata")).text == tr("en", "data.none")
+    assert last_message(await chat.send("/mydata")).text == t("en", "data-none")
     # A staff reply on the anonymised ticket reaches nobody.
     async with desk.factory() as session:
         await desk.deps.tickets(session).reply(ticket_id, Actor(1, is_admin=True), "More news")

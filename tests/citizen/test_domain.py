@@ -9,7 +9,6 @@ import pytest
 from bot.cli import main
 from bot.db import SessionFactory
 from handlers.citizen_context import FloodGuard, resolve_lang
-from handlers.citizen_texts import CITIZEN_TEXTS
 from tests.citizen.conftest import write_config
 from tickets.gaps import normalize_question, record_unanswered, top_unanswered
 from tickets.intake import append_text, guess_demand_type, guess_department
@@ -67,12 +66,6 @@ def test_resolve_lang() -> None:
     assert resolve_lang(None, "ru", "公租房") == "zh"
     assert resolve_lang(None, "ru", None) == "en"
     assert resolve_lang(None, None, None) == "zh"
-
-
-def test_every_text_has_both_languages_and_formats() -> None:
-    for key, entry in CITIZEN_TEXTS.items():
-        assert set(entry) == {"zh", "en"}, key
-        assert entry["zh"].strip() and entry["en"].strip(), key
 
 
 def test_normalize_question() -> None:

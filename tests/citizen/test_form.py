@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from handlers.citizen_texts import tr
 from handlers.keyboards_citizen import departments_keyboard
+from locales import t
 from tests.citizen.conftest import ROADS_CHAT, Desk, last_message, messages
 from tickets.authz import Actor
 from tickets.config.desk import load_desk_config
-from tickets.i18n import t
 from tickets.models import Ticket
 
 ADMIN = Actor(1, is_admin=True)
@@ -41,10 +40,10 @@ async def test_an_urgent_demand_is_proposed_urgent_and_the_citizen_decides(desk:
     chat = desk.chat(lang="zh")
     await chat.send("/new")
     draft = last_message(await chat.send("公租房楼道里燃气泄漏了，味道很大"))
-    assert "紧急：是 🚨" in draft.text and tr("zh", "flow.urgent_guessed") in draft.text
+    assert "紧急：是 🚨" in draft.text and t("zh", "flow-urgent_guessed") in draft.text
     assert draft.data_for("不紧急") == "tf:urgent:off"
     draft = last_message(await chat.press("tf:urgent:off"))
-    assert "紧急：否" in draft.text and tr("zh", "flow.urgent_guessed") not in draft.text
+    assert "紧急：否" in draft.text and t("zh", "flow-urgent_guessed") not in draft.text
     # the citizen's choice sticks when more text comes
     draft = last_message(await chat.send("真的很危险，有煤气味"))
     assert "紧急：否" in draft.text
@@ -68,14 +67,14 @@ async def test_a_plain_demand_is_not_urgent_and_can_be_marked(desk: Desk) -> Non
     calls = await chat.press("tf:submit:")
     [ticket] = await _tickets(desk)
     assert ticket.urgent is True
-    assert t("zh", "label.urgent") in last_message(calls, ROADS_CHAT).text  # staff: zh
+    assert t("zh", "label-urgent") in last_message(calls, ROADS_CHAT).text  # staff: zh
     assert messages(await chat.press("tf:urgent:maybe")) == []  # a forged value: refused
 
 
 async def test_documents_attach_like_photos(desk: Desk) -> None:
     chat = desk.chat()
     hint = last_message(await chat.document("early-doc"))  # before the form: kept for it
-    assert hint.text == tr("en", "hint.document")
+    assert hint.text == t("en", "hint-document")
     await chat.press(hint.data_for("Submit a request"))
     draft = last_message(await chat.send("the streetlight is broken"))
     assert "Files: 1" in draft.text
@@ -94,18 +93,18 @@ async def test_documents_attach_like_photos(desk: Desk) -> None:
 async def test_typed_cancel_words_cancel_every_step(desk: Desk, word: str) -> None:
     chat = desk.chat()
     await chat.send("/new")
-    assert last_message(await chat.send(word)).text == tr("en", "flow.cancelled")  # describe
+    assert last_message(await chat.send(word)).text == t("en", "flow-cancelled")  # describe
     await chat.send("/new")
     await chat.send("I want to report something")  # no department guessed
-    assert last_message(await chat.send(word)).text == tr("en", "flow.cancelled")  # department
+    assert last_message(await chat.send(word)).text == t("en", "flow-cancelled")  # department
     await chat.send("/new")
     await chat.send("a pothole on the road")
-    assert last_message(await chat.send(word)).text == tr("en", "flow.cancelled")  # summary
+    assert last_message(await chat.send(word)).text == t("en", "flow-cancelled")  # summary
     await chat.send("/new")
     await chat.send("a pothole on the road")
     await chat.press("tf:phone:")
     cancelled = last_message(await chat.send(word))  # phone
-    assert cancelled.text == tr("en", "flow.cancelled")
+    assert cancelled.text == t("en", "flow-cancelled")
     assert cancelled.payload["reply_markup"] == {"remove_keyboard": True}
     assert await _tickets(desk) == []
 
@@ -115,12 +114,12 @@ async def test_a_cancel_word_inside_a_sentence_is_text(desk: Desk) -> None:
     await chat.send("/new")
     await chat.send("路灯坏了")
     draft = last_message(await chat.send("我想取消之前的预约，然后再说一下路灯的事"))
-    assert draft.text.startswith(tr("zh", "flow.added_text"))
+    assert draft.text.startswith(t("zh", "flow-added_text"))
     assert "我想取消之前的预约" in draft.text
     # The phone step's own button declines the phone and keeps the form.
     await chat.press("tf:phone:")
-    back = await chat.send(tr("zh", "btn.no_phone"))
-    assert messages(back)[0].text == tr("zh", "flow.phone_declined")
+    back = await chat.send(t("zh", "btn-no_phone"))
+    assert messages(back)[0].text == t("zh", "flow-phone_declined")
     assert last_message(back).text.startswith("📋")
 
 
@@ -129,19 +128,19 @@ async def test_a_type_chosen_before_a_department_then_submit_asks_for_it(desk: D
     await chat.send("/new")
     choose = last_message(await chat.send("I want to report something"))
     # nothing to go on: a question (the router's likeliest departments, or all of them)
-    assert choose.text in (tr("en", "flow.choose_dept"), tr("en", "flow.choose_dept_suggested"))
+    assert choose.text in (t("en", "flow-choose_dept"), t("en", "flow-choose_dept_suggested"))
     types = last_message(await chat.press("tf:type:"))
     draft = last_message(await chat.press(types.data_for("complaint")))
-    assert "Department: " + tr("en", "flow.dept_unset") in draft.text and "?" not in draft.text
+    assert "Department: " + t("en", "flow-dept_unset") in draft.text and "?" not in draft.text
     ask = await chat.press(draft.data_for("Submit"))
     toast = next(c for c in ask if c.method == "answerCallbackQuery")
     assert "show_alert" not in toast.payload
     prompt = last_message(ask)
     offered = [data for _label, data in prompt.buttons if data.startswith("tf:setdept:")]
-    assert prompt.text == tr("en", "flow.no_dept") and offered  # the same choice as before
+    assert prompt.text == t("en", "flow-no_dept") and offered  # the same choice as before
     assert offered == [d for _l, d in choose.buttons if d.startswith("tf:setdept:")]
     draft = last_message(await chat.press(offered[0]))
-    assert "Department: " + tr("en", "flow.dept_unset") not in draft.text
+    assert "Department: " + t("en", "flow-dept_unset") not in draft.text
     assert "Type: complaint" in draft.text
     await chat.press("tf:submit:")
     [ticket] = await _tickets(desk)
@@ -188,7 +187,7 @@ async def test_a_rating_is_given_once_even_from_an_old_keyboard(desk: Desk) -> N
         again = await chat.press(data, message_id=55, markup=markup)
         toast = next(c for c in again if c.method == "answerCallbackQuery")
         assert toast.payload["text"] == t(
-            "en", "error.already_rated", number=ticket.number, stars="⭐⭐⭐⭐"
+            "en", "error-already_rated", number=ticket.number, stars="⭐⭐⭐⭐"
         )
         assert "show_alert" not in toast.payload
         assert messages(again) == []  # staff are not told again, no new comment prompt
@@ -196,7 +195,7 @@ async def test_a_rating_is_given_once_even_from_an_old_keyboard(desk: Desk) -> N
     assert ticket.rating == 4
     # the comment prompt of the first press still works, once
     thanks = await chat.send("quick and friendly")
-    assert last_message(thanks, chat.user_id).text == tr("en", "tk.comment_thanks")
+    assert last_message(thanks, chat.user_id).text == t("en", "tk-comment_thanks")
     assert "quick and friendly" in last_message(thanks, ROADS_CHAT).text
     [ticket] = await _tickets(desk)
     assert (ticket.rating, ticket.rating_comment) == (4, "quick and friendly")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from handlers.citizen_texts import tr
+from locales import t
 from tests.citizen.conftest import PARKS_CHAT, Desk, last_message, messages
 from tickets.models import Citizen, RouteLesson, Ticket
 
@@ -19,18 +19,18 @@ async def test_unsure_the_form_offers_the_candidates_and_learns_the_choice(desk:
     chat = desk.chat(lang="zh")
     await chat.send("/new")
     choose = last_message(await chat.send("公园门口的路灯坏了"))  # roads or parks?
-    assert choose.text == tr("zh", "flow.choose_dept_suggested")
+    assert choose.text == t("zh", "flow-choose_dept_suggested")
     data = [d for _, d in choose.buttons]
     assert set(data[:2]) == {"tf:setdept:roads", "tf:setdept:parks"}
     assert data[-2:] == ["tf:dept:", "tf:cancel:"]  # "Other department…", Cancel
-    assert choose.buttons[-2][0] == tr("zh", "btn.other_dept")
+    assert choose.buttons[-2][0] == t("zh", "btn-other_dept")
     # Text added while choosing keeps the short list.
     again = last_message(await chat.send("已经三天了"))
-    assert again.text.endswith(tr("zh", "flow.choose_dept_suggested"))
+    assert again.text.endswith(t("zh", "flow-choose_dept_suggested"))
     assert [d for _, d in again.buttons] == data
     # "Other department…" is the full list.
     full = last_message(await chat.press("tf:dept:"))
-    assert full.text == tr("zh", "flow.choose_dept")
+    assert full.text == t("zh", "flow-choose_dept")
     assert {"tf:setdept:housing", "tf:setdept:roads", "tf:setdept:parks"} <= {
         d for _, d in full.buttons
     }

@@ -16,13 +16,12 @@ from sqlmodel import select
 import handlers.citizen
 from bot.db import SessionFactory
 from bot.outbox import Rate, RateLimiter, RateLimits
-from handlers.citizen_texts import tr
 from handlers.deps import Deps
+from locales import t
 from tests.e2e.conftest import RunningApp, StartApp
 from tests.emulator import BotAPIEmulator
 from tests.emulator.models import EmuUser
 from tickets.authz import Actor
-from tickets.i18n import t
 from tickets.models import Citizen, Ticket, UnansweredQuestion
 
 pytestmark = pytest.mark.e2e
@@ -125,30 +124,30 @@ async def test_full_conversation_in_english(
     await say(emu, citizen, "How do I register a marriage?")
     answer = await expect(emu, citizen, "Bring both ID cards")
     await press(emu, citizen, answer, "👍 Yes, thanks")
-    await expect(emu, citizen, tr("en", "faq.glad"))
+    await expect(emu, citizen, t("en", "faq-glad"))
 
     # suggest -> pick
     await say(emu, citizen, "sofa")
-    suggest = await expect(emu, citizen, tr("en", "faq.suggest"))
+    suggest = await expect(emu, citizen, t("en", "faq-suggest"))
     await press(emu, citizen, suggest, "How do I get rid of an old sofa?")
     await expect(emu, citizen, "Book a bulky waste pickup")
 
     # none -> ticket with a photo -> number and deadline
     await say(emu, citizen, "There is loud construction noise every night")
-    offer = await expect(emu, citizen, tr("en", "faq.none"))
-    await press(emu, citizen, offer, tr("en", "btn.submit_question"))
+    offer = await expect(emu, citizen, t("en", "faq-none"))
+    await press(emu, citizen, offer, t("en", "btn-submit_question"))
     draft = await expect(emu, citizen, "📋 Please check your request")
     assert "Department: Urban Management" in draft["text"] or "Department:" in draft["text"]
     await (await emu.send_photo(citizen, caption="taken at 23:40")).delivered()
     draft = await expect(emu, citizen, "📷 Photo added (1 in all)")
-    await press(emu, citizen, draft, tr("en", "btn.change_type"))
-    types = await expect(emu, citizen, tr("en", "flow.choose_type"))
+    await press(emu, citizen, draft, t("en", "btn-change_type"))
+    types = await expect(emu, citizen, t("en", "flow-choose_type"))
     # the noise is guessed a complaint already: its button is ticked
-    chosen = tr("en", "btn.type_chosen", type=t("en", "type.complaint"))
+    chosen = t("en", "btn-type_chosen", type=t("en", "type-complaint"))
     await press(emu, citizen, types, chosen)
     draft = await expect(emu, citizen, "📋 Please check your request")
     assert "Type: complaint" in draft["text"]
-    await press(emu, citizen, draft, tr("en", "btn.submit"))
+    await press(emu, citizen, draft, t("en", "btn-submit"))
     created = await expect(emu, citizen, "Your request is registered as ticket")
     async with session_factory() as session:
         ticket = (await session.exec(select(Ticket))).one()
@@ -166,12 +165,12 @@ async def test_full_conversation_in_english(
     app.runtime.sender.wake()  # type: ignore[union-attr]
     reply = await expect(emu, citizen, "💬")
     assert "Inspectors will visit tonight" in reply["text"]
-    await press(emu, citizen, reply, t("en", "btn.resolved"))
+    await press(emu, citizen, reply, t("en", "btn-resolved"))
     closed = await expect(emu, citizen, f"✅ Your ticket {ticket.number} is closed.")
     await press(emu, citizen, closed, "⭐⭐⭐⭐⭐")
-    await expect(emu, citizen, tr("en", "tk.comment_prompt", stars="⭐⭐⭐⭐⭐"))
+    await expect(emu, citizen, t("en", "tk-comment_prompt", stars="⭐⭐⭐⭐⭐"))
     await say(emu, citizen, "Thank you, very quick!")
-    await expect(emu, citizen, tr("en", "tk.comment_thanks"))
+    await expect(emu, citizen, t("en", "tk-comment_thanks"))
 
     # my tickets, my data, erase
     await say(emu, citizen, "/mytickets")
@@ -184,7 +183,7 @@ async def test_full_conversation_in_english(
     assert f"Telegram ID: {citizen.id}" in data["text"]
     await say(emu, citizen, "/deleteme")
     confirm = await expect(emu, citizen, "Do you really want to erase")
-    await press(emu, citizen, confirm, tr("en", "btn.delete_yes"))
+    await press(emu, citizen, confirm, t("en", "btn-delete_yes"))
     await expect(emu, citizen, "✅ Your personal data has been erased (1 ticket(s)")
     async with session_factory() as session:
         person = (await session.exec(select(Citizen))).one()
@@ -208,16 +207,16 @@ async def test_chinese_follow_up_reopen_cancel_and_duplicate_delivery(
 
     # cancel mid-flow
     await say(emu, citizen, "/new")
-    prompt = await expect(emu, citizen, tr("zh", "flow.describe"))
+    prompt = await expect(emu, citizen, t("zh", "flow-describe"))
     await say(emu, citizen, "小区门口的垃圾好几天没人清运")
     await expect(emu, citizen, "📋 请确认您的诉求")
     await say(emu, citizen, "/cancel")
-    await expect(emu, citizen, tr("zh", "flow.cancelled"))
+    await expect(emu, citizen, t("zh", "flow-cancelled"))
     del prompt
 
     # suggest -> pick in Chinese
     await say(emu, citizen, "结婚")
-    suggest = await expect(emu, citizen, tr("zh", "faq.suggest"))
+    suggest = await expect(emu, citizen, t("zh", "faq-suggest"))
     await press(emu, citizen, suggest, "结婚登记需要什么材料？")
     await expect(emu, citizen, "请双方携带身份证")
 
@@ -231,7 +230,7 @@ async def test_chinese_follow_up_reopen_cancel_and_duplicate_delivery(
         b["callback_data"]
         for row in draft["reply_markup"]["inline_keyboard"]
         for b in row
-        if b["text"] == tr("zh", "btn.submit")
+        if b["text"] == t("zh", "btn-submit")
     )
     update = {
         "update_id": 777_001,
@@ -269,16 +268,16 @@ async def test_chinese_follow_up_reopen_cancel_and_duplicate_delivery(
         await deps.tickets(session).reply(ticket.id, Actor(1, is_admin=True), "今晚恢复供水。")
     app.runtime.sender.wake()  # type: ignore[union-attr]
     reply = await expect(emu, citizen, "💬 关于您的工单")
-    await press(emu, citizen, reply, t("zh", "btn.follow_up"))
-    await expect(emu, citizen, tr("zh", "tk.followup_prompt", number=ticket.number))
+    await press(emu, citizen, reply, t("zh", "btn-follow_up"))
+    await expect(emu, citizen, t("zh", "tk-followup_prompt", number=ticket.number))
     await say(emu, citizen, "现在还是没有水")
-    await expect(emu, citizen, t("zh", "citizen.followup_received", number=ticket.number))
+    await expect(emu, citizen, t("zh", "citizen-followup_received", number=ticket.number))
     async with session_factory() as session, session.begin():
         await deps.tickets(session).close(ticket.id, Actor(1, is_admin=True), "已恢复供水")
     app.runtime.sender.wake()  # type: ignore[union-attr]
     closed = await expect(emu, citizen, f"✅ 您的工单 {ticket.number} 已办结")
-    await press(emu, citizen, closed, t("zh", "btn.reopen"))
-    await expect(emu, citizen, tr("zh", "tk.reopened", number=ticket.number))
+    await press(emu, citizen, closed, t("zh", "btn-reopen"))
+    await expect(emu, citizen, t("zh", "tk-reopened", number=ticket.number))
     async with session_factory() as session:
         assert (await session.get(Ticket, ticket.id)).status != "closed"  # type: ignore[union-attr]
 
@@ -295,7 +294,7 @@ async def test_flood_gets_one_polite_message(
     await emu.wait_until(lambda: len(emu.sent(citizen, "sendMessage")) >= 6)
     texts = [c.params["text"] for c in emu.sent(citizen, "sendMessage")]
     window = int(handlers.citizen.FLOOD_WINDOW.total_seconds())
-    assert texts.count(tr("en", "flood", seconds=window)) == 1
+    assert texts.count(t("en", "flood", seconds=window)) == 1
     assert len(texts) == 6  # five answers, one "slow down", then silence
 
 
@@ -313,7 +312,7 @@ async def test_answering_a_request_for_information_by_reply_and_by_file(
     await expect(emu, citizen, "Your request will go to")
     await say(emu, citizen, "Loud construction noise every night after 23:00")
     draft = await expect(emu, citizen, "📋 Please check your request")
-    await press(emu, citizen, draft, tr("en", "btn.submit"))
+    await press(emu, citizen, draft, t("en", "btn-submit"))
     await expect(emu, citizen, "Your request is registered as ticket")
     async with session_factory() as session:
         ticket = (await session.exec(select(Ticket))).one()

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from bot.db import SessionFactory
 from bot.fsm import DatabaseStorage, TransactionalStorage
-from handlers.citizen_texts import tr
+from locales import t
 from tests.e2e.conftest import StartApp
 from tests.e2e.test_citizen_flow import _start, expect, press, say
 from tests.emulator import BotAPIEmulator
@@ -28,8 +28,8 @@ async def test_a_form_continues_after_a_restart(
     assert isinstance(storage.inner, DatabaseStorage)
     citizen = emu.user(language_code="en")
     await say(emu, citizen, "There is loud construction noise every night")
-    offer = await expect(emu, citizen, tr("en", "faq.none"))
-    await press(emu, citizen, offer, tr("en", "btn.submit_question"))
+    offer = await expect(emu, citizen, t("en", "faq-none"))
+    await press(emu, citizen, offer, t("en", "btn-submit_question"))
     draft = await expect(emu, citizen, "📋 Please check your request")
     async with session_factory() as session:
         (row,) = (await session.exec(select(ConversationState))).all()
@@ -37,7 +37,7 @@ async def test_a_form_continues_after_a_restart(
     await app.stop()  # a deploy (SIGTERM) or a crash: nothing of the form is in memory anymore
 
     await _start(start_app, monkeypatch)  # a new process: new dispatcher, same database
-    await press(emu, citizen, draft, tr("en", "btn.submit"))
+    await press(emu, citizen, draft, t("en", "btn-submit"))
     created = await expect(emu, citizen, "Your request is registered as ticket")
     async with session_factory() as session:
         ticket = (await session.exec(select(Ticket))).one()

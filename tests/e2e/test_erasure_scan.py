@@ -24,11 +24,10 @@ from sqlmodel import SQLModel, col, func, select
 
 from bot.db import SessionFactory
 from bot.outbox import Rate, RateLimiter, RateLimits
-from handlers.citizen_texts import tr
+from locales import t
 from tests.e2e.conftest import StartApp
 from tests.e2e.test_citizen_flow import expect, press, say
 from tests.emulator import BotAPIEmulator
-from tickets.i18n import t
 from tickets.models import Department, Outbox, StaffMember, Ticket, TicketEvent
 from tickets.privacy import mask_phone
 
@@ -119,15 +118,15 @@ async def test_after_deleteme_the_database_holds_nothing_of_the_person(
     await say(emu, citizen, "/start")
     await expect(emu, citizen, f"Hello {FIRST}")
     await say(emu, citizen, f"The barking dog of {LAST} next door; call me on {TYPED_PHONE}")
-    offer = await expect(emu, citizen, tr("en", "faq.none"))
-    await press(emu, citizen, offer, tr("en", "btn.submit_question"))
+    offer = await expect(emu, citizen, t("en", "faq-none"))
+    await press(emu, citizen, offer, t("en", "btn-submit_question"))
     draft = await expect(emu, citizen, "📋 Please check your request")
     assert TYPED_PHONE in draft["text"]  # the summary shows what they typed
-    await press(emu, citizen, draft, tr("en", "btn.share_phone"))
-    await expect(emu, citizen, tr("en", "flow.phone_consent")[:20])
+    await press(emu, citizen, draft, t("en", "btn-share_phone"))
+    await expect(emu, citizen, t("en", "flow-phone_consent")[:20])
     await (await emu.send_contact(citizen, SHARED_PHONE)).delivered()
     draft = await expect(emu, citizen, "📋 Please check your request")
-    await press(emu, citizen, draft, tr("en", "btn.submit"))
+    await press(emu, citizen, draft, t("en", "btn-submit"))
     await expect(emu, citizen, "Your request is registered as ticket")
     post = await emu.next_message(housing)
     async with session_factory() as session:
@@ -144,12 +143,12 @@ async def test_after_deleteme_the_database_holds_nothing_of_the_person(
     assert "13512345678" in revealed["text"] and str(CITIZEN_ID) in revealed["text"]
 
     # The citizen: resolved, a rating with a comment, /mydata, /deleteme.
-    await press(emu, citizen, answer, t("en", "btn.resolved"))
+    await press(emu, citizen, answer, t("en", "btn-resolved"))
     closed = await expect(emu, citizen, f"✅ Your ticket {number} is closed.")
     await press(emu, citizen, closed, "⭐⭐⭐⭐")
-    await expect(emu, citizen, tr("en", "tk.comment_prompt", stars="⭐⭐⭐⭐"))
+    await expect(emu, citizen, t("en", "tk-comment_prompt", stars="⭐⭐⭐⭐"))
     await say(emu, citizen, f"Thanks from {FIRST}, reach me at 13512345678")
-    await expect(emu, citizen, tr("en", "tk.comment_thanks"))
+    await expect(emu, citizen, t("en", "tk-comment_thanks"))
     await say(emu, citizen, "/mydata")
     data = await expect(emu, citizen, "🗂 What we store about you")
     assert str(CITIZEN_ID) in data["text"] and "13512345678" in data["text"]
@@ -157,8 +156,8 @@ async def test_after_deleteme_the_database_holds_nothing_of_the_person(
 
     await say(emu, citizen, "/deleteme")
     confirm = await expect(emu, citizen, "Do you really want to erase")
-    await press(emu, citizen, confirm, tr("en", "btn.delete_yes"))
-    await expect(emu, citizen, tr("en", "delete.done", tickets=1))
+    await press(emu, citizen, confirm, t("en", "btn-delete_yes"))
+    await expect(emu, citizen, t("en", "delete-done", tickets=1))
 
     async def undelivered_or_transient() -> int:
         async with session_factory() as session:

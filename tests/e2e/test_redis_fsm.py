@@ -14,7 +14,7 @@ from redis.asyncio import Redis
 
 from bot.config import load_settings
 from bot.fsm import DatabaseStorage, TransactionalStorage, create_storage
-from handlers.citizen_texts import tr
+from locales import t
 from tests.e2e.conftest import StartApp
 from tests.emulator import BotAPIEmulator
 
@@ -81,7 +81,7 @@ async def test_app_keeps_fsm_state_in_redis(
     assert isinstance(dispatcher.storage.inner, RedisStorage)
     citizen = emu.user(language_code="en")
     await (await emu.send_message(citizen, "hello")).delivered()  # runs under the Redis lock
-    assert (await emu.next_message(citizen))["text"] == tr("en", "chitchat")  # a greeting
+    assert (await emu.next_message(citizen))["text"] == t("en", "chitchat")  # a greeting
     context = dispatcher.fsm.get_context(bot, chat_id=citizen.id, user_id=citizen.id)
     await context.set_state("asking:details")
     client = Redis.from_url(redis_url)

@@ -12,7 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from handlers.citizen_texts import tr
+from locales import t
 from tests.app.support import write_faq
 from tests.e2e.conftest import free_port
 from tests.emulator import BotAPIEmulator
@@ -108,7 +108,7 @@ async def test_serve_in_webhook_mode_answers_a_citizen(tmp_path: Path) -> None:
         finally:
             code, output = await _stop(proc)
     # Not a question of the test FAQ: the honest "send it to a department?" offer.
-    assert reply["text"] == tr("en", "faq.none")
+    assert reply["text"] == t("en", "faq-none")
     assert code == 0, output
     assert '"outcome": "ok"' in output and '"latency_ms"' in output
 
@@ -145,9 +145,9 @@ async def test_a_form_survives_kill_9_of_the_serve_process(tmp_path: Path) -> No
                 await emu.send_message(citizen, "Loud construction noise every night")
             ).delivered()
             offer = await emu.next_message(citizen)
-            assert offer["text"] == tr("en", "faq.none")
+            assert offer["text"] == t("en", "faq-none")
             await (
-                await emu.press_button(citizen, offer, text=tr("en", "btn.submit_question"))
+                await emu.press_button(citizen, offer, text=t("en", "btn-submit_question"))
             ).delivered()
             draft = await emu.next_message(citizen)
             assert draft["text"].startswith("📋")
@@ -160,7 +160,7 @@ async def test_a_form_survives_kill_9_of_the_serve_process(tmp_path: Path) -> No
         try:
             await _wait_healthy(port, proc)
             await emu.wait_for(lambda c: c.method == "setWebhook", timeout=10, since=mark)
-            await (await emu.press_button(citizen, draft, text=tr("en", "btn.submit"))).delivered()
+            await (await emu.press_button(citizen, draft, text=t("en", "btn-submit"))).delivered()
             texts = [(await emu.next_message(citizen))["text"]]
             if texts[0] == draft["text"]:  # killed between its send and its record: sent again
                 texts.append((await emu.next_message(citizen))["text"])

@@ -15,10 +15,10 @@ from sqlmodel import select
 
 from bot.db import SessionFactory
 from bot.outbox import Rate, RateLimiter, RateLimits
+from locales import t
 from tests.e2e.conftest import StartApp
 from tests.emulator import BotAPIEmulator
 from tickets.authz import Actor
-from tickets.i18n import t
 from tickets.models import Citizen, Department, StaffMember
 from tickets.service import TicketService
 
@@ -96,9 +96,9 @@ async def test_staff_work_a_ticket_in_telegram(
     # Take.
     press = await emu.press_button(clerk, post, f"tk:take:{tid}")
     answer = await press.callback_answer()
-    assert answer.params["text"] == t("en", "sh.taken", number=number)
+    assert answer.params["text"] == t("en", "sh-taken", number=number)
     assert (await emu.next_message(housing))["text"] == t(
-        "zh", "staff.taken", staff="王小明", number=number
+        "zh", "staff-taken", staff="王小明", number=number
     )
 
     # Reply: the citizen receives it.
@@ -107,7 +107,7 @@ async def test_staff_work_a_ticket_in_telegram(
     ).delivered()
     to_citizen = await emu.next_message(citizen)
     assert "明天上午派人维修" in to_citizen["text"]
-    assert (await emu.next_message(housing))["text"] == t("en", "sh.replied", number=number)
+    assert (await emu.next_message(housing))["text"] == t("en", "sh-replied", number=number)
 
     # Transfer: the post appears in the transport staff chat.
     await (
@@ -127,9 +127,9 @@ async def test_staff_work_a_ticket_in_telegram(
 
     # A clerk of a third department and the citizen are refused, and learn nothing.
     await (await emu.send_message(parks_clerk, f"/ticket {number}")).delivered()
-    assert (await emu.next_message(parks_clerk))["text"] == t("en", "error.unavailable")
+    assert (await emu.next_message(parks_clerk))["text"] == t("en", "error-unavailable")
     await (await emu.send_message(citizen, f"/ticket {number}")).delivered()
-    assert (await emu.next_message(citizen))["text"] == t("zh", "error.not_allowed")
+    assert (await emu.next_message(citizen))["text"] == t("zh", "error-not_allowed")
 
     async with session_factory() as session:
         service = TicketService(session, clock=deps.clock, config=deps.desk.config)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.db import SessionFactory
-from handlers.citizen_texts import tr
+from locales import t
 from tests.app.conftest import count, outbox_rows, processed
 from tests.app.support import (
     DatabaseFault,
@@ -36,7 +36,7 @@ async def test_citizen_message_gets_a_reply_through_the_webhook(
     await delivery.delivered()
     # Not in the FAQ: the honest "no answer found, send it to a department?" offer.
     reply = await emu.next_message(citizen)
-    assert reply["text"] == tr("zh", "faq.none")
+    assert reply["text"] == t("zh", "faq-none")
     question_id = delivery.update["message"]["message_id"]
     assert buttons(reply.get("reply_markup")) == offer_buttons("zh", question_id)
     start = await emu.send_message(citizen, "/start")
@@ -104,7 +104,7 @@ async def test_redelivery_after_a_500_is_processed_exactly_once(
     delivery = await emu.send_message(citizen, "is anyone there?")
     await delivery.delivered()
     assert [a.status for a in delivery.attempts] == [500, 200]
-    assert (await emu.next_message(citizen))["text"] == tr("en", "faq.none")
+    assert (await emu.next_message(citizen))["text"] == t("en", "faq-none")
     assert list((await processed(session_factory)).keys()) == [delivery.update_id]
     assert len(await outbox_rows(session_factory)) == 1
     assert await count(session_factory, UnansweredQuestion) == 1  # the gap, recorded once
@@ -122,7 +122,7 @@ async def test_long_polling_mode(
     second = await emu.send_message(citizen, "/start")
     await first.delivered()
     await second.delivered()
-    assert (await emu.next_message(citizen))["text"] == tr("zh", "chitchat")  # a greeting
+    assert (await emu.next_message(citizen))["text"] == t("zh", "chitchat")  # a greeting
     assert (await emu.next_message(citizen))["text"] == welcome_text("zh", citizen.first_name)
     assert set(await processed(session_factory)) == {first.update_id, second.update_id}
     await app.stop()
@@ -142,7 +142,7 @@ async def test_polling_retries_an_update_after_a_transient_failure(
     fault.fail_next(1)
     citizen = emu.user(language_code="en")
     delivery = await emu.send_message(citizen, "hello")
-    assert (await emu.next_message(citizen))["text"] == tr("en", "chitchat")  # a greeting
+    assert (await emu.next_message(citizen))["text"] == t("en", "chitchat")  # a greeting
     assert fault.failures == 1
     assert list((await processed(session_factory)).keys()) == [delivery.update_id]
     assert len(emu.sent(citizen, "sendMessage")) == 1
@@ -170,7 +170,7 @@ async def test_polling_skips_an_update_with_integers_beyond_64_bits(
     )
     after = await emu.send_message(citizen, "hello")
     await hostile.delivered()
-    assert (await emu.next_message(citizen))["text"] == tr("en", "chitchat")  # not stuck
+    assert (await emu.next_message(citizen))["text"] == t("en", "chitchat")  # not stuck
     assert list(await processed(session_factory)) == [after.update_id]
     await app.stop()
     assert emu.requests("getUpdates")[-1].params.get("offset") == after.update_id + 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from locales import t
 from tests.staff_handlers.conftest import (
     ADMIN,
     HOUSING_CHAT,
@@ -14,7 +15,6 @@ from tests.staff_handlers.conftest import (
     texts,
     toast,
 )
-from tickets.i18n import t
 from tickets.models import TicketMessage
 
 TICKET_COMMANDS = [
@@ -40,7 +40,7 @@ async def test_non_staff_get_not_allowed_and_nothing_happens(desk: Desk, role: s
     before = len(await desk.events(tid))
     for template in [*TICKET_COMMANDS, *OTHER_COMMANDS]:
         rows = await desk.message(ROLES[role], template.format(n=number), lang="zh")
-        assert texts(rows) == [t("zh", "error.not_allowed")], template
+        assert texts(rows) == [t("zh", "error-not_allowed")], template
         assert all(r.chat_id == ROLES[role] for r in rows), template
     assert len(await desk.events(tid)) == before
 
@@ -51,9 +51,9 @@ async def test_clerk_of_another_department_learns_nothing(desk: Desk) -> None:
     for template in TICKET_COMMANDS:
         rows = await desk.message(ROLES["other_clerk"], template.format(n=number))
         # The same text whether the ticket exists or not.
-        assert texts(rows) == [t("en", "error.unavailable")], template
+        assert texts(rows) == [t("en", "error-unavailable")], template
     missing = await desk.message(ROLES["other_clerk"], "/ticket 2026-009999")
-    assert texts(missing) == [t("en", "error.unavailable")]
+    assert texts(missing) == [t("en", "error-unavailable")]
     assert len(await desk.events(tid)) == before
     queue = texts(await desk.message(ROLES["other_clerk"], "/queue"))
     assert "Transport Bureau" in queue[0] and number not in queue[0]
@@ -66,16 +66,16 @@ async def test_department_staff_and_admin_work_the_ticket(desk: Desk, role: str)
     details = texts(await desk.message(uid, f"/ticket {number}"))[0]
     assert number in details and "138****5678" in details and "13812345678" not in details
     rows = await desk.message(uid, f"/take {number}")
-    assert texts(rows, uid) == [t("en", "sh.taken", number=number)]
+    assert texts(rows, uid) == [t("en", "sh-taken", number=number)]
     assert texts(rows, HOUSING_CHAT)[0].startswith("✋")  # the domain's notice to the team
     rows = await desk.message(uid, f"/reply {number} We are on it")
     assert any("We are on it" in x for x in texts(rows, 5001))
     rows = await desk.message(uid, f"/note {number} internal remark")
-    assert not texts(rows, 5001) and texts(rows) == [t("en", "sh.noted", number=number)]
+    assert not texts(rows, 5001) and texts(rows) == [t("en", "sh-noted", number=number)]
     rows = await desk.message(uid, f"/type {number} complaint")
     assert texts(rows, uid)[0].startswith(f"🏷️ Ticket {number} is now a complaint")
     rows = await desk.message(uid, f"/close {number} fixed")
-    assert texts(rows, uid) == [t("en", "sh.closed", number=number)]
+    assert texts(rows, uid) == [t("en", "sh-closed", number=number)]
     rows = await desk.message(uid, f"/reopen {number} not really")
     assert texts(rows, uid)[0].startswith(f"🔄 Ticket {number} was reopened")
     kinds = [e.kind for e in await desk.events(tid)]
@@ -87,7 +87,7 @@ async def test_admin_commands_by_role(desk: Desk) -> None:
     for role in ("clerk", "head", "other_clerk"):
         for command in ("/staff", "/staffmove 201 parks", "/staffoff 201", "/reload"):
             rows = await desk.message(ROLES[role], command)
-            assert texts(rows) == [t("en", "sh.admin_only")], (role, command)
+            assert texts(rows) == [t("en", "sh-admin_only")], (role, command)
     listing = texts(await desk.message(ADMIN, "/staff"))[0]
     assert "101 | 王小明 | housing | clerk" in listing
     assert "104 | 钱五 | housing | clerk (inactive)" in listing
@@ -105,7 +105,7 @@ async def test_commands_work_in_the_staff_chat(desk: Desk) -> None:
     _tid, number = await desk.open_ticket()
     rows = await desk.message(ROLES["clerk"], f"/take@desk_bot {number}", chat=HOUSING_CHAT)
     mine = [r for r in rows if r.payload.get("reply_parameters")]
-    assert texts(mine) == [t("en", "sh.taken", number=number)]
+    assert texts(mine) == [t("en", "sh-taken", number=number)]
     assert mine[0].chat_id == HOUSING_CHAT
 
 
@@ -115,13 +115,13 @@ CHATS = {"private": None, "housing": HOUSING_CHAT, "transport": TRANSPORT_CHAT, 
 SHOWN = "shown"
 # (role, chat) -> what /ticket N of a housing ticket (and every other ticket command) gets
 WHERE = {
-    "citizen": ("error.not_allowed", "error.not_allowed", "error.not_allowed", "sh.wrong_chat"),
-    "inactive": ("error.not_allowed", "error.not_allowed", "error.not_allowed", "sh.wrong_chat"),
-    "clerk": (SHOWN, SHOWN, "sh.wrong_chat", "sh.wrong_chat"),
-    "head": (SHOWN, SHOWN, "sh.wrong_chat", "sh.wrong_chat"),
-    "other_clerk": ("error.unavailable", "sh.wrong_chat", "error.unavailable", "sh.wrong_chat"),
-    "parks_clerk": ("error.unavailable", "sh.wrong_chat", "sh.wrong_chat", "sh.wrong_chat"),
-    "admin": (SHOWN, SHOWN, "error.unavailable", "sh.wrong_chat"),
+    "citizen": ("error-not_allowed", "error-not_allowed", "error-not_allowed", "sh-wrong_chat"),
+    "inactive": ("error-not_allowed", "error-not_allowed", "error-not_allowed", "sh-wrong_chat"),
+    "clerk": (SHOWN, SHOWN, "sh-wrong_chat", "sh-wrong_chat"),
+    "head": (SHOWN, SHOWN, "sh-wrong_chat", "sh-wrong_chat"),
+    "other_clerk": ("error-unavailable", "sh-wrong_chat", "error-unavailable", "sh-wrong_chat"),
+    "parks_clerk": ("error-unavailable", "sh-wrong_chat", "sh-wrong_chat", "sh-wrong_chat"),
+    "admin": (SHOWN, SHOWN, "error-unavailable", "sh-wrong_chat"),
 }
 
 
@@ -141,7 +141,7 @@ async def test_ticket_commands_by_role_and_chat(desk: Desk, role: str, chat: str
         return
     for template in [*TICKET_COMMANDS, "/queue", "/queue housing"]:
         rows = await desk.message(uid, template.format(n=number), chat=chat_id)
-        if template.startswith("/queue") and expected == "error.unavailable":
+        if template.startswith("/queue") and expected == "error-unavailable":
             continue  # usage or their own queue: never this ticket (checked below)
         assert texts(rows) == [t("en", expected)], (template, rows)
         assert [r.chat_id for r in rows] == [where], template
@@ -157,7 +157,7 @@ async def test_buttons_and_post_replies_outside_the_tickets_chat_do_nothing(
     async with desk.factory() as session:  # an old post of the ticket in that chat
         session.add(TicketMessage(chat_id=chat, message_id=4242, ticket_id=tid))
         await session.commit()
-    expected = "sh.wrong_chat" if chat == FOREIGN else "error.unavailable"
+    expected = "sh-wrong_chat" if chat == FOREIGN else "error-unavailable"
     for data in (f"tk:take:{tid}", f"tk:view:{tid}", f"tk:reply:{tid}", f"tk:transfer:{tid}"):
         rows = await desk.press(ADMIN, data, chat=chat)
         assert [r.method for r in rows] == ["answerCallbackQuery"], data
@@ -178,14 +178,14 @@ async def test_admins_in_a_department_chat_see_that_department_only(desk: Desk) 
     transport = texts(await desk.message(ADMIN, "/queue", chat=TRANSPORT_CHAT))[0]
     assert transport.startswith("Transport Bureau open tickets (0 in all")
     housing = await desk.message(ADMIN, "/queue housing", chat=TRANSPORT_CHAT)
-    assert texts(housing) == [t("en", "error.not_allowed")]
+    assert texts(housing) == [t("en", "error-not_allowed")]
     rows = await desk.message(ADMIN, "/queue", chat=HOUSING_CHAT)
     assert (
         texts(rows)[0].startswith("Housing Bureau open tickets (1 in all")
         and number in texts(rows)[0]
     )
     # a foreign group: nothing, for administrators as for everyone
-    assert texts(await desk.message(ADMIN, "/staff", chat=FOREIGN)) == [t("en", "sh.wrong_chat")]
+    assert texts(await desk.message(ADMIN, "/staff", chat=FOREIGN)) == [t("en", "sh-wrong_chat")]
 
 
 async def test_urgent_command_sets_and_clears_the_flag(any_desk: Desk) -> None:
@@ -193,23 +193,23 @@ async def test_urgent_command_sets_and_clears_the_flag(any_desk: Desk) -> None:
     tid, number = await desk.open_ticket()  # help: resolve in 5 working days
     rows = await desk.message(ROLES["clerk"], f"/urgent {number}", lang="zh")
     assert texts(rows, ROLES["clerk"]) == [
-        t("zh", "sh.urgent_on", number=number, deadline="2026-11-24 17:30")
+        t("zh", "sh-urgent_on", number=number, deadline="2026-11-24 17:30")
     ]
     assert texts(rows, 5001) == [
-        t("zh", "citizen.urgent_on", number=number, deadline="2026-11-24 17:30")
+        t("zh", "citizen-urgent_on", number=number, deadline="2026-11-24 17:30")
     ]
     rows = await desk.message(ROLES["head"], f"/urgent {number} OFF")
     assert texts(rows, ROLES["head"]) == [
-        t("en", "sh.urgent_off", number=number, deadline="2026-12-01 17:30")
+        t("en", "sh-urgent_off", number=number, deadline="2026-12-01 17:30")
     ]
     assert len(texts(rows, 5001)) == 1
     rows = await desk.message(ROLES["parks_clerk"], f"/urgent {number}")
-    assert texts(rows) == [t("en", "error.unavailable")]
+    assert texts(rows) == [t("en", "error-unavailable")]
     events = [e for e in await desk.events(tid) if e.kind == "urgency_changed"]
     assert [(e.actor_id, e.data["urgent"]) for e in events] == [
         (ROLES["clerk"], True),
         (ROLES["head"], False),
     ]
     details = texts(await desk.message(ROLES["clerk"], f"/ticket {number}"))[0]
-    assert f"{t('en', 'sh.event.urgency_changed')}: {t('en', 'label.urgent_yes')}" in details
-    assert f"{t('en', 'sh.event.urgency_changed')}: {t('en', 'label.urgent_no')}" in details
+    assert f"{t('en', 'sh-event-urgency_changed')}: {t('en', 'label-urgent_yes')}" in details
+    assert f"{t('en', 'sh-event-urgency_changed')}: {t('en', 'label-urgent_no')}" in details

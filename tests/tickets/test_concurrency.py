@@ -42,7 +42,7 @@ async def test_concurrent_take_exactly_one_wins(any_world: World) -> None:
             return "won"
 
     results = await asyncio.gather(take(w.clerk), take(w.clerk2))
-    assert sorted(results) == ["error.already_taken", "won"]
+    assert sorted(results) == ["error-already_taken", "won"]
     async with w.factory() as session:
         ticket = await session.get(Ticket, tid)
         assert ticket is not None and ticket.status == "in_progress" and ticket.version == 2

@@ -78,9 +78,9 @@ async def test_create_validates_input(world: World) -> None:
     async with world.factory() as session:
         svc = world.service(session)
         for kwargs, key in [
-            ({"department_slug": "nope"}, "error.unknown_department"),
-            ({"text": "   "}, "error.empty_text"),
-            ({"demand_type": "gossip"}, "error.bad_demand_type"),
+            ({"department_slug": "nope"}, "error-unknown_department"),
+            ({"text": "   "}, "error-empty_text"),
+            ({"demand_type": "gossip"}, "error-bad_demand_type"),
         ]:
             args = {"department_slug": "housing", "text": "hi", **kwargs}
             with pytest.raises(ValidationError) as info:
@@ -150,7 +150,7 @@ async def test_take_twice_and_taken_by_someone_else(world: World) -> None:
         await svc.take(tid, await world.actor(session, world.clerk))
         with pytest.raises(Conflict) as info:
             await svc.take(tid, await world.actor(session, world.clerk2))
-        assert info.value.key == "error.already_taken"
+        assert info.value.key == "error-already_taken"
         assert "王小明" in info.value.render("zh")
         with pytest.raises(InvalidTransition):
             await svc.take(tid, await world.actor(session, world.clerk))
@@ -254,10 +254,10 @@ async def test_transfer_restart_then_keep(world: World) -> None:
         assert [e.data["clock"] for e in transfers] == ["restart", "keep"]
         with pytest.raises(ValidationError) as info:
             await svc.transfer(tid, await world.actor(session, world.clerk), "housing", "x")
-        assert info.value.key == "error.same_department"
+        assert info.value.key == "error-same_department"
         with pytest.raises(ValidationError) as info:
             await svc.transfer(tid, await world.actor(session, world.clerk), "mars", "x")
-        assert info.value.key == "error.unknown_department"
+        assert info.value.key == "error-unknown_department"
 
 
 async def test_extension_request_approve_and_refuse(world: World) -> None:
@@ -278,10 +278,10 @@ async def test_extension_request_approve_and_refuse(world: World) -> None:
         _check_buttons(req, tid, ["extok", "extno"])
         with pytest.raises(ValidationError) as info:
             await svc.request_extension(tid, clerk, 2, "again")
-        assert info.value.key == "error.extension_pending"
+        assert info.value.key == "error-extension_pending"
         with pytest.raises(NotAllowed) as info:
             await svc.approve_extension(tid, clerk)  # a clerk cannot decide
-        assert info.value.key == "error.not_allowed"
+        assert info.value.key == "error-not_allowed"
         mark = await last_outbox_id(session)
         ticket = await svc.approve_extension(tid, head)
         assert ticket.resolution_due_at == sh(2026, 12, 4, 17, 30)
@@ -293,7 +293,7 @@ async def test_extension_request_approve_and_refuse(world: World) -> None:
         )
         with pytest.raises(ValidationError) as info:
             await svc.approve_extension(tid, head)
-        assert info.value.key == "error.no_pending_extension"
+        assert info.value.key == "error-no_pending_extension"
         # a second request, refused: the deadline stays
         await svc.request_extension(tid, clerk, 2, "材料未齐")
         ticket = await svc.refuse_extension(tid, head, "请按期办结")
@@ -309,7 +309,7 @@ async def test_extension_request_approve_and_refuse(world: World) -> None:
         world.clock.set(sh(2026, 12, 4, 17, 30))
         with pytest.raises(ValidationError) as info:
             await svc.request_extension(tid, clerk, 1, "late")
-        assert info.value.key == "error.deadline_passed"
+        assert info.value.key == "error-deadline_passed"
         assert "2026-12-04 17:30" in info.value.render("en")
 
 
@@ -360,7 +360,7 @@ async def test_citizen_confirm_rate_and_reopen(world: World) -> None:
         world.clock.advance(timedelta(days=7, minutes=1))
         with pytest.raises(ValidationError) as info:
             await svc.reopen(tid, owner)
-        assert info.value.key == "error.reopen_expired"
+        assert info.value.key == "error-reopen_expired"
         ticket = await svc.reopen(tid, clerk, "复查")  # staff can, any time
         assert ticket.status == "in_progress" and ticket.closed_at is None
         # the passed resolution deadline got a fresh window
@@ -439,7 +439,7 @@ async def test_urgent_flag_recomputes_deadlines_and_tells_the_citizen(any_world:
         assert told.payload["text"].startswith("🚨")
         with pytest.raises(ValidationError) as same:
             await svc.set_urgent(tid, clerk, True)
-        assert same.value.key == "error.same_urgency"
+        assert same.value.key == "error-same_urgency"
         await svc.reply(tid, clerk, "on it")  # the response deadline is met from now on
         answered = ticket.response_due_at
         mark = await last_outbox_id(session)
@@ -476,7 +476,7 @@ async def test_erased_citizen_cannot_be_reached_or_asked(any_world: World) -> No
         mark = await last_outbox_id(session)
         with pytest.raises(ValidationError) as info:
             await svc.ask_info(tid, clerk, "which floor?")
-        assert info.value.key == "error.citizen_unreachable"
+        assert info.value.key == "error-citizen_unreachable"
         ticket = await svc.reply(tid, clerk, "已修复")  # recorded, sent to nobody
         assert ticket.status == "answered" and await outbox_rows(session, mark) == []
         assert [e.kind for e in await events(session, tid)][-1] == "replied"
@@ -488,10 +488,10 @@ async def test_reply_with_attachments_is_recorded_and_validated(world: World) ->
         svc = world.service(session)
         clerk = await world.actor(session, world.clerk)
         for files, key in (
-            ([], "error.empty_text"),
-            ([Attachment("video", "v")], "error.bad_attachment"),
-            ([Attachment("photo", "")], "error.bad_attachment"),
-            ([Attachment("photo", f"p{i}") for i in range(11)], "error.too_many_attachments"),
+            ([], "error-empty_text"),
+            ([Attachment("video", "v")], "error-bad_attachment"),
+            ([Attachment("photo", "")], "error-bad_attachment"),
+            ([Attachment("photo", f"p{i}") for i in range(11)], "error-too_many_attachments"),
         ):
             with pytest.raises(ValidationError) as info:
                 await svc.reply(tid, clerk, "  ", attachments=files)
@@ -557,7 +557,7 @@ async def test_a_rating_is_given_once_and_a_comment_follows(any_world: World) ->
         for score in (5, 2):  # another star, or the same again
             with pytest.raises(ValidationError) as again:
                 await svc.rate(tid, owner, score)
-            assert again.value.key == "error.already_rated"
+            assert again.value.key == "error-already_rated"
             assert "⭐⭐" in again.value.render("en") and "⭐⭐⭐" not in again.value.render("en")
         assert await outbox_rows(session, mark) == []  # staff are not told twice
         assert (await _get_in(session, tid)).rating == 2

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import exists, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from locales import t
 from tickets.errors import InvalidTransition, NotAllowed, ValidationError
 from tickets.models import Citizen, Department, Ticket, TicketAlert, TicketEvent
 from tickets.sweeps.base import (
@@ -33,7 +34,7 @@ from tickets.sweeps.base import (
     is_postgres,
     queue_message,
 )
-from tickets.sweeps.texts import button, st
+from tickets.sweeps.texts import button
 from tickets.texts import rating_keyboard
 from tickets.worktime.durations import WindowKind, WorkWindow
 
@@ -148,9 +149,9 @@ async def sweep_auto_close(
         if chat is None:
             continue
         lang = r.lang or r.language
-        text = st(
+        text = t(
             lang,
-            "citizen.auto_closed",
+            "citizen-auto_closed",
             number=r.number,
             answered=r.answered_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
             after=window.describe(lang or "zh").removeprefix("within ").removesuffix("内"),
@@ -258,17 +259,17 @@ async def sweep_closure_callbacks(
             continue
         result.count += 1
         lang = r.lang or r.language
-        text = st(
+        text = t(
             lang,
-            "citizen.callback",
+            "citizen-callback",
             number=r.number,
             closed=r.closed_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
         )
         markup = {
             "inline_keyboard": [
                 [
-                    button(st(lang, "btn.solved"), "solved", r.id),
-                    button(st(lang, "btn.unsolved"), "unsolved", r.id),
+                    button(t(lang, "btn-solved"), "solved", r.id),
+                    button(t(lang, "btn-unsolved"), "unsolved", r.id),
                 ]
             ]
         }
@@ -361,7 +362,7 @@ async def answer_closure_callback(
             solved,
             False,
             True,
-            st(lang, "citizen.callback_already", number=row.number),
+            t(lang, "citizen-callback_already", number=row.number),
         )
     session.add(
         TicketEvent(
@@ -376,7 +377,7 @@ async def answer_closure_callback(
     await session.flush()
     if solved:
         return CallbackAnswer(
-            ticket_id, row.number, True, False, False, st(lang, "citizen.callback_thanks")
+            ticket_id, row.number, True, False, False, t(lang, "citizen-callback_thanks")
         )
     reopened = False
     if row.status == "closed":
@@ -389,5 +390,5 @@ async def answer_closure_callback(
             await session.exec(update(_T).where(_T.c.id == ticket_id).values(next_reminder_at=None))
     dept = await session.get(Department, row.department_id)
     name = "" if dept is None else dept.name_en if (lang or "").startswith("en") else dept.name_zh
-    text = st(lang, "citizen.callback_reopened", number=row.number, department=name)
+    text = t(lang, "citizen-callback_reopened", number=row.number, department=name)
     return CallbackAnswer(ticket_id, row.number, False, reopened, False, text)

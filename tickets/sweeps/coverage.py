@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from locales import t
 from tickets.sweeps.base import SweepContext, SweepResult, claim_mark, marks_done, queue_message
-from tickets.sweeps.texts import st
 
 __all__ = ["sweep_calendar_coverage", "warn_calendar_coverage"]
 
@@ -43,7 +43,7 @@ async def warn_calendar_coverage(
     key = f"calendar-coverage:{today.isoformat()}"
     if await marks_done(session, [key]) or not await claim_mark(session, key, ctx.now):
         return result
-    text = "\n\n".join([st(lang, "calendar.head", years=years)] + [w for _, w in missing])
+    text = "\n\n".join([t(lang, "calendar-head", years=years)] + [w for _, w in missing])
     for chat in ctx.admin_chat_ids:
         row = await queue_message(session, ctx, chat, text, key=f"{key}:{chat}")
         if row is not None:

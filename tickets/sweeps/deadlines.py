@@ -41,6 +41,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from locales import t
 from tickets.models import Ticket
 from tickets.sweeps.base import (
     AlertKey,
@@ -52,7 +53,7 @@ from tickets.sweeps.base import (
     is_postgres,
     queue_message,
 )
-from tickets.sweeps.texts import button, describe_late, st
+from tickets.sweeps.texts import button, describe_late
 from tickets.worktime.calendar import WorkCalendar
 
 __all__ = ["ACTIVE", "DeadlineRound", "PlannedAlert", "plan_ticket", "sweep_deadlines"]
@@ -293,36 +294,36 @@ def _messages(
             if category != current:
                 if lines:
                     lines.append("")
-                lines.append(st(lang, f"head.{category}"))
+                lines.append(t(lang, f"head-{category}"))
                 current = category
             row = rows[a.ticket_id]
             params = {
                 "number": row.number,
                 "department": directory.dept(row.department_id).name(lang),
-                "deadline": st(lang, f"deadline.{a.deadline}"),
+                "deadline": t(lang, f"deadline-{a.deadline}"),
                 "due": a.due.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
             }
             if category == "reminder":
                 lines.append(
-                    st(
+                    t(
                         lang,
-                        "line.reminder",
+                        "line-reminder",
                         left=describe_late(a.working_time, lang, ctx.day_length),
                         **params,
                     )
                 )
             else:
                 lines.append(
-                    st(
+                    t(
                         lang,
-                        "line.late",
+                        "line-late",
                         late=describe_late(a.working_time, lang, ctx.day_length),
                         **params,
                     )
                 )
             if a.ticket_id not in seen:
                 seen.add(a.ticket_id)
-                buttons.append(button(st(lang, "btn.view", number=row.number), "view", a.ticket_id))
+                buttons.append(button(t(lang, "btn-view", number=row.number), "view", a.ticket_id))
         keyboard = [buttons[j : j + 2] for j in range(0, len(buttons), 2)]
         main = chunk[0][0]
         out.append(

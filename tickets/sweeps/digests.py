@@ -26,6 +26,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from locales import t
 from tickets.clock import ensure_utc
 from tickets.models import SchedulerMark
 from tickets.reports import stats
@@ -37,7 +38,6 @@ from tickets.sweeps.base import (
     marks_done,
     queue_message,
 )
-from tickets.sweeps.texts import st
 
 __all__ = ["format_rate", "sweep_digests", "sweep_weekly", "week_bounds"]
 
@@ -87,7 +87,7 @@ async def _closed_since(
 
 
 def format_rate(rate: float | None, lang: str | None) -> str:
-    return st(lang, "rate.none") if rate is None else f"{rate * 100:.1f}%"
+    return t(lang, "rate-none") if rate is None else f"{rate * 100:.1f}%"
 
 
 async def sweep_digests(
@@ -121,7 +121,7 @@ async def sweep_digests(
         if not await claim_mark(session, key, ctx.now):
             continue
         c = counts.get(dept.id, stats.DigestCounts())
-        text = st(
+        text = t(
             lang,
             "digest",
             department=dept.name(lang),
@@ -135,7 +135,7 @@ async def sweep_digests(
         if c.overdue_numbers:
             text += (
                 "\n\n"
-                + st(lang, "digest.overdue_head")
+                + t(lang, "digest-overdue_head")
                 + "\n"
                 + "\n".join(f"• {n}" for n in c.overdue_numbers)
             )
@@ -184,18 +184,18 @@ async def sweep_weekly(
     )
     tz = ctx.calendar.tz
     lines = [
-        st(
+        t(
             lang,
-            "weekly.head",
+            "weekly-head",
             start=start.astimezone(tz).date().isoformat(),
             end=(end.astimezone(tz).date() - timedelta(days=1)).isoformat(),
         )
     ]
     for rank, r in enumerate(ranking.ranked, 1):
         lines.append(
-            st(
+            t(
                 lang,
-                "weekly.line",
+                "weekly-line",
                 rank=rank,
                 department=r.name(lang),
                 response=format_rate(r.response_rate, lang),
@@ -207,41 +207,41 @@ async def sweep_weekly(
             )
         )
     if ranking.unrated:
-        lines.append(st(lang, "weekly.unrated"))
+        lines.append(t(lang, "weekly-unrated"))
         for r in ranking.unrated:
             lines.append(
-                st(
+                t(
                     lang,
-                    "weekly.unrated_line",
+                    "weekly-unrated_line",
                     department=r.name(lang),
                     created=r.created,
                     overdue=r.late_open,
                 )
             )
-    sep = st(lang, "list.sep")
+    sep = t(lang, "list-sep")
     if ranking.idle:
         names = sep.join(r.name(lang) for r in ranking.idle)
-        lines.append(st(lang, "weekly.idle", departments=names))
+        lines.append(t(lang, "weekly-idle", departments=names))
     if not ranking.all:
-        lines.append(st(lang, "weekly.empty"))
+        lines.append(t(lang, "weekly-empty"))
     found = await stats.reprimands(session, start, end)
     lines.append("")
     if found:
-        lines.append(st(lang, "weekly.reprimands", count=len(found)))
+        lines.append(t(lang, "weekly-reprimands", count=len(found)))
         for rep in found[:50]:
             lines.append(
-                st(
+                t(
                     lang,
-                    "weekly.reprimand_line",
+                    "weekly-reprimand_line",
                     number=rep.number,
                     department=directory.dept(rep.department_id).name(lang),
-                    deadline=sep.join(st(lang, f"deadline.{d}") for d in rep.deadlines),
+                    deadline=sep.join(t(lang, f"deadline-{d}") for d in rep.deadlines),
                 )
             )
         if len(found) > 50:
-            lines.append(st(lang, "more", count=len(found) - 50))
+            lines.append(t(lang, "more", count=len(found) - 50))
     else:
-        lines.append(st(lang, "weekly.no_reprimands"))
+        lines.append(t(lang, "weekly-no_reprimands"))
     text = "\n".join(lines)
     for chat in ctx.admin_chat_ids:
         row = await queue_message(session, ctx, chat, text, key=f"{key}:{chat}")

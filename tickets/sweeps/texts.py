@@ -1,7 +1,6 @@
-"""Texts of the scheduler's messages (zh and en) and their buttons.
+"""The scheduler's buttons and working time in words (texts: ``locales/*/scheduler.ftl``).
 
-Kept beside the sweeps (same shape as :mod:`tickets.i18n`): ``st(lang, key, **params)``; an
-unknown key raises ``KeyError``. Callback data of the buttons (``tk:<action>:<ticket id>``):
+Callback data of the buttons (``tk:<action>:<ticket id>``):
 
 * ``tk:view:<id>``: open the ticket (staff, under reminders, nags, escalations, digests);
 * ``tk:solved:<id>`` / ``tk:unsolved:<id>``: the citizen's answer to the post-closure
@@ -11,17 +10,10 @@ unknown key raises ``KeyError``. Callback data of the buttons (``tk:<action>:<ti
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
-from tickets.i18n import DEFAULT_LANG, normalize_lang
+from locales import t
 
-__all__ = ["CATALOGUE", "button", "callback_data", "describe_late", "st"]
-
-
-def st(lang: str | None, key: str, **params: Any) -> str:
-    entry = CATALOGUE[key]
-    text = entry.get(normalize_lang(lang)) or entry[DEFAULT_LANG]
-    return text.format(**params) if params else text
+__all__ = ["button", "callback_data", "describe_late"]
 
 
 def callback_data(action: str, ticket_id: int) -> str:
@@ -38,133 +30,13 @@ def describe_late(late: timedelta, lang: str | None, day_length: timedelta) -> s
     ``day_length`` is the working time of a normal working day (7 h by default), used to
     count whole working days when ``late`` is that long.
     """
-    zh = normalize_lang(lang) == "zh"
     minutes = max(0, int(late.total_seconds() // 60))
     day_minutes = max(1, int(day_length.total_seconds() // 60))
     days, rest = divmod(minutes, day_minutes)
     hours, mins = divmod(rest, 60)
-    if zh:
-        parts = [f"{days}个工作日"] if days else []
-        parts += [f"{hours}小时"] if hours else []
-        parts += [f"{mins}分钟"] if mins else []
-        return "".join(parts) or "不到1分钟"
-    words = [f"{days} working day{'s' if days != 1 else ''}"] if days else []
-    words += [f"{hours} h"] if hours else []
-    words += [f"{mins} min"] if mins else []
-    return " ".join(words) or "under a minute"
-
-
-CATALOGUE: dict[str, dict[str, str]] = {
-    "deadline.response": {"zh": "答复", "en": "response"},
-    "deadline.resolution": {"zh": "办结", "en": "resolution"},
-    # -- batched staff messages -----------------------------------------------------------------
-    "head.reminder": {
-        "zh": "⏰ 以下工单即将到期，请尽快处理：",
-        "en": "⏰ These tickets are due soon:",
-    },
-    "head.nag": {"zh": "🔴 以下工单已超期：", "en": "🔴 These tickets are overdue:"},
-    "head.urge": {
-        "zh": "📢 督办通知：以下工单超期未办，请督促承办人员立即处理：",
-        "en": "📢 Urging notice (督办): these tickets are overdue; please make sure they are dealt with now:",
-    },
-    "head.reprimand": {
-        "zh": "⛔ 通报：以下工单严重超期，将列入本周通报：",
-        "en": "⛔ Reprimand: these tickets are seriously overdue and will be listed in the weekly report:",
-    },
-    "line.reminder": {
-        "zh": "• {number}｜{department}｜{deadline}期限 {due}，剩余 {left}",
-        "en": "• {number} | {department} | {deadline} due {due}, {left} left",
-    },
-    "line.late": {
-        "zh": "• {number}｜{department}｜{deadline}超期 {late}（期限 {due}）",
-        "en": "• {number} | {department} | {deadline} {late} late (due {due})",
-    },
-    "more": {"zh": "……另有 {count} 件", "en": "… and {count} more"},
-    "btn.view": {"zh": "查看 {number}", "en": "Open {number}"},
-    # -- digest and weekly summary --------------------------------------------------------------
-    "digest": {
-        "zh": (
-            "📋 {department} 每日工单简报（{date}）\n"
-            "在办：{open}\n今日到期：{due_today}\n已超期：{overdue}\n{since} 以来办结：{closed}"
-        ),
-        "en": (
-            "📋 {department}: daily digest ({date})\n"
-            "Open: {open}\nDue today: {due_today}\nOverdue: {overdue}\nClosed since {since}: {closed}"
-        ),
-    },
-    "digest.overdue_head": {"zh": "超期工单：", "en": "Overdue tickets:"},
-    "weekly.head": {
-        "zh": "📊 上周（{start} 至 {end}）各部门考核排名：\n响应率｜解决率｜满意率｜按时办结率",
-        "en": "📊 Department ranking for {start} to {end}:\nresponse | resolution | satisfaction | on time",
-    },
-    "weekly.line": {
-        "zh": "{rank}. {department}：{response}｜{resolution}｜{satisfaction}｜{on_time}（受理 {created} 件，超期未办 {overdue} 件）",
-        "en": "{rank}. {department}: {response} | {resolution} | {satisfaction} | {on_time} ({created} new, {overdue} overdue)",
-    },
-    "weekly.unrated": {
-        "zh": "未排名（本周尚无可考核的工单）：",
-        "en": "Not ranked (nothing to assess yet this week):",
-    },
-    "weekly.unrated_line": {
-        "zh": "• {department}（受理 {created} 件，超期未办 {overdue} 件）",
-        "en": "• {department} ({created} new, {overdue} overdue)",
-    },
-    "weekly.idle": {
-        "zh": "本周无工单，不参与排名：{departments}",
-        "en": "No tickets this week, not ranked: {departments}",
-    },
-    "list.sep": {"zh": "、", "en": ", "},
-    "weekly.reprimands": {
-        "zh": "本周通报（{count} 件）：",
-        "en": "Reprimands this week ({count}):",
-    },
-    "weekly.reprimand_line": {
-        "zh": "• {number}｜{department}｜{deadline}超期",
-        "en": "• {number} | {department} | {deadline} overdue",
-    },
-    "weekly.no_reprimands": {"zh": "本周无通报。", "en": "No reprimands this week."},
-    "weekly.empty": {"zh": "（无部门数据）", "en": "(no departments)"},
-    "rate.none": {"zh": "—", "en": "—"},
-    # -- calendar coverage (administrators) -----------------------------------------------------
-    "calendar.head": {
-        "zh": "⚠️ 节假日日历提醒：尚未录入{years}年的国务院节假日安排，该年的工单期限可能算错。",
-        "en": (
-            "⚠️ Holiday calendar: the official holiday schedule for {years} is missing, so "
-            "deadlines in that year may be wrong."
-        ),
-    },
-    # -- citizen --------------------------------------------------------------------------------
-    "citizen.callback": {
-        "zh": "您好！您的工单 {number} 已于 {closed} 办结。请问您反映的问题是否已经解决？",
-        "en": "Hello! Your ticket {number} was closed on {closed}. Has your problem really been solved?",
-    },
-    "btn.solved": {"zh": "✅ 已解决", "en": "✅ Solved"},
-    "btn.unsolved": {"zh": "❌ 未解决", "en": "❌ Not solved"},
-    "citizen.callback_thanks": {
-        "zh": "感谢您的反馈！",
-        "en": "Thank you for your feedback!",
-    },
-    "citizen.callback_reopened": {
-        "zh": "很抱歉问题尚未解决。工单 {number} 已重新交由{department}处理。",
-        "en": "We are sorry the problem is not solved. Ticket {number} is back with {department}.",
-    },
-    "citizen.callback_already": {
-        "zh": "您已就工单 {number} 作出反馈，谢谢！",
-        "en": "You have already answered about ticket {number}, thank you!",
-    },
-    "staff.callback_unsolved": {
-        "zh": "🔄 回访：市民表示工单 {number} 的问题未解决，工单已重新打开。",
-        "en": "🔄 Callback: the citizen says ticket {number} is not solved; it has been reopened.",
-    },
-    "citizen.auto_closed": {
-        "zh": (
-            "您的工单 {number} 已于 {answered} 答复，{after}内未收到您的回复，现已自动办结。"
-            "如问题仍未解决，可点击下方按钮重新打开；也欢迎为本次服务评分："
-        ),
-        "en": (
-            "Ticket {number} was answered on {answered}; we heard nothing from you within "
-            "{after}, so it is now closed. If the problem is not solved you can reopen it "
-            "below; you are welcome to rate our service:"
-        ),
-    },
-}
+    parts = [
+        t(lang, key, count=value)
+        for key, value in (("late-days", days), ("late-hours", hours), ("late-minutes", mins))
+        if value
+    ]
+    return t(lang, "late-sep").join(parts) or t(lang, "late-none")

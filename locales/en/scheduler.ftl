@@ -1,0 +1,49 @@
+# The scheduler: reminders, nags, escalations, digests, the weekly ranking, the closure call-back.
+deadline-response = response
+deadline-resolution = resolution
+head-reminder = ⏰ These tickets are due soon:
+head-nag = 🔴 These tickets are overdue:
+head-urge = 📢 Urging notice (督办): these tickets are overdue; please make sure they are dealt with now:
+head-reprimand = ⛔ Reprimand: these tickets are seriously overdue and will be listed in the weekly report:
+line-reminder = • { $number } | { $department } | { $deadline } due { $due }, { $left } left
+line-late = • { $number } | { $department } | { $deadline } { $late } late (due { $due })
+more = … and { $count } more
+btn-view = Open { $number }
+digest =
+    📋 { $department }: daily digest ({ $date })
+    Open: { $open }
+    Due today: { $due_today }
+    Overdue: { $overdue }
+    Closed since { $since }: { $closed }
+digest-overdue_head = Overdue tickets:
+weekly-head =
+    📊 Department ranking for { $start } to { $end }:
+    response | resolution | satisfaction | on time
+weekly-line = { $rank }. { $department }: { $response } | { $resolution } | { $satisfaction } | { $on_time } ({ $created } new, { $overdue } overdue)
+weekly-unrated = Not ranked (nothing to assess yet this week):
+weekly-unrated_line = • { $department } ({ $created } new, { $overdue } overdue)
+weekly-idle = No tickets this week, not ranked: { $departments }
+list-sep = ,{" "}
+weekly-reprimands = Reprimands this week ({ $count }):
+weekly-reprimand_line = • { $number } | { $department } | { $deadline } overdue
+weekly-no_reprimands = No reprimands this week.
+weekly-empty = (no departments)
+rate-none = —
+calendar-head = ⚠️ Holiday calendar: the official holiday schedule for { $years } is missing, so deadlines in that year may be wrong.
+citizen-callback = Hello! Your ticket { $number } was closed on { $closed }. Has your problem really been solved?
+btn-solved = ✅ Solved
+btn-unsolved = ❌ Not solved
+citizen-callback_thanks = Thank you for your feedback!
+citizen-callback_reopened = We are sorry the problem is not solved. Ticket { $number } is back with { $department }.
+citizen-callback_already = You have already answered about ticket { $number }, thank you!
+citizen-auto_closed = Ticket { $number } was answered on { $answered }; we heard nothing from you within { $after }, so it is now closed. If the problem is not solved you can reopen it below; you are welcome to rate our service:
+
+# Working time in words (how late, how much is left): 2 working days 3 h 5 min
+late-days = { $count ->
+    [one] { $count } working day
+   *[other] { $count } working days
+}
+late-hours = { $count } h
+late-minutes = { $count } min
+late-sep = {" "}
+late-none = under a minute

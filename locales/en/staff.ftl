@@ -1,0 +1,151 @@
+# Department staff and administrators in Telegram: commands, their usage, confirmations, ticket views.
+sh-usage-queue = Usage: /queue [PAGE]
+sh-usage-queue_admin = Usage: /queue [DEPARTMENT] [PAGE]
+sh-usage-ticket = Usage: /ticket NUMBER
+sh-usage-take = Usage: /take NUMBER
+sh-usage-reply = Usage: /reply NUMBER TEXT (or reply to the ticket's message in the staff chat)
+sh-usage-note = Usage: /note NUMBER TEXT (internal, never shown to the citizen)
+sh-usage-transfer = Usage: /transfer NUMBER [DEPARTMENT REASON]
+sh-usage-close = Usage: /close NUMBER [RESOLUTION]
+sh-usage-reopen = Usage: /reopen NUMBER [REASON]
+sh-usage-extend = Usage: /extend NUMBER DAYS REASON
+sh-usage-askinfo = Usage: /askinfo NUMBER QUESTION
+sh-usage-type = Usage: /type NUMBER TYPE (consultation, help, complaint, report, suggestion)
+sh-bad_type = “{ $value }” is not a request type. Usage: /type NUMBER TYPE (consultation, help, complaint, report, suggestion)
+sh-usage-urgent = Usage: /urgent NUMBER [off] (mark the ticket urgent; off clears the flag)
+sh-usage-contact = Usage: /contact NUMBER
+sh-usage-staffmove = Usage: /staffmove USER_ID DEPARTMENT
+sh-usage-staffoff = Usage: /staffoff USER_ID
+sh-usage-staff = Usage: /staff [DEPARTMENT]
+sh-bad_days = “{ $value }” is not a number of days (a whole number from 1 to { $max }).
+sh-bad_user_id = “{ $value }” is not a Telegram user id.
+sh-urgent_unsupported = /type does not change the urgent flag: use /urgent NUMBER.
+sh-attachment_unsupported = Only photos and documents can be passed on to a citizen (not videos, voice messages, stickers…); nothing was done.
+sh-attachments_reply_only = Only a reply (/reply, or a reply to the ticket's message) can carry a photo or document; nothing was done.
+sh-citizen_attachment = 📎 Attached to the reply on ticket { $number }
+sh-stale_button = This button is no longer valid; please start again.
+sh-wrong_chat = Staff commands work only in a private chat with me or in your department's staff chat.
+sh-admin_only = Only administrators can do this.
+sh-unknown_staff = There is no staff member with Telegram user id { $user_id }.
+sh-already_inactive = Staff member { $user_id } is already inactive.
+sh-unknown_department_known = There is no department “{ $slug }”. Known: { $known }
+sh-taken = ✋ You took ticket { $number }.
+sh-replied = ✅ Your reply on ticket { $number } was sent to the citizen.
+sh-replied_with_attachments = ✅ Your reply on ticket { $number } was sent to the citizen with { $count } attachment(s).
+sh-replied_unreachable = 📝 Your reply is recorded on ticket { $number }, but the citizen erased their personal data and can no longer be reached: nothing was sent to them.
+sh-citizen_unreachable = ⚠️ The citizen erased their data and can no longer be reached: they were not told.
+sh-noted = 📝 Internal note added to ticket { $number } (never shown to the citizen).
+sh-asked = ❓ The citizen was asked for information on ticket { $number }; the clock is paused.
+sh-transferred = ↪️ Ticket { $number } was transferred to { $department }.
+sh-closed = ✅ Ticket { $number } is closed.
+sh-reopened = 🔄 Ticket { $number } was reopened ({ $status }).
+sh-extension_requested = ⏳ Extension of ticket { $number } by { $days } working days requested; waiting for the head.
+sh-extension_approved = ✅ Extension of ticket { $number } approved; resolve by { $deadline }
+sh-extension_refused = ❌ Extension of ticket { $number } refused.
+sh-retyped = 🏷️ Ticket { $number } is now a { $type }; resolve by { $deadline }
+sh-retyped_told = The citizen was told the new deadline.
+sh-urgent_on = 🚨 Ticket { $number } is now urgent; resolve by { $deadline }
+sh-urgent_off = Ticket { $number } is no longer urgent; resolve by { $deadline }
+sh-contact =
+    🔓 Contact of the citizen on ticket { $number } (recorded in the audit trail):
+    Name: { $name }
+    Phone: { $phone }
+    Telegram: { $telegram }
+sh-contact_sent_privately = 🔓 The contact was sent to you in a private message (recorded in the audit trail).
+sh-cancelled = Cancelled.
+sh-nothing_to_cancel = Nothing to cancel.
+sh-reply_prompt = 💬 Write your reply to ticket { $number } (in a group, reply to this message).{ $canned }
+sh-reply_prompt_canned = {"\u000A"}Or pick one of the canned replies below.
+sh-canned_preview =
+    📋 Canned reply “{ $title }” (ticket { $number }):
+
+    { $text }
+
+    Press “Send as is”, or send your edited text.
+sh-transfer_pick = ↪️ Transfer ticket { $number } to which department?
+sh-transfer_reason_prompt = ↪️ Why transfer ticket { $number } to { $department }? (In a group, reply to this message.)
+sh-no_other_departments = There is no other department to transfer to.
+sh-btn-cancel = ✖️ Cancel
+sh-btn-send = 📤 Send as is
+sh-btn-prev = ◀
+sh-btn-next = ▶
+sh-all_departments = All departments
+sh-queue_item = { $line } | { $assignee }
+sh-unassigned = unassigned
+sh-details_header =
+    📄 Ticket { $number } | { $department }
+    Status: { $status } | Type: { $type }{ $urgent }
+    From: { $citizen }
+    Assignee: { $assignee }
+    Respond by: { $response_due } | Resolve by: { $resolution_due }
+
+    { $text }
+sh-details_conversation = 💬 Conversation
+sh-details_notes = 📝 Internal notes
+sh-details_audit = 🧾 Audit trail
+sh-details_none = (none)
+sh-actor-citizen = citizen
+sh-actor-system = system
+sh-staff_header = 👥 Staff ({ $count })
+sh-staff_line = { $user_id } | { $name } | { $department } | { $role }{ $inactive }
+sh-staff_inactive = {" "}(inactive)
+sh-staff_none = There are no staff members yet.
+sh-staff_moved = ✅ { $name } ({ $user_id }) now works for { $department }.
+sh-staff_off = ✅ { $name } ({ $user_id }) can no longer act as staff.
+sh-reload_result =
+    🔄 Reload (whatever has problems keeps its live version):
+    { $lines }
+sh-reload_unavailable = not configured
+sh-welcome_staff =
+    👋 Welcome, { $name }! You are now { $role } of { $department }.
+
+    { $help }
+sh-role-clerk = a clerk
+sh-role-head = the head
+sh-role-admin = an administrator
+sh-invite-unknown = This invite link is not valid. Please ask an administrator for a new one.
+sh-invite-expired = This invite link has expired. Please ask an administrator for a new one.
+sh-invite-used = This invite link has already been used (each link works once). Please ask an administrator for a new one.
+sh-invite-department_inactive = The department of this invite link is no longer active. Please contact an administrator.
+sh-help =
+    Staff commands (N is a ticket number such as 2026-000123, or 123 for this year's):
+    /queue — your department's open tickets by deadline (with ◀ ▶)
+    /ticket N — details, conversation and audit trail
+    /take N — take the ticket
+    /reply N TEXT — answer the citizen (or reply to the ticket's message in the staff chat; a photo or document goes along)
+    /note N TEXT — internal note (never shown to the citizen)
+    /askinfo N QUESTION — ask the citizen for information (pauses the clock)
+    /transfer N [DEPARTMENT REASON] — transfer (without a department: pick from buttons)
+    /close N [RESOLUTION] — close
+    /reopen N [REASON] — reopen
+    /extend N DAYS REASON — ask the head for more working days
+    /type N TYPE — correct the request type: consultation, help, complaint, report, suggestion (approved extensions are kept; the citizen is told a new deadline)
+    /urgent N [off] — mark the ticket urgent (off: not urgent); deadlines are recomputed
+    /contact N — reveal the citizen's contact (recorded in the audit trail)
+    /cancel — cancel what you started
+    /staffhelp — this help
+sh-help_admin =
+    {"\u000A"}{"\u000A"}Administrator commands:
+    /staff [DEPARTMENT] — list staff
+    /staffmove USER_ID DEPARTMENT — move someone
+    /staffoff USER_ID — deactivate someone
+    /reload — reload the FAQ and the departments file
+    /queue [DEPARTMENT] [PAGE] — any department's open tickets, or all of them
+sh-event-created = created
+sh-event-taken = taken
+sh-event-replied = replied
+sh-event-note = note
+sh-event-info_requested = asked for information
+sh-event-transferred = transferred
+sh-event-closed = closed
+sh-event-reopened = reopened
+sh-event-extension_requested = extension requested
+sh-event-extension_approved = extension approved
+sh-event-extension_refused = extension refused
+sh-event-citizen_message = citizen message
+sh-event-confirmed = confirmed by the citizen
+sh-event-rated = rated
+sh-event-retyped = type corrected
+sh-event-urgency_changed = urgent flag changed
+sh-event-rating_commented = rating comment
+sh-event-contact_revealed = contact revealed
