@@ -65,6 +65,7 @@ from tickets.people.citizens import (
     find_citizen,
     get_or_create_citizen,
     set_language,
+    telegram_identity,
 )
 from tickets.people.departments import get_department_by_id
 from tickets.sweeps.closure import answer_closure_callback
@@ -102,12 +103,16 @@ class CitizenStep(StatesGroup):
 async def _citizen(session: AsyncSession, deps: Deps, user: User, chat_id: int) -> Citizen:
     return await get_or_create_citizen(
         session,
-        telegram_user_id=user.id,
-        chat_id=chat_id,
+        telegram_identity(user.id, chat_id),
         first_name=user.first_name,
         last_name=user.last_name,
         now=deps.clock.now(),
     )
+
+
+async def citizen_actor(session: AsyncSession, user_id: int) -> Actor:
+    """The Telegram user as a citizen acting on their own tickets."""
+    return Actor.for_citizen(await find_citizen(session, "telegram", user_id))
 
 
 def _answer_text(entry: Entry, lang: str) -> str:
@@ -479,7 +484,9 @@ async def _ticket_list(
 ) -> None:
     svc = deps.tickets(session)
     try:
-        result = await svc.citizen_tickets(Actor(user_id), page=max(1, page), page_size=PAGE_SIZE)
+        result = await svc.citizen_tickets(
+            await citizen_actor(session, user_id), page=max(1, page), page_size=PAGE_SIZE
+        )
     except TicketError as exc:
         await outgoing.send_message(chat_id, exc.render(lang))
         return
@@ -540,7 +547,7 @@ async def my_button(
         await answer_callback(outgoing, query, t(lang, "stale"))
         return
     svc = deps.tickets(session)
-    actor = Actor(query.from_user.id)
+    actor = await citizen_actor(session, query.from_user.id)
     try:
         details = await svc.details(callback_data.value, actor)
     except TicketError as exc:
@@ -631,7 +638,7 @@ async def ticket_button(
     action, ticket_id = parsed
     chat_id = _chat_id(query)
     svc = deps.tickets(session)
-    actor = Actor(query.from_user.id)
+    actor = await citizen_actor(session, query.from_user.id)
     try:
         if action == "resolved":
             await svc.confirm_resolved(ticket_id, actor)
@@ -780,7 +787,7 @@ async def rating_comment_text(
         return
     try:
         await deps.tickets(session).comment_rating(
-            ticket_id, Actor(message.from_user.id), message.text or ""
+            ticket_id, await citizen_actor(session, message.from_user.id), message.text or ""
         )
     except TicketError as exc:
         await outgoing.send_message(message.chat.id, exc.render(lang))
@@ -808,7 +815,9 @@ async def step_other(message: Message, outgoing: Outgoing, lang: str) -> None:
 async def mydata_command(
     message: Message, outgoing: Outgoing, lang: str, deps: Deps, session: AsyncSession
 ) -> None:
-    citizen = await find_citizen(session, message.from_user.id) if message.from_user else None
+    citizen = (
+        await find_citizen(session, "telegram", message.from_user.id) if message.from_user else None
+    )
     if citizen is None:
         await outgoing.send_message(message.chat.id, t(lang, "data-none"))
         return
@@ -834,7 +843,9 @@ async def mydata_command(
 async def deleteme_command(
     message: Message, outgoing: Outgoing, lang: str, session: AsyncSession
 ) -> None:
-    citizen = await find_citizen(session, message.from_user.id) if message.from_user else None
+    citizen = (
+        await find_citizen(session, "telegram", message.from_user.id) if message.from_user else None
+    )
     if citizen is None:
         await outgoing.send_message(message.chat.id, t(lang, "data-none"))
         return
@@ -853,7 +864,7 @@ async def delete_button(
     session: AsyncSession,
 ) -> None:
     chat_id = _chat_id(query)
-    citizen = await find_citizen(session, query.from_user.id)
+    citizen = await find_citizen(session, "telegram", query.from_user.id)
     if callback_data.action != "yes" or citizen is None:
         await answer_callback(outgoing, query)
         key = "delete-kept" if callback_data.action != "yes" else "data-none"

@@ -37,6 +37,7 @@ from tickets.errors import TicketError
 from tickets.lifecycle import Status
 from tickets.lookups import ticket_id_for_message
 from tickets.models import Citizen, Ticket
+from tickets.people.citizens import find_citizen
 from tickets.queries import InfoRequest, latest_info_request
 
 __all__ = [
@@ -147,7 +148,10 @@ async def answer_message(
     text = message.text or message.caption or ""
     try:
         ticket = await deps.tickets(session).follow_up(
-            ticket_id, Actor(message.from_user.id), text, attachments=attachments
+            ticket_id,
+            Actor.for_citizen(await find_citizen(session, "telegram", message.from_user.id)),
+            text,
+            attachments=attachments,
         )
     except TicketError as exc:
         await outgoing.send_message(message.chat.id, exc.render(lang))

@@ -105,7 +105,7 @@ class CitizenContextMiddleware(BaseMiddleware):
         text = None
         if isinstance(event, Message):
             text = event.text or event.caption
-        citizen = await find_citizen(session, user.id) if session is not None else None
+        citizen = await find_citizen(session, "telegram", user.id) if session is not None else None
         lang = resolve_lang(citizen, user.language_code, text)
         data["citizen"] = citizen
         data["lang"] = lang

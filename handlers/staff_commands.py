@@ -194,13 +194,16 @@ async def contact(ctx: StaffContext, command: CommandObject | None) -> None:
     found = await ctx.service.reveal_contact(args[0], ctx.actor)
     details = await ctx.details(args[0])
     none = ctx.t("label-none")
-    telegram = str(found.telegram_user_id) if found.telegram_user_id is not None else none
+    channels = ", ".join(
+        f"{ctx.t(f'channel-{i.channel}')} {i.external_id}" for i in found.identities
+    )
     text = ctx.t(
         "sh-contact",
         number=details.ticket.number,
         name=found.display_name or none,
         phone=found.phone or none,
-        telegram=telegram,
+        email=found.email or none,
+        channels=channels or none,
     )
     # Tagged with the citizen: their erasure deletes the revealed contact from the outbox (the
     # audit event says only that it was revealed, by whom and when).

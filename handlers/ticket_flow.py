@@ -44,7 +44,7 @@ from tickets.intake import append_text, cap_ticket_text, guess_demand_type, gues
 from tickets.lessons import citizen_actor, record_lesson
 from tickets.lifecycle import DEMAND_TYPES
 from tickets.models import Citizen
-from tickets.people.citizens import get_or_create_citizen, record_contact
+from tickets.people.citizens import get_or_create_citizen, record_contact, telegram_identity
 
 MAX_PHOTOS = 10
 MAX_DOCUMENTS = 5
@@ -428,8 +428,7 @@ async def phone_contact(
         return
     citizen = await get_or_create_citizen(
         session,
-        telegram_user_id=user.id,
-        chat_id=message.chat.id,
+        telegram_identity(user.id, message.chat.id),
         first_name=user.first_name,
         last_name=user.last_name,
         now=deps.clock.now(),
@@ -566,8 +565,7 @@ async def _submit(
     user = query.from_user
     citizen = await get_or_create_citizen(
         session,
-        telegram_user_id=user.id,
-        chat_id=chat_id,
+        telegram_identity(user.id, chat_id),
         first_name=user.first_name,
         last_name=user.last_name,
         now=deps.clock.now(),

@@ -44,14 +44,27 @@ ROLE_ADMIN = "admin"
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """The Telegram user behind an action, with their active staff record (if any)."""
+    """Who acts: a Telegram user (staff, administrators) with their active staff record (if
+    any), or a citizen (``citizen_id``, on whatever channel they use)."""
 
-    telegram_user_id: int
+    telegram_user_id: int | None = None
     staff: StaffMember | None = None
     is_admin: bool = False
     # Set when the action's answer is read by a department's shared chat: only that
     # department's tickets may be shown or acted on. None: a private interaction.
     audience_department_id: int | None = None
+    citizen_id: int | None = None
+
+    @classmethod
+    def for_citizen(cls, citizen: Citizen | int | None) -> Actor:
+        """The citizen acting on their own tickets (a citizen never erased has an id)."""
+        cid = citizen.id if isinstance(citizen, Citizen) else citizen
+        return cls(citizen_id=cid)
+
+    @property
+    def actor_id(self) -> int | None:
+        """The id the audit trail records: the citizen's, or the Telegram user's."""
+        return self.citizen_id if self.citizen_id is not None else self.telegram_user_id
 
     @property
     def is_staff(self) -> bool:
@@ -114,7 +127,11 @@ def can_decide_extension(actor: Actor, ticket: Ticket, department: Department | 
         return False
     if actor.is_admin:
         return True
-    if department is not None and department.head_user_id == actor.telegram_user_id:
+    if (
+        department is not None
+        and actor.telegram_user_id is not None
+        and department.head_user_id == actor.telegram_user_id
+    ):
         return True
     return actor.is_head and actor.department_id == ticket.department_id
 
@@ -122,8 +139,9 @@ def can_decide_extension(actor: Actor, ticket: Ticket, department: Department | 
 def is_citizen_owner(actor: Actor, citizen: Citizen | None) -> bool:
     return (
         citizen is not None
-        and citizen.telegram_user_id is not None
-        and citizen.telegram_user_id == actor.telegram_user_id
+        and citizen.id is not None
+        and citizen.erased_at is None
+        and actor.citizen_id == citizen.id
     )
 
 

@@ -34,9 +34,12 @@ table of the schema is listed there):
     their conversation, are scrubbed of the name and phone too. The ticket link stays: it points
     to a ticket that no longer points to anyone, and the report counts questions that became
     tickets.
+``citizen_identity``
+    Deleted: the citizen's id and address on every channel (Telegram user and chat, web
+    visitor, WeChat openid). Their outbox rows on every channel went with the first step.
 ``citizen``
-    Kept as an empty tombstone: the ids, name, phone, consent time and language are cleared and
-    ``erased_at`` is set. Nothing links to it any more; writing again creates a new citizen.
+    Kept as an empty tombstone: the name, phone, e-mail, consent time and language are cleared
+    and ``erased_at`` is set. Nothing links to it any more; writing again creates a new citizen.
 ``conversation_state``
     The person's stored conversations (form drafts, recent questions) are deleted: their key is
     the chat and the user id. With Redis the handler clears the aiogram FSM of the chat.
@@ -67,6 +70,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from tickets.conversations import delete_conversation_state
 from tickets.models import (
     Citizen,
+    CitizenIdentity,
     Outbox,
     RouteLesson,
     Ticket,
@@ -86,7 +90,7 @@ __all__ = [
 ]
 
 PERSONAL_DATA: dict[str, str] = {
-    "citizen": "ids, name, phone, consent, language cleared; an empty tombstone stays",
+    "citizen": "name, phone, e-mail, consent, language cleared; an empty tombstone stays",
     "outbox": "rows to the citizen's chat or tagged with them deleted; the rest pruned after "
     "OUTBOX_RETENTION_DAYS",
     "ticket_message": "rows for the citizen's chat deleted",
@@ -96,6 +100,8 @@ PERSONAL_DATA: dict[str, str] = {
     "name and phone scrubbed where linked",
     "conversation_state": "the citizen's conversations (keyed by their chat and user id) "
     "deleted; the others expire after CONVERSATION_TTL_DAYS",
+    "citizen_identity": "deleted: every channel's id and address of the citizen",
+    "processed_message": "no citizen data (channel, message key, kind, time)",
     "route_lesson": "kept (which department handles such a text); the text of lessons from "
     "the citizen's tickets or corrections scrubbed of their name and phone",
     "department": "no citizen data",
@@ -114,7 +120,8 @@ class Subject:
 
     citizen_id: int
     telegram_user_id: int | None
-    chat_ids: tuple[int, ...]
+    chat_ids: tuple[int, ...]  # Telegram chats
+    addresses: tuple[tuple[str, str], ...]  # (channel, address) on the other channels
     names: tuple[str, ...]
     phones: tuple[str, ...]
     ticket_ids: tuple[int, ...]
@@ -161,6 +168,8 @@ async def _outbox(session: AsyncSession, subject: Subject) -> None:
     conditions = [col(Outbox.citizen_id) == subject.citizen_id]
     if subject.chat_ids:
         conditions.append(col(Outbox.chat_id).in_(subject.chat_ids))
+    for channel, address in subject.addresses:
+        conditions.append((col(Outbox.channel) == channel) & (col(Outbox.address) == address))
     await session.exec(
         delete(Outbox).where(or_(*conditions)).execution_options(synchronize_session=False)  # type: ignore[call-overload]
     )
@@ -272,12 +281,26 @@ async def _route_lessons(session: AsyncSession, subject: Subject) -> None:
     await session.flush()
 
 
+async def _identities(session: AsyncSession, subject: Subject) -> None:
+    # Last of the built-in steps (the others read the identities through ``subject``).
+    await session.exec(
+        delete(CitizenIdentity)  # type: ignore[call-overload]
+        .where(col(CitizenIdentity.citizen_id) == subject.citizen_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _is_int(value: str) -> bool:
+    return value.lstrip("-").isdigit()
+
+
 register_eraser("outbox", _outbox)
 register_eraser("ticket_message", _ticket_messages)
 register_eraser("ticket", _tickets)
 register_eraser("unanswered_question", _questions)
 register_eraser("conversation_state", _conversations)
 register_eraser("route_lesson", _route_lessons)
+register_eraser("citizen_identity", _identities)
 
 
 # --- erasure ------------------------------------------------------------------------------
@@ -300,14 +323,27 @@ async def erase_citizen(
     ticket_ids = tuple(
         (await session.exec(select(Ticket.id).where(Ticket.citizen_id == citizen.id))).all()
     )
+    identities = (
+        await session.exec(select(CitizenIdentity).where(CitizenIdentity.citizen_id == citizen.id))
+    ).all()
+    telegram = [i for i in identities if i.channel == "telegram"]
+    telegram_user_id = int(telegram[0].external_id) if telegram else None
     chat_ids = tuple(
-        dict.fromkeys(i for i in (citizen.chat_id, citizen.telegram_user_id) if i is not None)
+        dict.fromkeys(
+            int(v) for i in telegram for v in (i.address, i.external_id) if v and _is_int(v)
+        )
     )
     subject = Subject(
         citizen_id=citizen.id,
-        telegram_user_id=citizen.telegram_user_id,
+        telegram_user_id=telegram_user_id,
         chat_ids=chat_ids,
-        names=(citizen.display_name,) if citizen.display_name else (),
+        addresses=tuple(
+            (i.channel, a)
+            for i in identities
+            if i.channel != "telegram"
+            for a in dict.fromkeys(v for v in (i.address, i.external_id) if v)
+        ),
+        names=tuple(n for n in (citizen.display_name, citizen.email) if n),
         phones=(citizen.phone,) if citizen.phone else (),
         ticket_ids=tuple(i for i in ticket_ids if i is not None),
         question_ids=tuple(int(i) for i in question_ids),
@@ -315,10 +351,9 @@ async def erase_citizen(
     )
     for step in list(_erasers.values()):
         await step(session, subject)
-    citizen.telegram_user_id = None
-    citizen.chat_id = None
     citizen.display_name = None
     citizen.phone = None
+    citizen.email = None
     citizen.language = None
     citizen.consent_at = None
     citizen.erased_at = now

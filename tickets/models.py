@@ -71,20 +71,39 @@ class StaffInvite(SQLModel, table=True):
 
 
 class Citizen(SQLModel, table=True):
-    """A citizen who wrote to the bot. Personal data is kept minimal and erasable."""
+    """A person who wrote to the desk, on any channel. Personal data is kept minimal and
+    erasable; how to reach them is in their identities (:class:`CitizenIdentity`)."""
 
     __tablename__ = "citizen"
 
     id: int | None = Field(default=None, primary_key=True)
-    telegram_user_id: int | None = Field(default=None, sa_type=BigInteger, unique=True, index=True)
-    chat_id: int | None = Field(default=None, sa_type=BigInteger)
     language: str | None = Field(default=None, max_length=8)
     display_name: str | None = Field(default=None, max_length=200)
     phone: str | None = Field(default=None, max_length=32)
+    email: str | None = Field(default=None, max_length=254)  # left in the web chat's form
     consent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     erased_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class CitizenIdentity(SQLModel, table=True):
+    """How one citizen is known on one channel: ``external_id`` names them there (a Telegram
+    user id, a web visitor id, a WeChat openid) and ``address`` is where messages go (a
+    Telegram chat id, the visitor, the openid)."""
+
+    __tablename__ = "citizen_identity"
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id", name="uq_citizen_identity_channel"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    channel: str = Field(max_length=16)  # telegram | web | wechat
+    external_id: str = Field(max_length=128)
+    address: str | None = Field(default=None, max_length=128)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class TicketCounter(SQLModel, table=True):
@@ -174,15 +193,33 @@ class ProcessedUpdate(SQLModel, table=True):
     processed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 
 
+class ProcessedMessage(SQLModel, table=True):
+    """Messages of the other channels already handled (a WeChat ``MsgId``, or sender and
+    ``CreateTime`` for an event): a retried callback is skipped. Telegram's are
+    :class:`ProcessedUpdate`."""
+
+    __tablename__ = "processed_message"
+
+    channel: str = Field(max_length=16, primary_key=True)
+    key: str = Field(max_length=128, primary_key=True)
+    kind: str = Field(default="", max_length=32)
+    processed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
 class Outbox(SQLModel, table=True):
-    """A Bot API call to make after commit (transactional outbox)."""
+    """A message to send after commit (transactional outbox), addressed by ``channel`` and
+    ``address``; Telegram rows also keep the numeric ``chat_id`` (its order and limits)."""
 
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    chat_id: int = Field(sa_type=BigInteger, index=True)
+    channel: str = Field(
+        default="telegram", max_length=16, sa_column_kwargs={"server_default": "telegram"}
+    )
+    address: str | None = Field(default=None, max_length=128)
+    chat_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
     method: str = Field(default="sendMessage", max_length=48)
     payload: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSONType, nullable=False)
@@ -229,11 +266,13 @@ ALL_TABLES = (
     StaffMember,
     StaffInvite,
     Citizen,
+    CitizenIdentity,
     TicketCounter,
     Ticket,
     TicketEvent,
     TicketMessage,
     ProcessedUpdate,
+    ProcessedMessage,
     Outbox,
     UnansweredQuestion,
 )

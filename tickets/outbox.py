@@ -61,7 +61,7 @@ _OUTBOX_INSERT = _OUTBOX.insert()
 
 async def enqueue(
     session: AsyncSession,
-    chat_id: int,
+    chat_id: int | None,
     method: str = "sendMessage",
     payload: dict[str, Any] | None = None,
     *,
@@ -71,10 +71,15 @@ async def enqueue(
     now: datetime | None = None,
     citizen_id: int | None = None,
     transient: bool = False,
+    channel: str = "telegram",
+    address: str | None = None,
 ) -> Outbox | None:
-    """Queue one Bot API call in the caller's transaction (nothing is committed here).
+    """Queue one message in the caller's transaction (nothing is committed here).
 
-    ``payload`` gets ``chat_id`` set. ``citizen_id``: the citizen whose personal data the
+    A row is addressed by ``channel`` and ``address``. For Telegram (the default) ``chat_id``
+    is the address (the payload gets it set) and ``method`` the Bot API method; other channels
+    give ``address`` (``chat_id`` None) and their own ``method`` names, and their sender reads
+    the payload. ``citizen_id``: the citizen whose personal data the
     payload carries (their erasure deletes the row; rows to their own chat are found by chat
     anyway). ``transient``: delete the row once delivered or failed for good. ``not_before``
     (later than ``now``) delays the row; it joins its chat's order only then, so rows queued
@@ -89,11 +94,19 @@ async def enqueue(
         raise ValueError(f"dedupe_key longer than {_DEDUPE_MAX} characters: {dedupe_key!r}")
     now = now or _utcnow()
     body = dict(payload or {})
-    body["chat_id"] = chat_id
+    if channel == "telegram":
+        if chat_id is None:
+            raise ValueError("a Telegram message needs its chat_id")
+        body["chat_id"] = chat_id
+        address = str(chat_id)
+    elif not address:
+        raise ValueError(f"a {channel} message needs its address")
     later = not_before if not_before is not None and not_before > now else None
     row = Outbox(
         created_at=now,
-        chat_id=chat_id,
+        channel=channel,
+        address=address,
+        chat_id=chat_id if channel == "telegram" else None,
         method=method,
         payload=body,
         status=PENDING,

@@ -230,14 +230,9 @@ async def citizen_tickets(
 ) -> CitizenPage:
     """The actor's own tickets (as a citizen), newest first."""
     page, page_size = _page(page, page_size)
-    citizen = (
-        await session.exec(
-            select(Citizen).where(Citizen.telegram_user_id == actor.telegram_user_id)
-        )
-    ).first()
-    if citizen is None:
+    if actor.citizen_id is None:
         return CitizenPage([], 0, page, page_size)
-    cond = Ticket.citizen_id == citizen.id
+    cond = Ticket.citizen_id == actor.citizen_id
     total = int((await session.exec(select(func.count()).select_from(Ticket).where(cond))).one())
     stmt = (
         select(Ticket)

@@ -60,6 +60,7 @@ from tickets.lifecycle import DEMAND_TYPES, Action, Status, transition
 from tickets.models import Citizen, Department, StaffMember, Ticket, TicketEvent
 from tickets.numbering import next_number
 from tickets.outbox import enqueue
+from tickets.people.citizens import Identity, addresses_of, reach
 from tickets.people.directory import recipients
 from tickets.privacy import masked_identity, redact_text
 from tickets.sla_change import deadline_keeping_moves
@@ -116,10 +117,15 @@ def default_attachment_calls(
 
 @dataclass(frozen=True, slots=True)
 class CitizenAddress:
-    """Where the citizen of a ticket gets messages, and in which language."""
+    """Where the citizen of a ticket gets messages (the channel they used last), and in which
+    language. ``chat_id``: the Telegram chat, for a Telegram identity."""
 
-    chat_id: int
+    identity: Identity
     lang: str | None
+
+    @property
+    def chat_id(self) -> int | None:
+        return int(self.identity.address) if self.identity.channel == "telegram" else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +135,8 @@ class Contact:
     citizen_id: int | None
     display_name: str | None
     phone: str | None
-    telegram_user_id: int | None
-    chat_id: int | None
+    email: str | None
+    identities: tuple[Identity, ...]
 
 
 class TicketService:
@@ -207,7 +213,7 @@ class TicketService:
             ticket,
             "created",
             "citizen",
-            citizen.telegram_user_id,
+            citizen.id,
             department=dept.slug,
             demand_type=demand_type,
             urgent=urgent,
@@ -246,7 +252,7 @@ class TicketService:
             if fresh is not None:
                 await self._check_not_taken(fresh, actor)
             raise
-        self._event(ticket, tr.event_kind, "staff", actor.telegram_user_id)
+        self._event(ticket, tr.event_kind, "staff", actor.actor_id)
         dept, _cfg = await self._department(ticket.department_id)
         text = t(self.staff_lang, "staff-taken", staff=actor.display_name, number=ticket.number)
         taken_by = (actor.telegram_user_id,)
@@ -284,7 +290,7 @@ class TicketService:
             ticket,
             tr.event_kind,
             "staff",
-            actor.telegram_user_id,
+            actor.actor_id,
             text=text,
             attachments=[f.as_data() for f in files] or None,
         )
@@ -297,7 +303,7 @@ class TicketService:
         text = self._text(text)
         ticket = await self._staff_ticket(ref, actor)
         tr = transition(ticket.status, Action.NOTE, number=ticket.number)
-        return self._event(ticket, tr.event_kind, "staff", actor.telegram_user_id, text=text)
+        return self._event(ticket, tr.event_kind, "staff", actor.actor_id, text=text)
 
     async def ask_info(self, ref: int | str, actor: Actor, text: str) -> Ticket:
         """Ask the citizen for information: status ``waiting_citizen``, the clock pauses.
@@ -317,7 +323,7 @@ class TicketService:
             first_response_at=ticket.first_response_at or now,
             assignee_id=ticket.assignee_id or _staff_id(actor),
         )
-        self._event(ticket, tr.event_kind, "staff", actor.telegram_user_id, text=text)
+        self._event(ticket, tr.event_kind, "staff", actor.actor_id, text=text)
         await self._from_department(ticket, "citizen-ask_info", add_info_keyboard, text=text)
         return ticket
 
@@ -346,7 +352,7 @@ class TicketService:
             ticket,
             tr.event_kind,
             "staff",
-            actor.telegram_user_id,
+            actor.actor_id,
             from_department=old_dept.slug,
             to_department=new_dept.slug,
             reason=reason,
@@ -390,9 +396,7 @@ class TicketService:
         tr = transition(ticket.status, Action.CLOSE, number=ticket.number)
         now = self.clock.now()
         await self._update(ticket, status=tr.new, closed_at=now, paused_at=None)
-        self._event(
-            ticket, tr.event_kind, "staff", actor.telegram_user_id, resolution=resolution.strip()
-        )
+        self._event(ticket, tr.event_kind, "staff", actor.actor_id, resolution=resolution.strip())
         citizen = await self._citizen(ticket)
         await self._to_citizen(
             ticket,
@@ -436,7 +440,7 @@ class TicketService:
             ticket,
             tr.event_kind,
             "staff" if by_staff else "citizen",
-            actor.telegram_user_id,
+            actor.actor_id,
             reason=reason.strip(),
             previous=was,
         )
@@ -473,7 +477,7 @@ class TicketService:
             ticket,
             tr.event_kind,
             "staff",
-            actor.telegram_user_id,
+            actor.actor_id,
             days=days,
             reason=reason,
             old_deadline=_iso(due),
@@ -511,7 +515,7 @@ class TicketService:
             ticket,
             tr.event_kind,
             "staff",
-            actor.telegram_user_id,
+            actor.actor_id,
             request_event_id=request.id,
             days=days,
             reason=reason,
@@ -549,7 +553,7 @@ class TicketService:
             ticket,
             tr.event_kind,
             "staff",
-            actor.telegram_user_id,
+            actor.actor_id,
             request_event_id=request.id,
             reason=reason.strip(),
         )
@@ -584,7 +588,7 @@ class TicketService:
             ticket,
             tr.event_kind,
             "staff",
-            actor.telegram_user_id,
+            actor.actor_id,
             old=old_type,
             new=demand_type,
             response_due_at=_iso(ticket.response_due_at),
@@ -664,7 +668,7 @@ class TicketService:
             ticket,
             tr.event_kind,
             "staff",
-            actor.telegram_user_id,
+            actor.actor_id,
             urgent=urgent,
             response_due_at=_iso(ticket.response_due_at),
             resolution_due_at=_iso(ticket.resolution_due_at),
@@ -684,15 +688,15 @@ class TicketService:
         ticket = await self._staff_ticket(ref, actor)
         tr = transition(ticket.status, Action.REVEAL, number=ticket.number)
         citizen = await self._citizen(ticket)
-        self._event(ticket, tr.event_kind, "staff", actor.telegram_user_id)
-        if citizen is None:
-            return Contact(None, None, None, None, None)
+        self._event(ticket, tr.event_kind, "staff", actor.actor_id)
+        if citizen is None or citizen.erased_at is not None or citizen.id is None:
+            return Contact(None, None, None, None, ())
         return Contact(
             citizen_id=citizen.id,
             display_name=citizen.display_name,
             phone=citizen.phone,
-            telegram_user_id=citizen.telegram_user_id,
-            chat_id=citizen.chat_id,
+            email=citizen.email,
+            identities=tuple(await addresses_of(self.session, citizen.id)),
         )
 
     # ------------------------------------------------------------------------------------------
@@ -737,7 +741,7 @@ class TicketService:
             ticket,
             tr.event_kind,
             "citizen",
-            actor.telegram_user_id,
+            actor.actor_id,
             text=text,
             resumed=was == Status.WAITING_CITIZEN,
             paused_seconds=paused,
@@ -768,7 +772,7 @@ class TicketService:
         ticket, citizen = await self._citizen_ticket(ref, actor)
         tr = transition(ticket.status, Action.CONFIRM, number=ticket.number)
         await self._update(ticket, status=tr.new, closed_at=self.clock.now(), paused_at=None)
-        self._event(ticket, tr.event_kind, "citizen", actor.telegram_user_id)
+        self._event(ticket, tr.event_kind, "citizen", actor.actor_id)
         await self._to_staff(ticket, t(self.staff_lang, "staff-confirmed", number=ticket.number))
         await self._to_citizen(
             ticket,
@@ -800,9 +804,7 @@ class TicketService:
             if fresh is not None:
                 self._check_not_rated(fresh)  # rated by a concurrent press
             raise
-        self._event(
-            ticket, tr.event_kind, "citizen", actor.telegram_user_id, rating=score, comment=comment
-        )
+        self._event(ticket, tr.event_kind, "citizen", actor.actor_id, rating=score, comment=comment)
         await self._to_staff(
             ticket,
             t(
@@ -827,7 +829,7 @@ class TicketService:
             ticket,
             tr.event_kind,
             "citizen",
-            actor.telegram_user_id,
+            actor.actor_id,
             rating=ticket.rating,
             comment=comment,
         )
@@ -1094,12 +1096,27 @@ class TicketService:
             text=redact_text(ticket.text),
         )
 
-    async def _send(self, ticket: Ticket, notice: Notice) -> None:
-        """Queue a message about ``ticket``; tagged with its citizen, whose erasure deletes it
-        (to staff it may show their masked identity and words)."""
+    async def _send(self, ticket: Ticket, notice: Notice, to: Identity | None = None) -> None:
+        """Queue a message about ``ticket`` to a staff chat (``notice.chat_id``) or to the
+        citizen's identity ``to``; tagged with its citizen, whose erasure deletes it (to staff it
+        may show their masked identity and words)."""
+        if to is not None and to.channel != "telegram":
+            await enqueue(
+                self.session,
+                None,
+                "message",
+                notice.payload(),
+                ref=f"ticket:{ticket.id}",
+                now=self.clock.now(),
+                citizen_id=ticket.citizen_id,
+                channel=to.channel,
+                address=to.address,
+            )
+            return
+        chat_id = int(to.address) if to is not None and to.address else notice.chat_id
         await enqueue(
             self.session,
-            notice.chat_id,
+            chat_id,
             "sendMessage",
             notice.payload(),
             ref=f"ticket:{ticket.id}",
@@ -1149,10 +1166,10 @@ class TicketService:
         """Where the ticket's citizen gets messages; None when they cannot be reached (they
         erased their personal data, or never had a chat): then nothing is sent to them."""
         citizen = await self._citizen(ticket)
-        chat_id = _citizen_chat(citizen)
-        if chat_id is None:
+        identity = await reach(self.session, citizen)
+        if identity is None:
             return None
-        return CitizenAddress(chat_id, self._citizen_lang(ticket, citizen))
+        return CitizenAddress(identity, self._citizen_lang(ticket, citizen))
 
     async def _to_citizen(
         self,
@@ -1164,12 +1181,13 @@ class TicketService:
         **params: Any,
     ) -> None:
         """Tell the citizen ``key`` in their language; ``keyboard(lang)`` builds the buttons."""
-        chat_id = _citizen_chat(citizen)
-        if chat_id is None:  # erased (see citizen_address): nothing to send
+        identity = await reach(self.session, citizen)
+        if identity is None:  # erased (see citizen_address): nothing to send
             return
         lang = self._citizen_lang(ticket, citizen)
         text = t(lang, key, number=ticket.number, **params)
-        await self._send(ticket, Notice(chat_id, text, keyboard(lang) if keyboard else None))
+        notice = Notice(0, text, keyboard(lang) if keyboard else None)
+        await self._send(ticket, notice, identity)
 
     async def _from_department(
         self,
@@ -1190,12 +1208,6 @@ class TicketService:
             department=self._dept_name(dept, cfg, lang),
             **params,
         )
-
-
-def _citizen_chat(citizen: Citizen | None) -> int | None:
-    if citizen is None or citizen.erased_at is not None:
-        return None
-    return citizen.chat_id or citizen.telegram_user_id
 
 
 def _staff_id(actor: Actor) -> int | None:

@@ -50,7 +50,8 @@ sh-contact =
     🔓 Contact of the citizen on ticket { $number } (recorded in the audit trail):
     Name: { $name }
     Phone: { $phone }
-    Telegram: { $telegram }
+    E-mail: { $email }
+    Reached on: { $channels }
 sh-contact_sent_privately = 🔓 The contact was sent to you in a private message (recorded in the audit trail).
 sh-cancelled = Cancelled.
 sh-nothing_to_cancel = Nothing to cancel.

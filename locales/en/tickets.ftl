@@ -132,3 +132,8 @@ citizen-thanks_rating = Thank you for rating ticket { $number }!
 view-queue_line = { $number } | { $status } | { $type }{ $urgent } | due { $deadline }
 view-queue_header = { $department } open tickets ({ $total } in all, page { $page }/{ $pages })
 view-queue_empty = No open tickets.
+
+# The channels a citizen writes on
+channel-telegram = Telegram
+channel-web = web chat
+channel-wechat = WeChat

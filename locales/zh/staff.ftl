@@ -50,7 +50,8 @@ sh-contact =
     🔓 工单 { $number } 的市民联系方式（已记入审计记录）：
     姓名：{ $name }
     电话：{ $phone }
-    Telegram：{ $telegram }
+    电子邮箱：{ $email }
+    联系渠道：{ $channels }
 sh-contact_sent_privately = 🔓 联系方式已私信发给您（已记入审计记录）。
 sh-cancelled = 已取消。
 sh-nothing_to_cancel = 没有进行中的操作。

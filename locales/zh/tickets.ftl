@@ -132,3 +132,8 @@ citizen-thanks_rating = 感谢您对工单 { $number } 的评价！
 view-queue_line = { $number }｜{ $status }｜{ $type }{ $urgent }｜期限 { $deadline }
 view-queue_header = { $department } 待办工单（共 { $total } 件，第 { $page }/{ $pages } 页）
 view-queue_empty = 没有待办工单。
+
+# The channels a citizen writes on
+channel-telegram = Telegram
+channel-web = 网页咨询
+channel-wechat = 微信公众号

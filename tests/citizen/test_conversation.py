@@ -22,7 +22,15 @@ from tests.citizen.conftest import (
     messages,
 )
 from tickets.authz import Actor
-from tickets.models import Citizen, ConversationState, Ticket, TicketEvent, UnansweredQuestion
+from tickets.models import (
+    Citizen,
+    CitizenIdentity,
+    ConversationState,
+    Ticket,
+    TicketEvent,
+    UnansweredQuestion,
+)
+from tickets.people.citizens import find_citizen
 
 
 async def _rows(desk: Desk, model: type) -> list:  # type: ignore[type-arg]
@@ -310,7 +318,7 @@ async def test_language_follows_telegram_then_message_then_choice(desk: Desk) ->
     prompt = last_message(await chinese.send("/language"))
     assert [d for _, d in prompt.buttons] == ["lang:zh", "lang:en"]
     assert last_message(await chinese.press("lang:en")).text == t("en", "language-set")
-    [citizen] = [c for c in await _rows(desk, Citizen) if c.telegram_user_id == 7103]
+    citizen = await _citizen_of(desk, 7103)
     assert citizen.language == "en"
     assert last_message(await chinese.send("公租房在哪里申请？")).text.startswith("Apply online")
 
@@ -486,12 +494,8 @@ async def test_mydata_and_deleteme(desk: Desk) -> None:
     assert await _conversations(desk) == []  # cleared with the erasure
     [citizen] = await _rows(desk, Citizen)
     assert citizen.erased_at is not None
-    assert (citizen.telegram_user_id, citizen.chat_id, citizen.display_name, citizen.phone) == (
-        None,
-        None,
-        None,
-        None,
-    )
+    assert (citizen.display_name, citizen.phone, citizen.email) == (None, None, None)
+    assert await _rows(desk, CitizenIdentity) == []  # no channel's id or address is kept
     tickets = await _rows(desk, Ticket)
     assert len(tickets) == 2 and all(t.citizen_id is None for t in tickets)
     assert "13912345678" not in tickets[1].text and "139****5678" not in tickets[1].text
@@ -530,3 +534,10 @@ async def test_really_solved_question_after_closure(desk: Desk) -> None:
     denied = await stranger.press(f"tk:solved:{ticket_id}")
     assert [c.method for c in denied] == ["answerCallbackQuery"]
     assert denied[0].payload["show_alert"] is True
+
+
+async def _citizen_of(desk: Desk, user_id: int) -> Citizen:
+    async with desk.factory() as session:
+        citizen = await find_citizen(session, "telegram", user_id)
+    assert citizen is not None
+    return citizen

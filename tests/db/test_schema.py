@@ -31,7 +31,7 @@ async def test_datetimes_come_back_aware_utc(session_factory):
     shanghai = timezone(timedelta(hours=8))
     local = datetime(2026, 2, 16, 9, 30, tzinfo=shanghai)
     async with session_factory() as session:
-        session.add(Citizen(telegram_user_id=1, chat_id=1, consent_at=local))
+        session.add(Citizen(consent_at=local))
         await session.commit()
     async with session_factory() as session:
         citizen = (await session.exec(select(Citizen))).scalars().one()  # type: ignore[call-overload]
@@ -43,7 +43,7 @@ async def test_datetimes_come_back_aware_utc(session_factory):
 
 async def test_naive_datetime_is_rejected(session_factory):
     async with session_factory() as session:
-        session.add(Citizen(telegram_user_id=2, consent_at=datetime(2026, 1, 1)))
+        session.add(Citizen(consent_at=datetime(2026, 1, 1)))
         with pytest.raises(StatementError, match="naive datetime"):
             await session.commit()
 

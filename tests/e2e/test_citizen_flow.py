@@ -22,7 +22,7 @@ from tests.e2e.conftest import RunningApp, StartApp
 from tests.emulator import BotAPIEmulator
 from tests.emulator.models import EmuUser
 from tickets.authz import Actor
-from tickets.models import Citizen, Ticket, UnansweredQuestion
+from tickets.models import Citizen, CitizenIdentity, Ticket, UnansweredQuestion
 
 pytestmark = pytest.mark.e2e
 
@@ -187,7 +187,8 @@ async def test_full_conversation_in_english(
     await expect(emu, citizen, "✅ Your personal data has been erased (1 ticket(s)")
     async with session_factory() as session:
         person = (await session.exec(select(Citizen))).one()
-    assert person.telegram_user_id is None and person.erased_at is not None
+        identities = (await session.exec(select(CitizenIdentity))).all()
+    assert identities == [] and person.erased_at is not None
 
     log = transcript(emu, citizen)
     path = os.environ.get("CITIZEN_TRANSCRIPT")

@@ -18,8 +18,9 @@ from bot.outbox import Rate, RateLimiter, RateLimits
 from locales import t
 from tests.e2e.conftest import StartApp
 from tests.emulator import BotAPIEmulator
+from tests.support.people import add_citizen
 from tickets.authz import Actor
-from tickets.models import Citizen, Department, StaffMember
+from tickets.models import Department, StaffMember
 from tickets.service import TicketService
 
 pytestmark = pytest.mark.e2e
@@ -74,12 +75,9 @@ async def test_staff_work_a_ticket_in_telegram(
             session.add(
                 StaffMember(telegram_user_id=user.id, department_id=depts[slug], display_name=name)
             )
-        owner = Citizen(
-            telegram_user_id=citizen.id, chat_id=citizen.id, language="zh", display_name="张三",
-            phone="13812345678",
-        )  # fmt: skip
-        session.add(owner)
-        await session.flush()
+        owner = await add_citizen(
+            session, citizen.id, language="zh", display_name="张三", phone="13812345678"
+        )
         deps = app.runtime.processor.data["deps"]  # type: ignore[union-attr]
         service: TicketService = deps.tickets(session)
         ticket = await service.create_ticket(owner, "housing", "楼道灯坏了，电话13812345678")

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from tests.support import people
 from tickets.models import (
     Citizen,
     Department,
@@ -62,10 +63,7 @@ async def add_staff(
 
 
 async def add_citizen(session: AsyncSession, tg: int, lang: str = "zh") -> Citizen:
-    citizen = Citizen(telegram_user_id=tg, chat_id=tg, language=lang)
-    session.add(citizen)
-    await session.flush()
-    return citizen
+    return await people.add_citizen(session, tg, language=lang)
 
 
 async def add_ticket(session: AsyncSession, dept: Department, **values: Any) -> Ticket:

@@ -62,7 +62,7 @@ async def test_callback_next_working_day_and_not_solved_reopens(session_factory)
             s, clock=clock, config=DeskConfig(departments={}), calendar=CAL, tz=TZ
         )
         answer = await answer_closure_callback(
-            service, t.id, Actor(telegram_user_id=4242), solved=False
+            service, t.id, Actor.for_citizen(citizen.id), solved=False
         )
         await s.commit()
     assert answer.reopened and not answer.already and "Roads" in answer.text
@@ -79,11 +79,11 @@ async def test_callback_next_working_day_and_not_solved_reopens(session_factory)
             s, clock=clock, config=DeskConfig(departments={}), calendar=CAL, tz=TZ
         )
         again = await answer_closure_callback(
-            service, t.id, Actor(telegram_user_id=4242), solved=True
+            service, t.id, Actor.for_citizen(citizen.id), solved=True
         )
         assert again.already
         with pytest.raises(NotAllowed):
-            await answer_closure_callback(service, t.id, Actor(telegram_user_id=4343), solved=True)
+            await answer_closure_callback(service, t.id, Actor.for_citizen(other.id), solved=True)
 
 
 async def test_callback_solved_is_recorded_and_can_be_disabled(session_factory):
@@ -110,7 +110,7 @@ async def test_callback_solved_is_recorded_and_can_be_disabled(session_factory):
             tz=TZ,
         )
         answer = await answer_closure_callback(
-            service, t.id, Actor(telegram_user_id=5151), solved=True
+            service, t.id, Actor.for_citizen(citizen.id), solved=True
         )
         await s.commit()
         assert answer.solved and not answer.reopened and answer.text == "感谢您的反馈！"

@@ -25,6 +25,7 @@ from bot.db import SessionFactory, create_engine, create_session_factory
 from handlers.deps import Deps
 from handlers.outgoing import Outgoing
 from tests.app.support import recording_bot
+from tests.support.people import add_citizen
 from tickets.clock import FixedClock
 from tickets.config.desk import (
     BUILTIN_SLA,
@@ -280,11 +281,9 @@ async def seed(factory: SessionFactory, clock: FixedClock) -> Citizen:
                     active=active,
                 )
             )
-        owner = Citizen(
-            telegram_user_id=5001, chat_id=5001, language="zh", display_name="张三",
-            phone="13812345678",
-        )  # fmt: skip
-        session.add(owner)
+        owner = await add_citizen(
+            session, 5001, language="zh", display_name="张三", phone="13812345678"
+        )
         await session.commit()
         await session.refresh(owner)
         return owner

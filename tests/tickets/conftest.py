@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,11 +11,13 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db import SessionFactory, create_engine, create_session_factory
+from tests.support.people import add_citizen
 from tickets.authz import Actor, actor_for
 from tickets.clock import FixedClock
 from tickets.config.desk import BUILTIN_SLA, DepartmentConfig, DeskConfig, Sla
 from tickets.lifecycle import DEMAND_TYPES
 from tickets.models import Citizen, StaffMember
+from tickets.people.citizens import find_citizen
 from tickets.people.departments import sync_departments
 from tickets.service import TicketService
 from tickets.worktime.durations import parse_window
@@ -93,7 +96,10 @@ class World:
         return TicketService(session, clock=self.clock, config=self.desk, tz=SHANGHAI, **kwargs)
 
     async def actor(self, session, uid: int) -> Actor:  # type: ignore[no-untyped-def]
-        return await actor_for(session, uid, (ADMIN,))
+        """The Telegram user ``uid``: as staff, and as the citizen they are (if they are)."""
+        staff = await actor_for(session, uid, (ADMIN,))
+        citizen = await find_citizen(session, "telegram", uid)
+        return dataclasses.replace(staff, citizen_id=citizen.id if citizen else None)
 
 
 async def _seed(factory: SessionFactory, desk: DeskConfig, clock: FixedClock) -> World:
@@ -122,18 +128,10 @@ async def _seed(factory: SessionFactory, desk: DeskConfig, clock: FixedClock) ->
                     active=active,
                 )
             )
-        owner = Citizen(
-            telegram_user_id=5001,
-            chat_id=5001,
-            language="zh",
-            display_name="张三",
-            phone="13812345678",
+        owner = await add_citizen(
+            session, 5001, language="zh", display_name="张三", phone="13812345678"
         )
-        other = Citizen(
-            telegram_user_id=5002, chat_id=5002, language="en", display_name="John Smith"
-        )
-        session.add(owner)
-        session.add(other)
+        other = await add_citizen(session, 5002, language="en", display_name="John Smith")
         await session.commit()
     return World(factory, desk, clock, ids, owner, other)  # type: ignore[arg-type]
 

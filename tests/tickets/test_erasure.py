@@ -6,7 +6,15 @@ from sqlmodel import SQLModel, col, select
 
 from tickets.erasure import PERSONAL_DATA, Subject, erasers, register_eraser
 from tickets.gaps import link_ticket, record_unanswered
-from tickets.models import Citizen, Outbox, Ticket, TicketEvent, TicketMessage, UnansweredQuestion
+from tickets.models import (
+    Citizen,
+    CitizenIdentity,
+    Outbox,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+    UnansweredQuestion,
+)
 from tickets.outbox import enqueue
 from tickets.people.citizens import erase_citizen
 
@@ -82,7 +90,9 @@ async def test_erased_citizen_row_keeps_nothing(any_world: World) -> None:
     async with w.factory() as session:
         citizen = await _owner(w, session)
         linked = (await session.exec(select(Ticket).where(Ticket.citizen_id == citizen.id))).all()
-    assert (citizen.telegram_user_id, citizen.chat_id, citizen.display_name) == (None, None, None)
+    identities = (await session.exec(select(CitizenIdentity))).all()
+    assert [i.citizen_id for i in identities] == [w.other.id]  # the owner's are gone
+    assert (citizen.display_name, citizen.email) == (None, None)
     assert (citizen.phone, citizen.language, citizen.consent_at) == (None, None, None)
     assert citizen.erased_at == w.clock.now() and linked == []
 

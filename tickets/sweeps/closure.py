@@ -25,7 +25,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import t
 from tickets.errors import InvalidTransition, NotAllowed, ValidationError
-from tickets.models import Citizen, Department, Ticket, TicketAlert, TicketEvent
+from tickets.models import Citizen, CitizenIdentity, Department, Ticket, TicketAlert, TicketEvent
 from tickets.sweeps.base import (
     SweepContext,
     SweepResult,
@@ -52,6 +52,7 @@ __all__ = [
 
 _T = Ticket.__table__  # type: ignore[attr-defined]
 _C = Citizen.__table__  # type: ignore[attr-defined]
+_I = CitizenIdentity.__table__  # type: ignore[attr-defined]
 _E = TicketEvent.__table__  # type: ignore[attr-defined]
 _A = TicketAlert.__table__  # type: ignore[attr-defined]
 
@@ -75,9 +76,19 @@ def _wall_upper_bound(window: WorkWindow) -> timedelta:
 
 
 def _citizen_chat(row: Any) -> int | None:
-    if row.erased_at is not None:
+    if row.erased_at is not None or not row.chat:
         return None
-    return row.chat_id or row.telegram_user_id
+    return int(row.chat)
+
+
+# The citizen's Telegram chat (their identity's address on Telegram).
+_CHAT = (
+    select(_I.c.address)
+    .where(_I.c.citizen_id == _C.c.id, _I.c.channel == "telegram")
+    .limit(1)
+    .scalar_subquery()
+    .label("chat")
+)
 
 
 # --- auto-close ---------------------------------------------------------------------------
@@ -100,8 +111,7 @@ async def sweep_auto_close(
             _T.c.version,
             _T.c.answered_at,
             _T.c.lang,
-            _C.c.chat_id,
-            _C.c.telegram_user_id,
+            _CHAT,
             _C.c.language,
             _C.c.erased_at,
         )
@@ -208,8 +218,7 @@ async def sweep_closure_callbacks(
             _T.c.number,
             _T.c.closed_at,
             _T.c.lang,
-            _C.c.chat_id,
-            _C.c.telegram_user_id,
+            _CHAT,
             _C.c.language,
             _C.c.erased_at,
         )
@@ -333,18 +342,14 @@ async def answer_closure_callback(
                 _T.c.status,
                 _T.c.lang,
                 _T.c.department_id,
-                _C.c.telegram_user_id,
+                _T.c.citizen_id,
                 _C.c.language,
             )
             .select_from(_T.join(_C, _C.c.id == _T.c.citizen_id))
             .where(_T.c.id == ticket_id)
         )
     ).first()
-    if (
-        row is None
-        or row.telegram_user_id is None
-        or row.telegram_user_id != actor.telegram_user_id
-    ):
+    if row is None or row.citizen_id is None or row.citizen_id != actor.citizen_id:
         raise NotAllowed()
     lang = row.lang or row.language
     previous = (
@@ -369,7 +374,7 @@ async def answer_closure_callback(
             ticket_id=ticket_id,
             at=now,
             actor_kind="citizen",
-            actor_id=actor.telegram_user_id,
+            actor_id=actor.citizen_id,
             kind="callback_solved" if solved else "callback_unsolved",
             data={},
         )
