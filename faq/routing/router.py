@@ -7,7 +7,12 @@ shared out between the departments that have it in proportion to their weight fo
 duty or keyword 1.0, an FAQ question 0.7, a name 0.5), and weighted once more by that
 weight (so an FAQ question's word that a duty of another department also has leans to the
 duty). A pinyin feature counts only when its characters are unknown to every profile (a
-homophone slip: 设保 for 社保). Lessons (:mod:`faq.routing.lessons`) add their votes on top.
+homophone slip: 设保 for 社保). That bag of votes is half of a department's evidence; the
+other half is how well its :data:`PHRASE_TOP` best phrases match (the same votes, summed per
+phrase): words that one duty says together ("道路" and "积水") count more than as many words
+scattered over a department's phrases, so a demand's incidental words ("学校", "孩子",
+"晚上") weigh less against the words of its topic. Lessons (:mod:`faq.routing.lessons`) add
+their votes on top.
 
 Scores 0..100. With ``s`` the departments' evidence and ``P`` a prior (the evidence of
 :data:`PRIOR_FEATURES` words that only one department has), a department scores
@@ -38,6 +43,10 @@ from faq.routing.text import features
 from faq.text import pinyin_of
 
 PRIOR_FEATURES = 1.5
+# Evidence = BAG_SHARE x the feature votes + (1 - BAG_SHARE) x the department's PHRASE_TOP
+# best-matching phrases (see the module docstring).
+BAG_SHARE = 0.5
+PHRASE_TOP = 2
 MIN_EVIDENCE = 20.0  # below this the best department is no candidate: nothing is offered
 MIN_CANDIDATE = 2.0  # a department scoring less (out of 100) is not offered
 DEFAULT_MARGIN = 35.0  # when the profiles are too small to calibrate on: one clear word
@@ -109,6 +118,7 @@ class Router:
         self._analyzer = analyzer
         self._phrases = phrases
         self._phrase_features = phrase_features
+        self._phrase_dept = tuple(self._index[phrase.slug] for phrase in phrases)
         # feature -> ((phrase, department, source weight), ...)
         postings: dict[str, list[tuple[int, int, float]]] = {}
         for p, (phrase, feats) in enumerate(zip(phrases, phrase_features, strict=True)):
@@ -181,6 +191,7 @@ class Router:
     def evidence(self, feats: dict[str, float], exclude: int = -1) -> list[float]:
         """Raw evidence per department (``exclude``: a phrase left out, for calibration)."""
         scores = [0.0] * len(self.slugs)
+        phrase_scores: dict[int, float] = {}
         left_out = self._phrase_features[exclude] if exclude >= 0 else {}
         for f, kind in feats.items():
             if f in left_out:
@@ -193,7 +204,16 @@ class Router:
             base = kind * idf
             for d, share in shares:
                 scores[d] += base * share
-        return scores
+            for p, _d, sw in self._postings[f]:
+                if p != exclude:
+                    phrase_scores[p] = phrase_scores.get(p, 0.0) + base * sw
+        best: list[list[float]] = [[] for _ in self.slugs]
+        for p, s in phrase_scores.items():
+            best[self._phrase_dept[p]].append(s)
+        return [
+            BAG_SHARE * bag + (1.0 - BAG_SHARE) * sum(sorted(top, reverse=True)[:PHRASE_TOP])
+            for bag, top in zip(scores, best, strict=True)
+        ]
 
     def rank(
         self, text: str, lessons: LessonIndex | None = None, *, exclude: int = -1
