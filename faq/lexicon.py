@@ -202,7 +202,7 @@ EN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "steal": ("stole", "stolen", "steals", "stealing", "theft", "thief", "thieves"),
     "pay": ("paid", "pays"),
     "wage": ("wages", "salary", "salaries"),
-    "child": ("children", "kid", "kids"),
+    "child": ("children", "kid", "kids", "son", "sons", "daughter", "daughters"),
     "marriage": ("married", "marry", "marrying", "wedding"),
     "disability": ("disabled", "disabilities", "handicapped"),
     "poverty": ("poor",),
@@ -214,6 +214,49 @@ EN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "fee": ("fees", "charge", "charges", "charged"),
     "job": ("jobs", "work", "employment"),
     "boss": ("employer", "employers", "bosses"),
+    "burglary": (
+        "broke into",
+        "broken into",
+        "break into",
+        "breaking into",
+        "break-in",
+        "break-ins",
+        "burgle",
+        "burgled",
+        "burglar",
+        "burglars",
+        "burglaries",
+    ),
+    "lift": ("lifts", "elevator", "elevators"),
+    "police": ("cop", "cops", "policeman", "policemen", "policewoman", "police officer"),
+    "scam": ("scams", "scammed", "scammer", "scammers", "swindle", "swindled", "conned"),
+    "dismissal": ("fired", "sacked", "dismissed", "dismiss"),
+    "injury": ("injured", "injuries", "hurt"),
+    "electric bike": (
+        "e-bike",
+        "e-bikes",
+        "ebike",
+        "ebikes",
+        "electric bikes",
+        "electric bicycle",
+        "electric bicycles",
+        "electric scooter",
+        "electric scooters",
+    ),
+    "motorbike": ("motorbikes", "motorcycle", "motorcycles"),
+    "driving licence": (
+        "driver's license",
+        "driver's licence",
+        "drivers license",
+        "drivers licence",
+        "driver license",
+        "driving license",
+    ),
+    "traffic light": ("traffic lights", "traffic signal", "traffic signals", "stoplight"),
+    "petrol station": ("petrol stations", "gas station", "gas stations", "filling station"),
+    "kindergarten": ("kindergartens", "nursery", "nurseries", "preschool", "pre-school"),
+    "adoption": ("adopt", "adopted", "adopting", "adopts"),
+    "died": ("dies", "dead", "death", "deceased", "passed away"),
 }
 
 
@@ -230,4 +273,12 @@ ZH_ROUTE_FILLER: tuple[str, ...] = tuple(
         key=len,
         reverse=True,
     )
+)
+
+# The same in English: where, when and how often ("outside", "every evening", "for weeks").
+EN_ROUTE_FILLER: frozenset[str] = frozenset(
+    """outside inside near nearby behind beside opposite around front every day days daily
+    night nights tonight morning mornings evening evenings afternoon week weeks month months
+    year years today yesterday always still again already since until keep keeps kept lot
+    lots really actually even ever often sometimes now recently""".split()
 )

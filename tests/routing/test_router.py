@@ -10,7 +10,7 @@ from faq.features import Analyzer
 from faq.models import Entry
 from faq.routing import Router
 from faq.routing.evaluation import evaluate
-from faq.routing.text import features, prepare
+from faq.routing.text import features, lemma, prepare
 from faq.text import is_cjk
 from tests.faq.perturbation import PREFIXES, SUFFIXES, homophone_typo, traditional
 from tests.routing.conftest import HELDOUT, desk_from, heldout_lines, toy_router
@@ -130,11 +130,32 @@ def test_margin_from_settings_and_default_for_a_small_file(tmp_path: Path) -> No
 
 def test_english_synonyms_word_prefixes_and_pairs() -> None:
     analyzer = Analyzer(negation=False)
-    assert prepare("The SIDEWALK near my apartment") == "the pavement near my flat"
+    assert prepare("The SIDEWALK near my apartment") == "the pavement , my flat"  # near: where
     assert "x:marri" in features(analyzer, "my marriage")
     assert "x:marri" in features(analyzer, "we got married")  # "married" -> "marriage" too
     assert "w:street light" in features(analyzer, "the streetlights")  # one word, two words
     assert "w:street light" not in features(analyzer, "the street, lights")
+
+
+def test_english_inflections_accents_and_filler_words() -> None:
+    """Every form of an English word meets the others; where / when words are left out."""
+    for forms in (
+        ("park", "parked", "parking", "parks"),
+        ("charge", "charged", "charges", "charging"),
+        ("stop", "stopped", "stopping", "stops"),
+        ("carry", "carried", "carries"),
+        ("speed", "speeding", "speeds"),
+    ):
+        assert len({lemma(f) for f in forms}) == 1, forms
+    assert lemma("shebao") == "shebao" and lemma("gongche") == "gongche"  # pinyin kept
+    assert lemma("there") == "there"  # a stop word stays one
+    assert prepare("my fiancée") == "my fiancee"
+    assert prepare("Someone broke into my flat") == "someone burglary my flat"
+    assert prepare("cars parked outside every evening") == "car park , , ,"
+    analyzer = Analyzer(negation=False)
+    assert "e:park" in features(analyzer, "illegal parking") and "e:park" in features(
+        analyzer, "he parked on the pavement"
+    )
 
 
 def test_explain_names_the_matching_phrases(tmp_path: Path) -> None:
