@@ -9,7 +9,8 @@
 - English words lose their endings (:func:`lemma`: "parked", "parking" -> ``park``) and
   accents ("fiancée" -> "fiancee").
 - Where / when words ("门口", "每天晚上", "outside": :data:`faq.lexicon.ZH_ROUTE_FILLER`,
-  :data:`faq.lexicon.EN_ROUTE_FILLER`) are left out.
+  :data:`faq.lexicon.EN_ROUTE_FILLER`) and what every demand says ("希望相关部门尽快处理",
+  "problem": :data:`faq.lexicon.ZH_ROUTE_BOILERPLATE`) are left out.
 - Negation is kept: "没有电" and "no electricity" are about electricity all the same.
 """
 
@@ -20,7 +21,13 @@ import unicodedata
 from functools import cache
 
 from faq.features import Analyzer, stem
-from faq.lexicon import EN_ROUTE_FILLER, EN_STOP, EN_SYNONYMS, ZH_ROUTE_FILLER
+from faq.lexicon import (
+    EN_ROUTE_FILLER,
+    EN_STOP,
+    EN_SYNONYMS,
+    ZH_ROUTE_BOILERPLATE,
+    ZH_ROUTE_FILLER,
+)
 from faq.text import normalize, split_pinyin
 
 PREFIX = 5  # letters of an English word's prefix feature
@@ -28,7 +35,12 @@ PREFIX_MIN = 6  # ... for words (stems) at least this long
 PREFIX_WEIGHT = 0.6  # a prefix feature counts less than the word itself (1.0)
 PAIR_WEIGHT = 1.0  # an English word pair, as a Chinese character bigram
 _LATIN = re.compile("[a-z]")
-_FILLER = re.compile("|".join(re.escape(w) for w in ZH_ROUTE_FILLER))
+_FILLER = re.compile(
+    "|".join(
+        re.escape(w)
+        for w in sorted({*ZH_ROUTE_FILLER, *ZH_ROUTE_BOILERPLATE}, key=len, reverse=True)
+    )
+)
 _LATIN_RUN = re.compile(r"[a-z]+(?:['’][a-z]+)?|[^a-z\s]+")
 _ACCENTED = re.compile("[\u00c0-\u024f]")
 _WORD = re.compile(r"[a-z]+")
@@ -71,9 +83,14 @@ def lemma(word: str) -> str:
     return base
 
 
+@cache
+def _en_filler() -> frozenset[str]:
+    return frozenset(lemma(w) for w in EN_ROUTE_FILLER)
+
+
 def _english(match: re.Match[str]) -> str:
-    word = match.group(0)
-    return "," if word in EN_ROUTE_FILLER else lemma(word)
+    base = lemma(match.group(0))
+    return "," if base in _en_filler() else base
 
 
 def _unaccent(match: re.Match[str]) -> str:
@@ -84,8 +101,9 @@ def _unaccent(match: re.Match[str]) -> str:
 
 def prepare(text: str) -> str:
     """Normalised text (NFKC, lower case, Simplified) with English synonyms written one way,
-    English words as their :func:`lemma`, and the where / when words of
-    :data:`faq.lexicon.ZH_ROUTE_FILLER` and :data:`faq.lexicon.EN_ROUTE_FILLER` left out."""
+    English words as their :func:`lemma`, and the where / when / boilerplate words
+    (:data:`faq.lexicon.ZH_ROUTE_FILLER`, :data:`faq.lexicon.ZH_ROUTE_BOILERPLATE`,
+    :data:`faq.lexicon.EN_ROUTE_FILLER`) left out."""
     norm = _FILLER.sub("，", normalize(text))
     if _LATIN.search(norm) is None:
         return norm

@@ -13,7 +13,14 @@ from faq.routing.evaluation import evaluate
 from faq.routing.text import features, lemma, prepare
 from faq.text import is_cjk
 from tests.faq.perturbation import PREFIXES, SUFFIXES, homophone_typo, traditional
-from tests.routing.conftest import HELDOUT, desk_from, heldout_lines, toy_router
+from tests.routing.conftest import (
+    FRESH,
+    FRESH_B,
+    HELDOUT,
+    desk_from,
+    heldout_lines,
+    toy_router,
+)
 
 
 # -- the sample departments and FAQ, on demands written for them (tests/routing/data) --------
@@ -46,6 +53,53 @@ def test_sample_router_survives_traditional_typos_and_chatter(sample_router: Rou
     t = evaluate(sample_router, lines).totals()
     assert t.first / t.in_scope >= 0.85
     assert t.three / t.in_scope >= 0.95
+    assert t.wrong <= 0.02 * t.lines
+
+
+# What a caller says to any department around the demand itself.
+BOILERPLATE_PREFIXES = (
+    "我要反映一个问题：",
+    "您好，我想投诉一下，",
+    "麻烦领导看一下，",
+    "市民反映：",
+    "",
+)
+BOILERPLATE_SUFFIXES = (
+    "，希望相关部门尽快处理，谢谢",
+    "，打了好几次电话都没人管",
+    "，到底谁管？",
+    "",
+)
+BOILERPLATE_EN = (("Hi, I want to report a problem: ", " Please deal with it asap."),
+                  ("Hello, ", " Nobody has done anything about this issue."))  # fmt: skip
+
+
+def test_boilerplate_alone_proposes_nothing(sample_router: Router) -> None:
+    """Words every demand says ("希望相关部门尽快处理") point to no department."""
+    for text in (
+        "我要反映一个问题，希望相关部门尽快处理，打了好几次电话一直没人管，到底谁管",
+        "I want to report a problem, please deal with it asap, nobody handles this issue",
+    ):
+        assert sample_router.route(text).department is None, text
+
+
+def test_sample_router_keeps_the_department_of_a_demand_in_boilerplate(
+    sample_router: Router,
+) -> None:
+    rng = random.Random(5)
+    lines = []
+    for path in (FRESH, FRESH_B):
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            r = json.loads(raw)
+            if r["lang"] == "en":
+                head, tail = rng.choice(BOILERPLATE_EN)
+            else:
+                head, tail = rng.choice(BOILERPLATE_PREFIXES), rng.choice(BOILERPLATE_SUFFIXES)
+            lines.append(json.dumps({**r, "text": head + r["text"] + tail}, ensure_ascii=False))
+    t = evaluate(sample_router, lines).totals()
+    assert t.lines >= 200
+    assert t.first / t.in_scope >= 0.88
+    assert t.three / t.in_scope >= 0.97
     assert t.wrong <= 0.02 * t.lines
 
 
