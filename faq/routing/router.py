@@ -8,7 +8,7 @@ duty or keyword 1.0, an FAQ question 0.7, a name 0.5), and weighted once more by
 weight (so an FAQ question's word that a duty of another department also has leans to the
 duty). A pinyin feature counts only when its characters are unknown to every profile (a
 homophone slip: 设保 for 社保). That bag of votes is half of a department's evidence; the
-other half is how well its :data:`PHRASE_TOP` best phrases match (the same votes, summed per
+other half is how well its two best phrases match (the same votes, summed per
 phrase): words that one duty says together ("道路" and "积水") count more than as many words
 scattered over a department's phrases, so a demand's incidental words ("学校", "孩子",
 "晚上") weigh less against the words of its topic. Lessons (:mod:`faq.routing.lessons`) add
@@ -37,16 +37,16 @@ from faq.routing.profiles import (
     DepartmentLike,
     Phrase,
     build_analyzer,
+    indexed_text,
     profile_phrases,
 )
 from faq.routing.text import features
 from faq.text import pinyin_of
 
 PRIOR_FEATURES = 1.5
-# Evidence = BAG_SHARE x the feature votes + (1 - BAG_SHARE) x the department's PHRASE_TOP
-# best-matching phrases (see the module docstring).
+# Evidence = BAG_SHARE x the feature votes + (1 - BAG_SHARE) x the match of the department's
+# two best-matching phrases (see the module docstring).
 BAG_SHARE = 0.5
-PHRASE_TOP = 2
 MIN_EVIDENCE = 20.0  # below this the best department is no candidate: nothing is offered
 MIN_CANDIDATE = 2.0  # a department scoring less (out of 100) is not offered
 DEFAULT_MARGIN = 35.0  # when the profiles are too small to calibrate on: one clear word
@@ -128,6 +128,9 @@ class Router:
             for f in feats:
                 postings.setdefault(f, []).append((p, d, sw))
         self._postings = {f: tuple(v) for f, v in postings.items()}
+        self._phrase_postings = {
+            f: tuple((p, sw) for p, _d, sw in v) for f, v in self._postings.items()
+        }
         self._votes = {f: self._vote(plist, -1) for f, plist in self._postings.items()}
         n = max(1, len(slugs))
         self.unknown_idf = math.log(1.0 + 2.0 * n)
@@ -159,7 +162,7 @@ class Router:
         config = config or RouterConfig()
         phrases = profile_phrases(departments, entries)
         analyzer = build_analyzer(phrases)
-        feats = [features(analyzer, p.text) for p in phrases]
+        feats = [features(analyzer, indexed_text(p)) for p in phrases]
         router = cls(tuple(d.slug for d in departments), analyzer, phrases, feats, config)
         if config.margin is None and config.calibrate:
             from faq.routing.calibration import fit_margin
@@ -194,6 +197,7 @@ class Router:
         scores = [0.0] * len(self.slugs)
         phrase_scores: dict[int, float] = {}
         left_out = self._phrase_features[exclude] if exclude >= 0 else {}
+        get = phrase_scores.get
         for f, kind in feats.items():
             if f in left_out:
                 idf, shares = self._vote(self._postings[f], exclude)
@@ -205,15 +209,24 @@ class Router:
             base = kind * idf
             for d, share in shares:
                 scores[d] += base * share
-            for p, _d, sw in self._postings[f]:
-                if p != exclude:
-                    phrase_scores[p] = phrase_scores.get(p, 0.0) + base * sw
-        best: list[list[float]] = [[] for _ in self.slugs]
+            for p, sw in self._phrase_postings[f]:
+                phrase_scores[p] = get(p, 0.0) + base * sw
+        phrase_scores.pop(exclude, None)
+        # The two best phrases of each department.
+        first = [0.0] * len(self.slugs)
+        second = [0.0] * len(self.slugs)
+        dept = self._phrase_dept
         for p, s in phrase_scores.items():
-            best[self._phrase_dept[p]].append(s)
+            d = dept[p]
+            if s > first[d]:
+                second[d] = first[d]
+                first[d] = s
+            elif s > second[d]:
+                second[d] = s
+        share = 1.0 - BAG_SHARE
         return [
-            BAG_SHARE * bag + (1.0 - BAG_SHARE) * sum(sorted(top, reverse=True)[:PHRASE_TOP])
-            for bag, top in zip(scores, best, strict=True)
+            BAG_SHARE * bag + share * (a + b)
+            for bag, a, b in zip(scores, first, second, strict=True)
         ]
 
     def rank(

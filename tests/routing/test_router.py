@@ -10,6 +10,7 @@ from faq.features import Analyzer
 from faq.models import Entry
 from faq.routing import Router
 from faq.routing.evaluation import evaluate
+from faq.routing.profiles import Phrase, indexed_text
 from faq.routing.text import features, lemma, prepare
 from faq.text import is_cjk
 from tests.faq.perturbation import PREFIXES, SUFFIXES, homophone_typo, traditional
@@ -210,6 +211,16 @@ def test_english_inflections_accents_and_filler_words() -> None:
     assert "e:park" in features(analyzer, "illegal parking") and "e:park" in features(
         analyzer, "he parked on the pavement"
     )
+
+
+def test_list_joiners_of_duties_join_no_words(tmp_path: Path) -> None:
+    """ "道路坑洼和路面破损": no department has the pair "洼和" (nor "和" alone)."""
+    router = toy_router(tmp_path)
+    assert router.idf("b:洼和") == router.unknown_idf  # unknown to every profile
+    assert router.idf("u:和") == router.unknown_idf
+    assert router.idf("b:坑洼") < router.unknown_idf
+    assert indexed_text(Phrase("roads", "duty", "电梯、锅炉等特种设备")) == "电梯、锅炉，特种设备"
+    assert indexed_text(Phrase("roads", "faq", "我和老公")) == "我和老公"  # a citizen's words
 
 
 def test_explain_names_the_matching_phrases(tmp_path: Path) -> None:
