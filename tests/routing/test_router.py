@@ -6,6 +6,8 @@ import json
 import random
 from pathlib import Path
 
+import pytest
+
 from faq.features import Analyzer
 from faq.models import Entry
 from faq.routing import Router
@@ -25,13 +27,27 @@ from tests.routing.conftest import (
 
 
 # -- the sample departments and FAQ, on demands written for them (tests/routing/data) --------
-def test_sample_router_meets_the_targets_on_the_heldout_set(sample_router: Router) -> None:
-    with HELDOUT.open(encoding="utf-8") as fh:
+# Floors a little under the figures measured on each set (README, "Department routing"): the
+# duties were written knowing the held-out set; fresh_b was the development set of the second
+# tuning; fresh (60) and fresh_c (162) were routed once each before any change was made for them.
+@pytest.mark.parametrize(
+    ("path", "lines", "first", "three"),
+    [
+        (HELDOUT, 150, 0.95, 0.99),
+        (FRESH, 60, 0.90, 0.97),
+        (FRESH_B, 150, 0.88, 0.97),
+    ],
+    ids=lambda v: v.stem if isinstance(v, Path) else None,
+)
+def test_sample_router_meets_the_targets(
+    sample_router: Router, path: Path, lines: int, first: float, three: float
+) -> None:
+    with path.open(encoding="utf-8") as fh:
         report = evaluate(sample_router, fh)
     t = report.totals()
-    assert t.lines >= 150 and not report.errors
-    assert t.first / t.in_scope >= 0.85
-    assert t.three / t.in_scope >= 0.97
+    assert t.lines >= lines and not report.errors
+    assert t.first / t.in_scope >= first
+    assert t.three / t.in_scope >= three
     assert t.wrong <= 0.02 * t.lines  # never a wrong department silently pre-selected
     assert report.thresholds.endswith("[calibrated]")
 
