@@ -19,6 +19,7 @@ from tests.faq.perturbation import PREFIXES, SUFFIXES, homophone_typo, tradition
 from tests.routing.conftest import (
     FRESH,
     FRESH_B,
+    FRESH_C,
     HELDOUT,
     desk_from,
     heldout_lines,
@@ -28,14 +29,16 @@ from tests.routing.conftest import (
 
 # -- the sample departments and FAQ, on demands written for them (tests/routing/data) --------
 # Floors a little under the figures measured on each set (README, "Department routing"): the
-# duties were written knowing the held-out set; fresh_b was the development set of the second
-# tuning; fresh (60) and fresh_c (162) were routed once each before any change was made for them.
+# duties were written knowing the held-out set; fresh and fresh_b were looked at while tuning;
+# fresh_c was routed once, after the tuning (its "three" is under the 0.97 target: the honest
+# figure for demands nobody tuned for).
 @pytest.mark.parametrize(
     ("path", "lines", "first", "three"),
     [
         (HELDOUT, 150, 0.95, 0.99),
         (FRESH, 60, 0.90, 0.97),
         (FRESH_B, 150, 0.88, 0.97),
+        (FRESH_C, 150, 0.85, 0.95),
     ],
     ids=lambda v: v.stem if isinstance(v, Path) else None,
 )
