@@ -202,7 +202,7 @@ EN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "steal": ("stole", "stolen", "steals", "stealing", "theft", "thief", "thieves"),
     "pay": ("paid", "pays"),
     "wage": ("wages", "salary", "salaries"),
-    "child": ("children", "kid", "kids"),
+    "child": ("children", "kid", "kids", "son", "sons", "daughter", "daughters"),
     "marriage": ("married", "marry", "marrying", "wedding"),
     "disability": ("disabled", "disabilities", "handicapped"),
     "poverty": ("poor",),
@@ -214,6 +214,49 @@ EN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "fee": ("fees", "charge", "charges", "charged"),
     "job": ("jobs", "work", "employment"),
     "boss": ("employer", "employers", "bosses"),
+    "burglary": (
+        "broke into",
+        "broken into",
+        "break into",
+        "breaking into",
+        "break-in",
+        "break-ins",
+        "burgle",
+        "burgled",
+        "burglar",
+        "burglars",
+        "burglaries",
+    ),
+    "lift": ("lifts", "elevator", "elevators"),
+    "police": ("cop", "cops", "policeman", "policemen", "policewoman", "police officer"),
+    "scam": ("scams", "scammed", "scammer", "scammers", "swindle", "swindled", "conned"),
+    "dismissal": ("fired", "sacked", "dismissed", "dismiss"),
+    "injury": ("injured", "injuries", "hurt"),
+    "electric bike": (
+        "e-bike",
+        "e-bikes",
+        "ebike",
+        "ebikes",
+        "electric bikes",
+        "electric bicycle",
+        "electric bicycles",
+        "electric scooter",
+        "electric scooters",
+    ),
+    "motorbike": ("motorbikes", "motorcycle", "motorcycles"),
+    "driving licence": (
+        "driver's license",
+        "driver's licence",
+        "drivers license",
+        "drivers licence",
+        "driver license",
+        "driving license",
+    ),
+    "traffic light": ("traffic lights", "traffic signal", "traffic signals", "stoplight"),
+    "petrol station": ("petrol stations", "gas station", "gas stations", "filling station"),
+    "kindergarten": ("kindergartens", "nursery", "nurseries", "preschool", "pre-school"),
+    "adoption": ("adopt", "adopted", "adopting", "adopts"),
+    "died": ("dies", "dead", "death", "deceased", "passed away"),
 }
 
 
@@ -230,4 +273,29 @@ ZH_ROUTE_FILLER: tuple[str, ...] = tuple(
         key=len,
         reverse=True,
     )
+)
+
+# What any demand says to any department ("反映一个问题", "希望相关部门尽快处理", "一直没人管",
+# "打了好几次电话"): left out like the words above, so that a duty which happens to say one of
+# them ("交通事故处理", "商品质量问题") does not draw every demand that says it.
+ZH_ROUTE_BOILERPLATE: tuple[str, ...] = tuple(
+    sorted(
+        """反映 问题 情况 希望 相关部门 有关部门 部门 相关单位 政府 领导 尽快 及时 处理 解决 落实
+        没人管 没有人管 无人管 谁管 管一管 管管 没人处理 没人理 不作为 帮忙 帮帮忙 帮一下 看一下
+        看看 到底 究竟 怎么回事 为什么 多次 好多次 很多次 打电话 打了电话 电话 一下 急急急 在线等
+        谢谢 感谢 麻烦 您好 你好""".split(),
+        key=len,
+        reverse=True,
+    )
+)
+
+# The same in English: where, when and how often ("outside", "every evening", "for weeks"),
+# and what any demand says ("please deal with this problem").
+EN_ROUTE_FILLER: frozenset[str] = frozenset(
+    """outside inside near nearby behind beside opposite around front every day days daily
+    night nights tonight morning mornings evening evenings afternoon week weeks month months
+    year years today yesterday always still again already since until keep keeps kept lot
+    lots really actually even ever often sometimes now recently problem problems issue
+    issues department departments government authority authorities handle handled deal
+    solve resolve sort asap urgent urgently nobody report""".split()
 )

@@ -43,6 +43,10 @@ PIECE_MIN_EN = 2
 # English words shorter than this are not typo-corrected ("over" is no slip for "cover").
 CORRECT_MIN = 5
 _PIECE_SPLIT = re.compile(r"[,，、;；:：()（）/·.。!?！？]|\s+(?:and|or)\s+|[和及与或]")
+# The words that join the items of a duty or keyword list ("变更和注销", "电梯、锅炉等特种设备"):
+# no character pair across them is a word of the department ("更和", "炉等").
+_LIST_JOINERS = re.compile("[和及与或等]")
+LIST_SOURCES = frozenset({"duty", "keyword"})
 
 
 class DepartmentLike(Protocol):
@@ -88,6 +92,13 @@ def profile_phrases(
         out.extend(Phrase(slug, "faq", q) for q in entry.questions)
         out.extend(Phrase(slug, "faq-keyword", k) for k in entry.keywords)
     return out
+
+
+def indexed_text(phrase: Phrase) -> str:
+    """The text of a phrase as it is analysed: a duty's or keyword's list joiners are breaks."""
+    if phrase.source in LIST_SOURCES:
+        return _LIST_JOINERS.sub("，", phrase.text)
+    return phrase.text
 
 
 def pieces(text: str) -> list[str]:

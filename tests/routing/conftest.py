@@ -17,6 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DEPARTMENTS = ROOT / "config" / "departments.yaml"
 SAMPLE_FAQ = ROOT / "config" / "faq"
 HELDOUT = Path(__file__).parent / "data" / "heldout.jsonl"
+FRESH = Path(__file__).parent / "data" / "fresh.jsonl"
+FRESH_B = Path(__file__).parent / "data" / "fresh_b.jsonl"
+FRESH_C = Path(__file__).parent / "data" / "fresh_c.jsonl"
 
 # A small city: three departments described the way an administrator would.
 TOY = """\

@@ -6,24 +6,51 @@ import json
 import random
 from pathlib import Path
 
+import pytest
+
 from faq.features import Analyzer
 from faq.models import Entry
 from faq.routing import Router
 from faq.routing.evaluation import evaluate
-from faq.routing.text import features, prepare
+from faq.routing.profiles import Phrase, indexed_text
+from faq.routing.text import features, lemma, prepare
 from faq.text import is_cjk
 from tests.faq.perturbation import PREFIXES, SUFFIXES, homophone_typo, traditional
-from tests.routing.conftest import HELDOUT, desk_from, heldout_lines, toy_router
+from tests.routing.conftest import (
+    FRESH,
+    FRESH_B,
+    FRESH_C,
+    HELDOUT,
+    desk_from,
+    heldout_lines,
+    toy_router,
+)
 
 
 # -- the sample departments and FAQ, on demands written for them (tests/routing/data) --------
-def test_sample_router_meets_the_targets_on_the_heldout_set(sample_router: Router) -> None:
-    with HELDOUT.open(encoding="utf-8") as fh:
+# Floors a little under the figures measured on each set (README, "Department routing"): the
+# duties were written knowing the held-out set; fresh and fresh_b were looked at while tuning;
+# fresh_c was routed once, after the tuning (its "three" is under the 0.97 target: the honest
+# figure for demands nobody tuned for).
+@pytest.mark.parametrize(
+    ("path", "lines", "first", "three"),
+    [
+        (HELDOUT, 150, 0.95, 0.99),
+        (FRESH, 60, 0.90, 0.97),
+        (FRESH_B, 150, 0.88, 0.97),
+        (FRESH_C, 150, 0.85, 0.95),
+    ],
+    ids=lambda v: v.stem if isinstance(v, Path) else None,
+)
+def test_sample_router_meets_the_targets(
+    sample_router: Router, path: Path, lines: int, first: float, three: float
+) -> None:
+    with path.open(encoding="utf-8") as fh:
         report = evaluate(sample_router, fh)
     t = report.totals()
-    assert t.lines >= 150 and not report.errors
-    assert t.first / t.in_scope >= 0.85
-    assert t.three / t.in_scope >= 0.97
+    assert t.lines >= lines and not report.errors
+    assert t.first / t.in_scope >= first
+    assert t.three / t.in_scope >= three
     assert t.wrong <= 0.02 * t.lines  # never a wrong department silently pre-selected
     assert report.thresholds.endswith("[calibrated]")
 
@@ -46,6 +73,53 @@ def test_sample_router_survives_traditional_typos_and_chatter(sample_router: Rou
     t = evaluate(sample_router, lines).totals()
     assert t.first / t.in_scope >= 0.85
     assert t.three / t.in_scope >= 0.95
+    assert t.wrong <= 0.02 * t.lines
+
+
+# What a caller says to any department around the demand itself.
+BOILERPLATE_PREFIXES = (
+    "我要反映一个问题：",
+    "您好，我想投诉一下，",
+    "麻烦领导看一下，",
+    "市民反映：",
+    "",
+)
+BOILERPLATE_SUFFIXES = (
+    "，希望相关部门尽快处理，谢谢",
+    "，打了好几次电话都没人管",
+    "，到底谁管？",
+    "",
+)
+BOILERPLATE_EN = (("Hi, I want to report a problem: ", " Please deal with it asap."),
+                  ("Hello, ", " Nobody has done anything about this issue."))  # fmt: skip
+
+
+def test_boilerplate_alone_proposes_nothing(sample_router: Router) -> None:
+    """Words every demand says ("希望相关部门尽快处理") point to no department."""
+    for text in (
+        "我要反映一个问题，希望相关部门尽快处理，打了好几次电话一直没人管，到底谁管",
+        "I want to report a problem, please deal with it asap, nobody handles this issue",
+    ):
+        assert sample_router.route(text).department is None, text
+
+
+def test_sample_router_keeps_the_department_of_a_demand_in_boilerplate(
+    sample_router: Router,
+) -> None:
+    rng = random.Random(5)
+    lines = []
+    for path in (FRESH, FRESH_B):
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            r = json.loads(raw)
+            if r["lang"] == "en":
+                head, tail = rng.choice(BOILERPLATE_EN)
+            else:
+                head, tail = rng.choice(BOILERPLATE_PREFIXES), rng.choice(BOILERPLATE_SUFFIXES)
+            lines.append(json.dumps({**r, "text": head + r["text"] + tail}, ensure_ascii=False))
+    t = evaluate(sample_router, lines).totals()
+    assert t.lines >= 200
+    assert t.first / t.in_scope >= 0.88
+    assert t.three / t.in_scope >= 0.97
     assert t.wrong <= 0.02 * t.lines
 
 
@@ -130,11 +204,42 @@ def test_margin_from_settings_and_default_for_a_small_file(tmp_path: Path) -> No
 
 def test_english_synonyms_word_prefixes_and_pairs() -> None:
     analyzer = Analyzer(negation=False)
-    assert prepare("The SIDEWALK near my apartment") == "the pavement near my flat"
+    assert prepare("The SIDEWALK near my apartment") == "the pavement , my flat"  # near: where
     assert "x:marri" in features(analyzer, "my marriage")
     assert "x:marri" in features(analyzer, "we got married")  # "married" -> "marriage" too
     assert "w:street light" in features(analyzer, "the streetlights")  # one word, two words
     assert "w:street light" not in features(analyzer, "the street, lights")
+
+
+def test_english_inflections_accents_and_filler_words() -> None:
+    """Every form of an English word meets the others; where / when words are left out."""
+    for forms in (
+        ("park", "parked", "parking", "parks"),
+        ("charge", "charged", "charges", "charging"),
+        ("stop", "stopped", "stopping", "stops"),
+        ("carry", "carried", "carries"),
+        ("speed", "speeding", "speeds"),
+    ):
+        assert len({lemma(f) for f in forms}) == 1, forms
+    assert lemma("shebao") == "shebao" and lemma("gongche") == "gongche"  # pinyin kept
+    assert lemma("there") == "there"  # a stop word stays one
+    assert prepare("my fiancée") == "my fiancee"
+    assert prepare("Someone broke into my flat") == "someone burglary my flat"
+    assert prepare("cars parked outside every evening") == "car park , , ,"
+    analyzer = Analyzer(negation=False)
+    assert "e:park" in features(analyzer, "illegal parking") and "e:park" in features(
+        analyzer, "he parked on the pavement"
+    )
+
+
+def test_list_joiners_of_duties_join_no_words(tmp_path: Path) -> None:
+    """ "道路坑洼和路面破损": no department has the pair "洼和" (nor "和" alone)."""
+    router = toy_router(tmp_path)
+    assert router.idf("b:洼和") == router.unknown_idf  # unknown to every profile
+    assert router.idf("u:和") == router.unknown_idf
+    assert router.idf("b:坑洼") < router.unknown_idf
+    assert indexed_text(Phrase("roads", "duty", "电梯、锅炉等特种设备")) == "电梯、锅炉，特种设备"
+    assert indexed_text(Phrase("roads", "faq", "我和老公")) == "我和老公"  # a citizen's words
 
 
 def test_explain_names_the_matching_phrases(tmp_path: Path) -> None:
