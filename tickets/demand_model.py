@@ -6,11 +6,11 @@ none of them from the evaluation sets under tests/) and shipped as a small JSON 
 ``tickets/data/demand_model.json``, loaded once on first use. Rebuild it after changing the
 training demands, the cues or the features::
 
-    python -m tools.build_demand_model
+    .venv/bin/python tools/build_demand_model.py
 
-The JSON records the SHA-256 of the training file and of the feature code it was built from;
-a test fails when either changed without a rebuild. Pure Python: a guess costs a few hundred
-dictionary look-ups, well under a millisecond.
+The JSON records a fingerprint of the training demands' features (:func:`feature_fingerprint`);
+a test fails when the training demands or the way a text becomes features changed without a
+rebuild. Pure Python: a guess costs a few hundred dictionary look-ups.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from tickets.demand_cues import CUE_PRIORS, analyse, mask_type_words
+from tickets.deptconfig import DEMAND_TYPES
 
 __all__ = [
     "MODEL_PATH",
@@ -43,7 +44,7 @@ __all__ = [
 DATA = Path(__file__).parent / "data"
 TRAINING_PATH = DATA / "demand_training.jsonl"
 MODEL_PATH = DATA / "demand_model.json"
-CLASSES = ("consultation", "help", "complaint", "report", "suggestion")
+CLASSES = DEMAND_TYPES
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff□]+")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _NGRAMS_AT_FULL_WEIGHT = 40

@@ -20,7 +20,7 @@ from tickets.demand_text import Clauses, Cues, compile_cues
 __all__ = ["DANGER", "URGENT_SCORE", "danger_categories", "urgency_score"]
 
 URGENT_SCORE = 2.0
-# category -> (strong patterns, weak patterns); matched on folded text (see demand_cues.fold)
+# category -> (strong patterns, weak patterns); matched on folded text (demand_text.fold)
 DANGER: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "gas": (
         (
