@@ -251,6 +251,7 @@ CUE_PRIORS: dict[str, dict[str, float]] = {
     "c:sug.wish": {"suggestion": 1.0},
     "c:sug.ask": {"suggestion": 1.0},
     "c:sug.praise": {"suggestion": 1.0},
+    "c:help.broken": {"help": 1.0},  # something to fix, unless danger or a wrongdoer says otherwise
     **{
         f"c:danger:{name}": {"help": 1.0}
         for name in (
