@@ -1,7 +1,7 @@
 """Errors of the ticket domain.
 
 Each error carries an i18n key and its parameters, so a handler shows it in the user's
-language with ``err.render(lang)`` (see :mod:`tickets.i18n`). ``str(err)`` is English, for logs.
+language with ``err.render(lang)`` (see :mod:`locales`). ``str(err)`` is English, for logs.
 
 Privacy rule: :class:`NotAllowed` is raised both when a ticket exists but the actor may not see
 it and when it does not exist at all (for anyone but an administrator), with the same text, so

@@ -25,7 +25,7 @@ T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
         ("举报有人偷排污水", "report"),
         ("建议在公园增加座椅", "suggestion"),
         ("my water pipe is leaking, please help", "help"),
-        ("helpful staff, thanks", "consultation"),  # "help" as a whole word only
+        ("helpful staff, thanks", "suggestion"),  # praise; "help" is a whole word only
     ],
 )
 def test_guess_demand_type(text: str, expected: str) -> None:
