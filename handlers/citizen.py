@@ -55,6 +55,7 @@ from tickets.citizens import (
 )
 from tickets.departments import get_department_by_id
 from tickets.errors import TicketError
+from tickets.faq_feedback import record_feedback
 from tickets.gaps import record_unanswered
 from tickets.i18n import t
 from tickets.intake import text_for_matching
@@ -336,6 +337,9 @@ async def faq_button(
         await answer_callback(outgoing, query, tr(lang, "faq.expired"), alert=True)
         return
     action = callback_data.action
+    if action in ("y", "n"):  # 👍 / 👎 on the answer shown (the console counts them)
+        now = deps.clock.now()
+        await record_feedback(session, remembered.get("entry"), helpful=action == "y", now=now)
     if action == "y":
         await answer_callback(outgoing, query)
         await _forget(state, callback_data.key)

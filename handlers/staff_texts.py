@@ -260,6 +260,7 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
             "/type N 类型 — 更正诉求类型：consultation 咨询、help 求助、complaint 投诉、"
             "report 举报、suggestion 建议\n"
             "/contact N — 查看市民联系方式（会记入审计记录）\n"
+            "/console — 网页工作台的一次性登录链接（私信发送）\n"
             "/cancel — 取消正在进行的操作\n"
             "/staffhelp — 显示本帮助"
         ),
@@ -278,6 +279,7 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
             "/type N TYPE — correct the request type: consultation, help, complaint, report, "
             "suggestion\n"
             "/contact N — reveal the citizen's contact (recorded in the audit trail)\n"
+            "/console — a one-time sign-in link to the web console (sent privately)\n"
             "/cancel — cancel what you started\n"
             "/staffhelp — this help"
         ),
@@ -312,6 +314,8 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
     "sh.event.rated": {"zh": "评价", "en": "rated"},
     "sh.event.retyped": {"zh": "更正类型", "en": "type corrected"},
     "sh.event.contact_revealed": {"zh": "查看联系方式", "en": "contact revealed"},
+    "sh.event.assigned": {"zh": "指派", "en": "assigned"},
+    "sh.event.urgency_changed": {"zh": "更改紧急程度", "en": "urgency changed"},
 }
 
 

@@ -55,6 +55,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "action.rate": {"zh": "评价", "en": "rate"},
     "action.retype": {"zh": "更正诉求类型", "en": "change the request type of"},
     "action.reveal": {"zh": "查看联系方式", "en": "reveal the contact of"},
+    "action.assign": {"zh": "指派", "en": "assign"},
+    "action.set_urgency": {"zh": "更改紧急程度", "en": "change the urgency of"},
     # -- demand types ---------------------------------------------------------------------------
     "type.consultation": {"zh": "咨询", "en": "consultation"},
     "type.help": {"zh": "求助", "en": "request for help"},
@@ -104,6 +106,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "error.bad_demand_type": {
         "zh": "诉求类型「{value}」无效，可选：{allowed}。",
         "en": "“{value}” is not a request type; choose one of: {allowed}.",
+    },
+    "error.not_assignable": {
+        "zh": "只能指派给本部门在职的工作人员。",
+        "en": "A ticket can only be assigned to active staff of its department.",
+    },
+    "error.same_assignee": {
+        "zh": "工单 {number} 已由此人负责。",
+        "en": "Ticket {number} is already assigned to this person.",
+    },
+    "error.same_urgency": {
+        "zh": "紧急程度未改变。",
+        "en": "The urgency is unchanged.",
     },
     "error.same_demand_type": {
         "zh": "诉求类型未改变。",
@@ -172,6 +186,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "staff.transferred_in": {
         "zh": "↪️ 由「{from_department}」转来：{reason}\n{body}",
         "en": "↪️ Transferred from {from_department}: {reason}\n{body}",
+    },
+    "staff.assigned": {
+        "zh": "👤 {staff} 将工单 {number} 指派给 {assignee}",
+        "en": "👤 {staff} assigned ticket {number} to {assignee}",
+    },
+    "staff.assigned_to_you": {
+        "zh": "👤 {staff} 将工单 {number} 指派给您。",
+        "en": "👤 {staff} assigned ticket {number} to you.",
     },
     "staff.taken": {
         "zh": "✋ {staff} 已接单：工单 {number}",

@@ -522,6 +522,76 @@ class TicketService:
             chat_id=citizen.chat_id,
         )
 
+    async def assign(self, ref: int | str, actor: Actor, assignee_user_id: int) -> Ticket:
+        """A head of the ticket's department or an administrator hands the ticket to a named
+        member of its department (taken or not); the assignee is told privately."""
+        ticket, dept, cfg = await self._head_ticket(ref, actor)
+        stmt = select(StaffMember).where(
+            StaffMember.telegram_user_id == assignee_user_id,
+            StaffMember.department_id == ticket.department_id,
+            StaffMember.active == True,  # noqa: E712 - SQL expression
+        )
+        member = (await self.session.exec(stmt)).first()
+        if member is None:
+            raise ValidationError("error.not_assignable")
+        if member.id == ticket.assignee_id:
+            raise ValidationError("error.same_assignee", number=ticket.number)
+        tr = transition(ticket.status, Action.ASSIGN, number=ticket.number)
+        previous = ticket.assignee_id
+        await self._update(ticket, status=tr.new, assignee_id=member.id)
+        self._event(
+            ticket,
+            tr.event_kind,
+            "staff",
+            actor.telegram_user_id,
+            assignee=member.telegram_user_id,
+            previous_assignee_id=previous,
+        )
+        name = Actor(member.telegram_user_id, member).display_name
+        text = t(
+            self.staff_lang,
+            "staff.assigned",
+            staff=actor.display_name,
+            number=ticket.number,
+            assignee=name,
+        )
+        for chat_id in self._staff_chats(dept, cfg, self.admin_ids, group_only=True):
+            await self._send(ticket, Notice(chat_id, text))
+        if member.telegram_user_id != actor.telegram_user_id:
+            personal = t(
+                self.staff_lang, "staff.assigned_to_you", staff=actor.display_name,
+                number=ticket.number,
+            )  # fmt: skip
+            await self._send(ticket, Notice(member.telegram_user_id, personal))
+        return ticket
+
+    async def set_urgency(self, ref: int | str, actor: Actor, urgent: bool) -> Ticket:
+        """Flag or unflag the ticket as urgent; deadlines are recomputed from creation with the
+        urgent SLA (or the demand type's), as for a demand-type correction."""
+        ticket = await self._staff_ticket(ref, actor)
+        if bool(urgent) == ticket.urgent:
+            raise ValidationError("error.same_urgency")
+        tr = transition(ticket.status, Action.SET_URGENCY, number=ticket.number)
+        _dept, cfg = await self._department(ticket.department_id)
+        sla = self._sla(cfg, ticket.demand_type, bool(urgent))
+        changes: dict[str, Any] = {
+            "urgent": bool(urgent),
+            "resolution_due_at": self.calendar.deadline(ticket.created_at, sla.resolution),
+        }
+        if ticket.first_response_at is None:
+            changes["response_due_at"] = self.calendar.deadline(ticket.created_at, sla.response)
+        await self._update(ticket, **changes)
+        self._event(
+            ticket,
+            tr.event_kind,
+            "staff",
+            actor.telegram_user_id,
+            urgent=bool(urgent),
+            response_due_at=_iso(ticket.response_due_at),
+            resolution_due_at=_iso(ticket.resolution_due_at),
+        )
+        return ticket
+
     # ------------------------------------------------------------------------------------------
     # citizen actions
     # ------------------------------------------------------------------------------------------
