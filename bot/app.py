@@ -1,6 +1,7 @@
 """The composition root of the service: ``create_app(settings)`` -> aiohttp Application.
 
-Routes: ``POST WEBHOOK_PATH`` (webhook mode only), ``GET /healthz``, ``GET /metrics``.
+Routes: ``POST WEBHOOK_PATH`` (webhook mode only), ``GET /healthz``, ``GET /metrics``, and the
+staff console under ``/console`` (``handlers.web.console``).
 Everything the app creates (engine, bot, FSM storage) it also closes; what the caller hands
 in (``bot``, ``session_factory``) stays the caller's.
 """
@@ -23,6 +24,7 @@ from bot.processing import UpdateProcessor
 from bot.runtime import Mode, Runtime
 from bot.webhook import MAX_BODY, WebhookHandler
 from handlers.deps import Deps, DeskConfigHolder
+from handlers.web.console import setup_console
 from tickets.clock import Clock, SystemClock
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -92,6 +94,7 @@ def create_app(
     app.router.add_get("/metrics", make_metrics(runtime))
     if runtime.webhook is not None:
         app.router.add_post(settings.webhook_path, runtime.webhook.handle)
+    setup_console(app, runtime, _deps(runtime, clock))
 
     async def on_startup(_app: web.Application) -> None:
         await runtime.start()
@@ -118,6 +121,7 @@ def _deps(runtime: Runtime, clock: Clock) -> Deps:
         admin_ids=tuple(settings.admin_ids),
         clock=clock,
         bot_username=settings.bot_username,
+        console_url=settings.console_base_url,
     )
 
 

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "bot.commands.sweep",
     "bot.commands.stats",
     "bot.commands.gaps",
+    "bot.commands.console",
 )
 
 

@@ -103,6 +103,7 @@ class Deps:
     clock: Clock = field(default_factory=SystemClock)
     bot_username: str | None = None
     citizen_reopen_days: int = 7
+    console_url: str | None = None  # the web console's base URL (sign-in links), if served
 
     def tickets(self, session: AsyncSession) -> TicketService:
         """A ticket service bound to this update's transaction."""
