@@ -60,7 +60,7 @@ async def entry_signals(session: AsyncSession, *, since: datetime) -> dict[str, 
         .where(_F.c.at >= since)
         .group_by(_F.c.entry_id)
     )
-    for entry, up, down in (await session.execute(stmt)).all():
+    for entry, up, down in (await session.exec(stmt)).all():
         signals = get(entry)
         signals.helpful, signals.not_helpful = int(up or 0), int(down or 0)
     stmt = (
@@ -68,13 +68,13 @@ async def entry_signals(session: AsyncSession, *, since: datetime) -> dict[str, 
         .where(_U.c.at >= since, _U.c.best_entry_id.is_not(None))
         .group_by(_U.c.best_entry_id)
     )
-    for entry, n in (await session.execute(stmt)).all():
+    for entry, n in (await session.exec(stmt)).all():
         get(entry).closest = int(n)
     stmt = (
         select(_T.c.faq_entry_id, func.count())
         .where(_T.c.created_at >= since, _T.c.faq_entry_id.is_not(None))
         .group_by(_T.c.faq_entry_id)
     )
-    for entry, n in (await session.execute(stmt)).all():
+    for entry, n in (await session.exec(stmt)).all():
         get(entry).tickets = int(n)
     return out

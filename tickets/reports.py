@@ -211,7 +211,7 @@ async def figures_by_department(
         .where(_T.c.created_at >= start, _T.c.created_at < end)
         .group_by(_T.c.department_id)
     )
-    for did, n in (await session.execute(stmt)).all():
+    for did, n in (await session.exec(stmt)).all():
         add(did, responded=n)
 
     kinds = ("reopened", "callback_solved", "callback_unsolved")
@@ -221,7 +221,7 @@ async def figures_by_department(
         .where(_E.c.kind.in_(kinds), _E.c.at >= start, _E.c.at < end)
         .group_by(_T.c.department_id, _E.c.kind)
     )
-    for did, kind, n in (await session.execute(stmt)).all():
+    for did, kind, n in (await session.exec(stmt)).all():
         if kind == "reopened":
             add(did, reopened=n)
         else:
@@ -233,7 +233,7 @@ async def figures_by_department(
         .where(_A.c.alert == "urge", _A.c.created_at >= start, _A.c.created_at < end)
         .group_by(_T.c.department_id)
     )
-    for did, n in (await session.execute(stmt)).all():
+    for did, n in (await session.exec(stmt)).all():
         add(did, urged=n)
 
     if now is not None:
@@ -242,7 +242,7 @@ async def figures_by_department(
             .where(_overdue(now))
             .group_by(_T.c.department_id)
         )
-        for did, n in (await session.execute(stmt)).all():
+        for did, n in (await session.exec(stmt)).all():
             add(did, overdue_now=n)
     return rates, out
 
@@ -307,7 +307,7 @@ async def _weeks_and_heatmap(
     )
     received: dict[datetime, list[int]] = defaultdict(lambda: [0, 0, 0])
     heatmap = [[0] * 24 for _ in range(7)]
-    for value, n, due, ok in (await session.execute(stmt)).all():
+    for value, n, due, ok in (await session.exec(stmt)).all():
         at = _bucket_time(value)
         week = received[_local_monday(at, tz)]
         week[0], week[1], week[2] = (
@@ -331,7 +331,7 @@ async def _weeks_and_heatmap(
         .group_by(bucket)
     )
     closed: dict[datetime, list[int]] = defaultdict(lambda: [0, 0])
-    for value, n, ok in (await session.execute(stmt)).all():
+    for value, n, ok in (await session.exec(stmt)).all():
         week = closed[_local_monday(_bucket_time(value), tz)]
         week[0], week[1] = week[0] + int(n), week[1] + int(ok or 0)
     points = []
@@ -350,13 +350,13 @@ async def _load(session: AsyncSession, now: datetime, department_id: int | None)
         .where(_T.c.status.in_(OPEN_STATUSES), _T.c.assignee_id.is_not(None))
         .group_by(_T.c.assignee_id)
     )
-    counts = {int(a): (int(n), int(o or 0)) for a, n, o in (await session.execute(stmt)).all()}
+    counts = {int(a): (int(n), int(o or 0)) for a, n, o in (await session.exec(stmt)).all()}
     stmt = select(
         _S.c.id, _S.c.telegram_user_id, _S.c.display_name, _S.c.username, _S.c.department_id,
         _S.c.role,
     ).where(_S.c.active.is_(True), *_dept_filter(_S.c.department_id, department_id))  # fmt: skip
     rows = []
-    for sid, uid, name, username, did, role in (await session.execute(stmt)).all():
+    for sid, uid, name, username, did, role in (await session.exec(stmt)).all():
         shown = name or (f"@{username}" if username else f"#{uid}")
         n, o = counts.get(int(sid), (0, 0))
         rows.append(LoadRow(int(sid), int(uid), shown, did, role, n, o))

@@ -30,8 +30,9 @@ COOKIE = "cd_console"
 LANG_COOKIE = "cd_console_lang"
 PREFIX = "/console"
 HERE = Path(__file__).parent
-USER_KEY = "console_user"
-LANG_KEY = "console_lang"
+_RequestKey = getattr(web, "RequestKey", None)  # aiohttp >= 3.12; plain strings before
+USER_KEY: Any = _RequestKey("console_user", ConsoleUser) if _RequestKey else "console_user"
+LANG_KEY: Any = _RequestKey("console_lang", str) if _RequestKey else "console_lang"
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
