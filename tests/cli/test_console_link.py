@@ -47,7 +47,9 @@ def test_console_link(
     assert main(["console", "link", "42"]) == 0
     url = capsys.readouterr().out.strip()
     parts = urlsplit(url)
-    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == "https://desk.example.gov/console/login"
+    assert (
+        f"{parts.scheme}://{parts.netloc}{parts.path}" == "https://desk.example.gov/console/login"
+    )
     token = parse_qs(parts.query)["token"][0]
     assert main(["console", "link", "1"]) == 0  # an administrator without a staff record
     capsys.readouterr()

@@ -209,7 +209,7 @@ async def test_the_bots_console_command_sends_the_link_privately(desk: Desk) -> 
     rows = await desk.message(101, "/console", chat=-1001)
     private = texts(rows, 101)
     assert len(private) == 1 and "/console/login?token=" in private[0]
-    assert [r for r in rows if r.chat_id == 101][0].payload["link_preview_options"] == {
+    assert next(r for r in rows if r.chat_id == 101).payload["link_preview_options"] == {
         "is_disabled": True
     }
     assert texts(rows, -1001) == ["The sign-in link was sent to you in a private message."]
