@@ -14,12 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 # Dialect-specific search objects the migrations create and the models do not declare
-# (migration 0011): SQLite's FTS5 table (and its shadow tables), PostgreSQL's trigram indexes.
+# (migration 0011): SQLite's FTS5 table (and its shadow tables), PostgreSQL's trigram and
+# bigram indexes.
 SEARCH_TABLE_PREFIX = "ticket_fts"
 SEARCH_INDEXES = frozenset(
     (
         "ix_ticket_number_trgm",
         "ix_ticket_text_trgm",
+        "ix_ticket_text_bigram",
         "ix_citizen_name_trgm",
         "ix_citizen_phone_trgm",
     )

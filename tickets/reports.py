@@ -54,8 +54,13 @@ __all__ = [
     "Figures",
     "LoadRow",
     "WeekPoint",
+    "assemble",
+    "combine",
     "dashboard",
+    "extra_counts",
     "figures_by_department",
+    "staff_load",
+    "weeks_and_heatmap",
 ]
 
 _T = Ticket.__table__  # type: ignore[attr-defined]
@@ -186,6 +191,75 @@ def _dept_filter(column: Any, department_id: int | None) -> list[ColumnElement[b
     return [] if department_id is None else [column == department_id]
 
 
+Extras = dict[int, dict[str, int]]  # department id -> the counts stats does not have
+
+
+async def extra_counts(
+    session: AsyncSession, start: datetime, end: datetime, *, now: datetime | None = None
+) -> Extras:
+    """Per department, over ``[start, end)``: ``responded``, ``reopened``, ``callbacks``,
+    ``callbacks_solved``, ``urged``; and ``overdue_now`` at ``now`` when given."""
+    out: Extras = defaultdict(lambda: defaultdict(int))
+    responded = and_(_T.c.first_response_at.is_not(None), _T.c.first_response_at < end)
+    stmt = (
+        select(_T.c.department_id, func.sum(case((responded, 1), else_=0)))
+        .where(_T.c.created_at >= start, _T.c.created_at < end)
+        .group_by(_T.c.department_id)
+    )
+    for did, n in (await session.exec(stmt)).all():
+        out[int(did)]["responded"] += int(n or 0)
+    # Events first (their index), then their tickets' departments by primary key: joining
+    # the two made PostgreSQL scan the whole ticket table.
+    kinds = ("reopened", "callback_solved", "callback_unsolved")
+    stmt = (
+        select(_E.c.ticket_id, _E.c.kind, func.count())
+        .where(_E.c.kind.in_(kinds), _E.c.at >= start, _E.c.at < end)
+        .group_by(_E.c.ticket_id, _E.c.kind)
+    )
+    events = (await session.exec(stmt)).all()
+    stmt = select(_A.c.ticket_id, func.count()).where(
+        _A.c.alert == "urge", _A.c.created_at >= start, _A.c.created_at < end
+    )
+    urges = (await session.exec(stmt.group_by(_A.c.ticket_id))).all()
+    ids = sorted({int(e[0]) for e in events} | {int(u[0]) for u in urges})
+    department: dict[int, int] = {}
+    for chunk in range(0, len(ids), 5000):
+        part = ids[chunk : chunk + 5000]
+        stmt = select(_T.c.id, _T.c.department_id).where(_T.c.id.in_(part))
+        department.update({int(i): int(d) for i, d in (await session.exec(stmt)).all()})
+    for tid, kind, n in events:
+        counts = out[department[int(tid)]]
+        if kind == "reopened":
+            counts["reopened"] += int(n)
+        else:
+            counts["callbacks"] += int(n)
+            counts["callbacks_solved"] += int(n) if kind == "callback_solved" else 0
+    for tid, n in urges:
+        out[department[int(tid)]]["urged"] += int(n)
+    if now is not None:
+        stmt = (
+            select(_T.c.department_id, func.count())
+            .where(_overdue(now))
+            .group_by(_T.c.department_id)
+        )
+        for did, n in (await session.exec(stmt)).all():
+            out[int(did)]["overdue_now"] += int(n)
+    return out
+
+
+def combine(
+    rates: list[DepartmentRates], extras: Extras
+) -> tuple[list[DepartmentRates], dict[int, Figures]]:
+    """Each department's :class:`Figures` from the rates of ``stats`` and the extra counts."""
+    out = {}
+    for r in rates:
+        figures = Figures.from_rates(r)
+        for key, value in extras.get(r.department_id, {}).items():
+            setattr(figures, key, getattr(figures, key) + value)
+        out[r.department_id] = figures
+    return rates, out
+
+
 async def figures_by_department(
     session: AsyncSession,
     start: datetime,
@@ -197,54 +271,7 @@ async def figures_by_department(
     """Each active department's figures over ``[start, end)`` (``overdue_now`` at ``now``,
     when given), with the :class:`DepartmentRates` they came from."""
     rates = await department_rates(session, start, end, satisfied_min=satisfied_min)
-    out = {r.department_id: Figures.from_rates(r) for r in rates}
-
-    def add(did: Any, **values: Any) -> None:
-        figures = out.get(int(did))
-        if figures is not None:
-            for key, value in values.items():
-                setattr(figures, key, getattr(figures, key) + int(value or 0))
-
-    responded = and_(_T.c.first_response_at.is_not(None), _T.c.first_response_at < end)
-    stmt = (
-        select(_T.c.department_id, func.sum(case((responded, 1), else_=0)))
-        .where(_T.c.created_at >= start, _T.c.created_at < end)
-        .group_by(_T.c.department_id)
-    )
-    for did, n in (await session.exec(stmt)).all():
-        add(did, responded=n)
-
-    kinds = ("reopened", "callback_solved", "callback_unsolved")
-    stmt = (
-        select(_T.c.department_id, _E.c.kind, func.count())
-        .join(_T, _T.c.id == _E.c.ticket_id)
-        .where(_E.c.kind.in_(kinds), _E.c.at >= start, _E.c.at < end)
-        .group_by(_T.c.department_id, _E.c.kind)
-    )
-    for did, kind, n in (await session.exec(stmt)).all():
-        if kind == "reopened":
-            add(did, reopened=n)
-        else:
-            add(did, callbacks=n, callbacks_solved=n if kind == "callback_solved" else 0)
-
-    stmt = (
-        select(_T.c.department_id, func.count())
-        .join(_T, _T.c.id == _A.c.ticket_id)
-        .where(_A.c.alert == "urge", _A.c.created_at >= start, _A.c.created_at < end)
-        .group_by(_T.c.department_id)
-    )
-    for did, n in (await session.exec(stmt)).all():
-        add(did, urged=n)
-
-    if now is not None:
-        stmt = (
-            select(_T.c.department_id, func.count())
-            .where(_overdue(now))
-            .group_by(_T.c.department_id)
-        )
-        for did, n in (await session.exec(stmt)).all():
-            add(did, overdue_now=n)
-    return rates, out
+    return combine(rates, await extra_counts(session, start, end, now=now))
 
 
 def _overdue(now: datetime) -> ColumnElement[bool]:
@@ -274,7 +301,7 @@ def _local_monday(at: datetime, tz: tzinfo) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=tz)
 
 
-async def _weeks_and_heatmap(
+async def weeks_and_heatmap(
     session: AsyncSession,
     start: datetime,
     end: datetime,
@@ -343,7 +370,10 @@ async def _weeks_and_heatmap(
     return points, heatmap
 
 
-async def _load(session: AsyncSession, now: datetime, department_id: int | None) -> list[LoadRow]:
+async def staff_load(
+    session: AsyncSession, now: datetime, department_id: int | None
+) -> list[LoadRow]:
+    """Each active staff member's open tickets and how many are overdue, most loaded first."""
     overdue = _overdue(now)
     stmt = (
         select(_T.c.assignee_id, func.count(), func.sum(case((overdue, 1), else_=0)))
@@ -364,6 +394,49 @@ async def _load(session: AsyncSession, now: datetime, department_id: int | None)
     return rows
 
 
+def assemble(
+    start: datetime,
+    end: datetime,
+    current: tuple[list[DepartmentRates], dict[int, Figures]],
+    previous: tuple[list[DepartmentRates], dict[int, Figures]],
+    weeks: tuple[list[WeekPoint], list[list[int]]],
+    load: list[LoadRow],
+    *,
+    department_id: int | None = None,
+) -> DashboardReport:
+    """The report from its parts (each part may be computed in its own session)."""
+    rates, figures = current
+    _before_rates, before = previous
+    reports = [
+        DepartmentReport(
+            r.department_id,
+            r.slug,
+            r.name_zh,
+            r.name_en,
+            figures[r.department_id],
+            before.get(r.department_id, Figures()),
+            rank,
+        )
+        for rank, r in enumerate(rank_departments(rates), start=1)
+        if department_id is None or r.department_id == department_id
+    ]
+    total, total_previous = Figures(), Figures()
+    for report in reports:
+        total.add(report.current)
+        total_previous.add(report.previous)
+    return DashboardReport(
+        start=start,
+        end=end,
+        previous_start=start - (end - start),
+        departments=reports,
+        total=total,
+        total_previous=total_previous,
+        weeks=weeks[0],
+        heatmap=weeks[1],
+        load=load,
+    )
+
+
 async def dashboard(
     session: AsyncSession,
     start: datetime,
@@ -375,41 +448,13 @@ async def dashboard(
     satisfied_min: int = 4,
     weeks: int = 12,
 ) -> DashboardReport:
-    """The whole dashboard: every department (or only ``department_id``) and the total."""
+    """The whole dashboard in one session: every department (or only ``department_id``)
+    and the total. (The console computes the same parts concurrently, see :func:`assemble`.)"""
     previous_start = start - (end - start)
-    rates, current = await figures_by_department(
-        session, start, end, satisfied_min=satisfied_min, now=now
-    )
-    _prev_rates, previous = await figures_by_department(
+    current = await figures_by_department(session, start, end, satisfied_min=satisfied_min, now=now)
+    previous = await figures_by_department(
         session, previous_start, start, satisfied_min=satisfied_min
     )
-    ranked = rank_departments(rates)
-    reports = [
-        DepartmentReport(
-            r.department_id,
-            r.slug,
-            r.name_zh,
-            r.name_en,
-            current[r.department_id],
-            previous.get(r.department_id, Figures()),
-            rank,
-        )
-        for rank, r in enumerate(ranked, start=1)
-        if department_id is None or r.department_id == department_id
-    ]
-    total, total_previous = Figures(), Figures()
-    for report in reports:
-        total.add(report.current)
-        total_previous.add(report.previous)
-    weeks_points, heatmap = await _weeks_and_heatmap(session, start, end, tz, weeks, department_id)
-    return DashboardReport(
-        start=start,
-        end=end,
-        previous_start=previous_start,
-        departments=reports,
-        total=total,
-        total_previous=total_previous,
-        weeks=weeks_points,
-        heatmap=heatmap,
-        load=await _load(session, now, department_id),
-    )
+    points = await weeks_and_heatmap(session, start, end, tz, weeks, department_id)
+    load = await staff_load(session, now, department_id)
+    return assemble(start, end, current, previous, points, load, department_id=department_id)

@@ -8,10 +8,11 @@ active ticket whose open deadline has passed, as in the daily digest; ``today``:
 later today), demand type, urgent, assignee (a staff id, or unassigned), created in a period.
 
 Search (``query``) looks at what staff are shown, never at what is hidden from them: the
-ticket's number, its text **as displayed** (phone and ID numbers redacted) and the citizen's
+ticket's number (looked up exactly: ``2026-000123``, or ``123`` for this year's), its text **as displayed** (phone and ID numbers redacted) and the citizen's
 **masked** identity (``张* (138****5678)``). The database narrows the candidates with an
 index — SQLite: an FTS5 trigram table over number and text (substrings, Chinese included);
-PostgreSQL: pg_trgm GIN indexes for ``ILIKE '%…%'`` — then each candidate is checked against
+PostgreSQL: pg_trgm GIN indexes for ``ILIKE '%…%'``, and an index of the text's letter
+pairs for two-letter words such as 路灯 that trigrams cannot index — then each candidate is checked against
 the displayed forms, so typing digits of a redacted phone number never finds the ticket
 (the search cannot be used to unmask). At most :data:`SEARCH_CAP` candidates are examined,
 most pressing first; ``truncated`` tells the page to ask for a narrower search.
@@ -19,10 +20,11 @@ most pressing first; ``truncated`` tells the page to ask for a narrower search.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any, Literal
 
 from sqlalchemy import and_, case, func, or_, text
@@ -34,6 +36,7 @@ from tickets.authz import Actor
 from tickets.errors import NotAllowed
 from tickets.lifecycle import OPEN_STATUSES
 from tickets.models import Citizen, Ticket
+from tickets.numbering import parse_ticket_ref
 from tickets.privacy import masked_identity, redact_text
 from tickets.stats import ACTIVE_STATUSES
 
@@ -55,6 +58,7 @@ MAX_QUERY = 100
 SORTS = ("deadline", "newest", "oldest")
 Sort = Literal["deadline", "newest", "oldest"]
 UNASSIGNED = -1
+_DIGIT_RUNS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -181,19 +185,64 @@ def _like_pattern(query: str) -> str:
     return "%" + escaped.replace("*", "_") + "%"
 
 
-def _search_condition(dialect: str, query: str) -> ColumnElement[bool]:
-    pattern = _like_pattern(query)
+def _bigram_query(query: str) -> str | None:
+    """A two-letter query (``路灯``) that PostgreSQL's bigram index can answer, else None."""
+    folded = query.strip().lower()
+    return folded if len(folded) == 2 and folded.isalnum() else None
+
+
+async def _people(session: AsyncSession, dialect: str, pattern: str) -> list[int]:
+    """Citizens whose name or phone may match (checked later against the masked forms);
+    a separate query, so the ticket query can use its indexes for each branch."""
     if dialect == "postgresql":
-        number = col(Ticket.number).ilike(pattern, escape="\\")
-        body = col(Ticket.text).ilike(pattern, escape="\\")
-        people = select(Citizen.id).where(
-            or_(
-                col(Citizen.display_name).ilike(pattern, escape="\\"),
-                col(Citizen.phone).like(pattern, escape="\\"),
-            )
+        cond = or_(
+            col(Citizen.display_name).ilike(pattern, escape="\\"),
+            col(Citizen.phone).like(pattern, escape="\\"),
         )
     else:
-        number = col(Ticket.number).like(pattern, escape="\\")
+        cond = or_(
+            col(Citizen.display_name).like(pattern, escape="\\"),
+            col(Citizen.phone).like(pattern, escape="\\"),
+        )
+    stmt = select(Citizen.id).where(cond).limit(SEARCH_CAP)
+    return [int(i) for i in (await session.exec(stmt)).all()]
+
+
+def may_be_contact(query: str) -> bool:
+    """Could ``query`` occur in a masked identity? Those show one letter of the name (the
+    rest is ``*``) and at most four digits in a row of the phone (``138****5678``)."""
+    if sum(1 for ch in query if ch.isalpha()) > 1:
+        return False
+    return max((len(run) for run in _DIGIT_RUNS.findall(query)), default=0) <= 4
+
+
+def _number_ref(query: str, now: datetime, tz: tzinfo) -> str | None:
+    """The ticket number a query names (``2026-000123``, or ``123`` for this year's)."""
+    try:
+        ref = parse_ticket_ref(query, now, tz)
+    except ValueError:
+        return None
+    return ref if isinstance(ref, str) else None
+
+
+def _search_condition(
+    dialect: str, query: str, people: list[int], number_ref: str | None
+) -> ColumnElement[bool]:
+    pattern = _like_pattern(query)
+    # A number is looked up exactly (the unique index); digits that are part of many numbers
+    # (000...) would make a substring search scan the table.
+    branches: list[ColumnElement[bool]] = []
+    if number_ref is not None:
+        branches.append(col(Ticket.number) == number_ref)
+    if dialect == "postgresql":
+        bigram = _bigram_query(query)
+        if bigram is not None:  # pg_trgm cannot index two letters; the bigram index can
+            body = text(
+                "to_tsvector('simple', cd_bigrams(ticket.text)) @@ to_tsquery('simple', :bigram)"
+            ).bindparams(bigram=bigram)
+        else:
+            body = col(Ticket.text).ilike(pattern, escape="\\")
+    else:
         if len(query) >= 3 and "*" not in query:
             phrase = '"' + query.replace('"', '""') + '"'
             fts = text("SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH :phrase").bindparams(
@@ -202,13 +251,10 @@ def _search_condition(dialect: str, query: str) -> ColumnElement[bool]:
             body = col(Ticket.id).in_(fts)
         else:
             body = col(Ticket.text).like(pattern, escape="\\")
-        people = select(Citizen.id).where(
-            or_(
-                col(Citizen.display_name).like(pattern, escape="\\"),
-                col(Citizen.phone).like(pattern, escape="\\"),
-            )
-        )
-    return or_(number, body, col(Ticket.citizen_id).in_(people))
+    branches.append(body)
+    if people:
+        branches.append(col(Ticket.citizen_id).in_(people))
+    return or_(*branches)
 
 
 def _dialect(session: AsyncSession) -> str:
@@ -216,13 +262,19 @@ def _dialect(session: AsyncSession) -> str:
 
 
 async def _matching_ids(
-    session: AsyncSession, conds: Sequence[ColumnElement[bool]], flt: TicketFilter
+    session: AsyncSession,
+    conds: Sequence[ColumnElement[bool]],
+    flt: TicketFilter,
+    now: datetime,
+    tz: tzinfo,
 ) -> tuple[list[int], bool]:
     query = flt.query.strip()[:MAX_QUERY]
+    dialect = _dialect(session)
+    people = await _people(session, dialect, _like_pattern(query)) if may_be_contact(query) else []
     stmt = (
         select(Ticket.id, Ticket.number, Ticket.text, Citizen.display_name, Citizen.phone)
         .join(Citizen, col(Citizen.id) == col(Ticket.citizen_id), isouter=True)
-        .where(*conds, _search_condition(_dialect(session), query))
+        .where(*conds, _search_condition(dialect, query, people, _number_ref(query, now, tz)))
         .order_by(*_order(flt.sort))
         .limit(SEARCH_CAP + 1)
     )
@@ -250,6 +302,7 @@ async def search_tickets(
     *,
     now: datetime,
     day_end: datetime,
+    tz: tzinfo = UTC,
     page: int = 1,
     page_size: int = 25,
 ) -> TicketPage:
@@ -258,7 +311,7 @@ async def search_tickets(
     page_size = max(1, min(int(page_size), 100))
     conds = _conditions(actor, flt, now, day_end)
     if flt.query.strip():
-        ids, truncated = await _matching_ids(session, conds, flt)
+        ids, truncated = await _matching_ids(session, conds, flt, now, tz)
         start = (page - 1) * page_size
         items = await _load(session, ids[start : start + page_size])
         return TicketPage(items, len(ids), page, page_size, truncated)
@@ -274,11 +327,17 @@ async def search_tickets(
 
 
 async def matching_ids(
-    session: AsyncSession, actor: Actor, flt: TicketFilter, *, now: datetime, day_end: datetime
+    session: AsyncSession,
+    actor: Actor,
+    flt: TicketFilter,
+    *,
+    now: datetime,
+    day_end: datetime,
+    tz: tzinfo = UTC,
 ) -> tuple[list[int], bool]:
     """The ids of the tickets that match ``flt`` (its search included), in ``flt.sort`` order,
     at most :data:`SEARCH_CAP`; and whether the cap was reached."""
-    return await _matching_ids(session, _conditions(actor, flt, now, day_end), flt)
+    return await _matching_ids(session, _conditions(actor, flt, now, day_end), flt, now, tz)
 
 
 async def load_tickets(session: AsyncSession, ids: Sequence[int]) -> list[Ticket]:

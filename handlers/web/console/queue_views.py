@@ -69,6 +69,7 @@ async def queue(request: web.Request) -> web.StreamResponse:
             parsed.flt,
             now=now,
             day_end=console.day_end(),
+            tz=console.deps.tz,
             page=parsed.page,
             page_size=PAGE_SIZE,
         )
@@ -137,7 +138,7 @@ async def tickets_csv(request: web.Request) -> web.StreamResponse:
         ids: list[int] | None = None
         if not parsed.errors and parsed.flt.query.strip():
             ids, _truncated = await matching_ids(
-                session, actor, parsed.flt, now=now, day_end=day_end
+                session, actor, parsed.flt, now=now, day_end=day_end, tz=tz
             )
     if parsed.errors:
         key, params = parsed.errors[0]
