@@ -115,6 +115,7 @@ async def redeem_login(
     actor = await console_actor(session, user_id, admin_ids)
     if actor is None:
         return None
+    await _forget_expired(session, now)
     cookie = secrets.token_urlsafe(_TOKEN_BYTES)
     row = ConsoleSession(
         token_hash=hash_token(cookie),
@@ -150,6 +151,12 @@ async def load_session(
 async def end_session(session: AsyncSession, session_id: int, *, now: datetime) -> None:
     """Sign out (and forget sessions and sign-in links that expired anyway)."""
     await session.exec(delete(ConsoleSession).where(col(ConsoleSession.id) == session_id))  # type: ignore[call-overload]
+    await _forget_expired(session, now)
+
+
+async def _forget_expired(session: AsyncSession, now: datetime) -> None:
+    """Sessions and sign-in links past their expiry are of no use: delete them (at each
+    sign-in and sign-out, so the tables stay small)."""
     await session.exec(delete(ConsoleSession).where(col(ConsoleSession.expires_at) <= now))  # type: ignore[call-overload]
     await session.exec(delete(ConsoleLogin).where(col(ConsoleLogin.expires_at) <= now))  # type: ignore[call-overload]
 
