@@ -313,9 +313,9 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
     "sh.event.confirmed": {"zh": "市民确认解决", "en": "confirmed by the citizen"},
     "sh.event.rated": {"zh": "评价", "en": "rated"},
     "sh.event.retyped": {"zh": "更正类型", "en": "type corrected"},
+    "sh.event.urgency_changed": {"zh": "更改紧急标记", "en": "urgent flag changed"},
     "sh.event.contact_revealed": {"zh": "查看联系方式", "en": "contact revealed"},
     "sh.event.assigned": {"zh": "指派", "en": "assigned"},
-    "sh.event.urgency_changed": {"zh": "更改紧急程度", "en": "urgency changed"},
 }
 
 

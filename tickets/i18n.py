@@ -55,8 +55,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "action.rate": {"zh": "评价", "en": "rate"},
     "action.retype": {"zh": "更正诉求类型", "en": "change the request type of"},
     "action.reveal": {"zh": "查看联系方式", "en": "reveal the contact of"},
+    "action.mark_urgent": {"zh": "更改紧急标记", "en": "change the urgent flag of"},
     "action.assign": {"zh": "指派", "en": "assign"},
-    "action.set_urgency": {"zh": "更改紧急程度", "en": "change the urgency of"},
     # -- demand types ---------------------------------------------------------------------------
     "type.consultation": {"zh": "咨询", "en": "consultation"},
     "type.help": {"zh": "求助", "en": "request for help"},
@@ -115,10 +115,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "工单 {number} 已由此人负责。",
         "en": "Ticket {number} is already assigned to this person.",
     },
-    "error.same_urgency": {
-        "zh": "紧急程度未改变。",
-        "en": "The urgency is unchanged.",
-    },
     "error.same_demand_type": {
         "zh": "诉求类型未改变。",
         "en": "The request type is unchanged.",
@@ -127,6 +123,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "error.already_rated": {
         "zh": "您已评价过该工单。",
         "en": "You have already rated this ticket.",
+    },
+    "error.same_urgency": {
+        "zh": "工单 {number} 的紧急标记未改变（{state}）。",
+        "en": "The urgent flag of ticket {number} is unchanged ({state}).",
     },
     "error.bad_days": {
         "zh": "延期天数须为 1 到 {max} 个工作日。",
@@ -164,6 +164,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # -- labels ---------------------------------------------------------------------------------
     "label.citizen": {"zh": "市民", "en": "Citizen"},
     "label.urgent": {"zh": "🚨 紧急", "en": "🚨 URGENT"},
+    "label.urgent_yes": {"zh": "紧急", "en": "urgent"},
+    "label.urgent_no": {"zh": "非紧急", "en": "not urgent"},
     "label.none": {"zh": "无", "en": "none"},
     "label.phone_hidden": {"zh": "未提供电话", "en": "no phone given"},
     # -- staff notifications --------------------------------------------------------------------

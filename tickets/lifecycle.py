@@ -66,9 +66,9 @@ class Action(StrEnum):
     CONFIRM = "confirm"  # citizen: "resolved"
     RATE = "rate"
     RETYPE = "retype"  # staff corrects the demand type
+    MARK_URGENT = "mark_urgent"  # staff sets or clears the urgent flag
     REVEAL = "reveal"  # staff reveals the citizen's contact
     ASSIGN = "assign"  # a head or an administrator assigns the ticket to a named clerk
-    SET_URGENCY = "set_urgency"  # staff flags or unflags the ticket as urgent
 
 
 # Sentinel targets resolved by :func:`transition`.
@@ -105,10 +105,10 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
     (A, Action.RATE): (_SAME, "rated"),
     (C, Action.RATE): (_SAME, "rated"),
     **{(s, Action.RETYPE): (_SAME, "retyped") for s in (N, P, W, A)},
+    **{(s, Action.MARK_URGENT): (_SAME, "urgency_changed") for s in (N, P, W, A)},
     **{(s, Action.REVEAL): (_SAME, "contact_revealed") for s in (N, P, W, A, C)},
     (N, Action.ASSIGN): (P, "assigned"),
     **{(s, Action.ASSIGN): (_SAME, "assigned") for s in (P, W, A)},
-    **{(s, Action.SET_URGENCY): (_SAME, "urgency_changed") for s in (N, P, W, A)},
 }
 
 

@@ -565,13 +565,15 @@ class TicketService:
             await self._send(ticket, Notice(member.telegram_user_id, personal))
         return ticket
 
-    async def set_urgency(self, ref: int | str, actor: Actor, urgent: bool) -> Ticket:
-        """Flag or unflag the ticket as urgent; deadlines are recomputed from creation with the
-        urgent SLA (or the demand type's), as for a demand-type correction."""
+    async def set_urgent(self, ref: int | str, actor: Actor, urgent: bool) -> Ticket:
+        """Set or clear the urgent flag; deadlines are recomputed from creation with the urgent
+        SLA (or the demand type's), as for a demand-type correction. (Main has its own
+        ``set_urgent`` with this signature: on merging, keep that one.)"""
         ticket = await self._staff_ticket(ref, actor)
         if bool(urgent) == ticket.urgent:
-            raise ValidationError("error.same_urgency")
-        tr = transition(ticket.status, Action.SET_URGENCY, number=ticket.number)
+            state = t(self.staff_lang, "label.urgent_yes" if urgent else "label.urgent_no")
+            raise ValidationError("error.same_urgency", number=ticket.number, state=state)
+        tr = transition(ticket.status, Action.MARK_URGENT, number=ticket.number)
         _dept, cfg = await self._department(ticket.department_id)
         sla = self._sla(cfg, ticket.demand_type, bool(urgent))
         changes: dict[str, Any] = {

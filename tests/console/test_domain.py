@@ -180,12 +180,12 @@ async def test_urgency_recomputes_the_deadlines(desk: Desk) -> None:
         due = ticket.resolution_due_at
         clerk = await actor_for(session, 101, (ADMIN,))
         service = desk.deps.tickets(session)
-        changed = await service.set_urgency(tid, clerk, True)
+        changed = await service.set_urgent(tid, clerk, True)
         await session.commit()
         assert changed.urgent and changed.resolution_due_at is not None and due is not None
         assert changed.resolution_due_at < due  # urgent: same day
         with pytest.raises(ValidationError):
-            await service.set_urgency(tid, clerk, True)
+            await service.set_urgent(tid, clerk, True)
     assert (await desk.events(tid))[-1].kind == "urgency_changed"
 
 

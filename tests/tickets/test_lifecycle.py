@@ -38,10 +38,10 @@ EXPECTED: dict[tuple[str, str], tuple[str, str, str]] = {
     (A, "rate"): (A, A, "rated"),
     (C, "rate"): (C, C, "rated"),
     **{(s, "retype"): (s, s, "retyped") for s in (N, P, W, A)},
+    **{(s, "mark_urgent"): (s, s, "urgency_changed") for s in (N, P, W, A)},
     **{(s, "reveal"): (s, s, "contact_revealed") for s in (N, P, W, A, C)},
     (N, "assign"): (P, P, "assigned"),
     **{(s, "assign"): (s, s, "assigned") for s in (P, W, A)},
-    **{(s, "set_urgency"): (s, s, "urgency_changed") for s in (N, P, W, A)},
 }
 
 ALL_PAIRS = [(s.value, a.value) for s in Status for a in Action]

@@ -130,7 +130,7 @@ async def _urgency(ctx: ActionContext) -> None:
     value = _field(ctx, "urgent")
     if value not in ("0", "1"):
         raise Usage("con.pick_urgency")
-    await ctx.service.set_urgency(ctx.number, ctx.actor, value == "1")
+    await ctx.service.set_urgent(ctx.number, ctx.actor, value == "1")
 
 
 async def _close(ctx: ActionContext) -> None:
