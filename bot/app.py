@@ -1,6 +1,7 @@
 """The composition root of the service: ``create_app(settings)`` -> aiohttp Application.
 
-Routes: ``POST WEBHOOK_PATH`` (webhook mode only), ``GET /healthz``, ``GET /metrics``.
+Routes: ``POST WEBHOOK_PATH`` (webhook mode only), ``GET /healthz``, ``GET /metrics``, and the
+staff console under ``/console`` (``handlers.web.console``).
 Everything the app creates (engine, bot, FSM storage) it also closes; what the caller hands
 in (``bot``, ``session_factory``) stays the caller's.
 """
@@ -24,6 +25,7 @@ from bot.runtime import Mode, Runtime
 from bot.texts import TextsService
 from bot.webhook import MAX_BODY, WebhookHandler
 from handlers.deps import Deps
+from handlers.web.console import setup_console
 from tickets.clock import Clock, SystemClock
 from tickets.config.live import DeskConfigHolder
 
@@ -104,6 +106,7 @@ def create_app(
     app.router.add_get("/metrics", make_metrics(runtime))
     if runtime.webhook is not None:
         app.router.add_post(settings.webhook_path, runtime.webhook.handle)
+    setup_console(app, runtime, _deps(runtime, clock))
 
     async def on_startup(_app: web.Application) -> None:
         await runtime.start()
@@ -134,6 +137,7 @@ def _deps(runtime: Runtime, clock: Clock) -> Deps:
         clock=clock,
         bot_username=settings.bot_username,
         texts=runtime.texts,
+        console_url=settings.console_base_url,
         routing=LiveRouter(
             RouterConfig(margin=settings.route_margin), lesson_days=settings.route_lesson_days
         ),

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "bot.commands.stats",
     "bot.commands.gaps",
     "bot.commands.texts",
+    "bot.commands.console",
 )
 
 

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
 
+    # Web console
+    public_base_url: str | None = None  # for sign-in links; default http://HOST:PORT
+    console_session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+
     # Storage
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None  # aiogram FSM storage shared by several instances
@@ -114,7 +118,14 @@ class Settings(BaseSettings):
     def _slash(cls, value: str) -> str:
         return value if value.startswith("/") else "/" + value
 
-    @field_validator("webhook_base_url", "redis_url", mode="before")
+    @field_validator("public_base_url")
+    @classmethod
+    def _valid_base(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("use an http:// or https:// URL, e.g. https://desk.example.gov")
+        return value.rstrip("/") if value is not None else None
+
+    @field_validator("webhook_base_url", "redis_url", "public_base_url", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
@@ -142,6 +153,16 @@ class Settings(BaseSettings):
         if not self.webhook_base_url:
             return None
         return self.webhook_base_url.rstrip("/") + self.webhook_path
+
+    @property
+    def console_base_url(self) -> str:
+        """Where the console's sign-in links point: ``PUBLIC_BASE_URL`` or ``http://HOST:PORT``
+        (``127.0.0.1`` for a wildcard ``HOST``)."""
+        if self.public_base_url:
+            return self.public_base_url
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.port}"
 
     @property
     def secret_token(self) -> str | None:

@@ -13,6 +13,29 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
+# Dialect-specific search objects the migrations create and the models do not declare
+# (migration 0011): SQLite's FTS5 table (and its shadow tables), PostgreSQL's trigram and
+# bigram indexes.
+SEARCH_TABLE_PREFIX = "ticket_fts"
+SEARCH_INDEXES = frozenset(
+    (
+        "ix_ticket_number_trgm",
+        "ix_ticket_text_trgm",
+        "ix_ticket_text_bigram",
+        "ix_citizen_name_trgm",
+        "ix_citizen_phone_trgm",
+    )
+)
+
+
+def include_name(name: str | None, type_: str, _parent_names: object = None) -> bool:
+    """Alembic's ``include_name``: leave the search objects out of schema comparisons."""
+    if name is None:
+        return True
+    if type_ == "table" and name.startswith(SEARCH_TABLE_PREFIX):
+        return False
+    return not (type_ == "index" and name in SEARCH_INDEXES)
+
 
 def alembic_config(url: str | None = None) -> Config:
     cfg = Config()

@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from aiogram import Bot
+from aiogram.client.default import Default
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
@@ -31,6 +32,7 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import TelegramMethod
 from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticSerializationError
 
 from bot.config import Settings
 from bot.outbox import PermanentFailure, RetryLater
@@ -78,10 +80,25 @@ def method_class(name: str) -> type[TelegramMethod[Any]] | None:
 
 def _jsonable(result: Any) -> Any:
     if isinstance(result, BaseModel):
-        return result.model_dump(mode="json", exclude_none=True)
+        try:
+            return result.model_dump(mode="json", exclude_none=True)
+        except PydanticSerializationError:
+            # aiogram leaves ``Default(...)`` placeholders in some fields Telegram echoes back
+            # (a message's ``link_preview_options``): drop them, keep the rest.
+            return _plain(result.model_dump(mode="python", exclude_none=True))
     if isinstance(result, list | tuple):
         return [_jsonable(item) for item in result]
     return result
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if not isinstance(v, Default)}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value if not isinstance(v, Default)]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _not_modified(method: str, exc: TelegramBadRequest) -> bool:

@@ -55,6 +55,7 @@ from handlers.outgoing import Outgoing
 from locales import t
 from tickets.authz import Actor
 from tickets.errors import TicketError, ValidationError
+from tickets.faq_feedback import record_feedback
 from tickets.gaps import record_unanswered
 from tickets.intake import text_for_matching
 from tickets.lifecycle import Status
@@ -348,6 +349,9 @@ async def faq_button(
         await answer_callback(outgoing, query, t(lang, "faq-expired"), alert=True)
         return
     action = callback_data.action
+    if action in ("y", "n"):  # 👍 / 👎 on the answer shown (the console counts them)
+        now = deps.clock.now()
+        await record_feedback(session, remembered.get("entry"), helpful=action == "y", now=now)
     if action == "y":
         await answer_callback(outgoing, query)
         await _forget(state, callback_data.key)

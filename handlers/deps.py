@@ -41,6 +41,7 @@ class Deps:
     citizen_reopen_days: int = 7
     routing: LiveRouter = field(default_factory=LiveRouter)
     texts: Any = None  # the live texts (bot.texts.TextsService): reloaded by /reload
+    console_url: str | None = None  # the web console's base URL (sign-in links), if served
 
     def tickets(self, session: AsyncSession) -> TicketService:
         """A ticket service bound to this update's transaction."""

@@ -33,6 +33,7 @@ from handlers.staff_callbacks import (
 )
 from handlers.staff_commands import COMMANDS
 from handlers.staff_common import StaffFlow, has_text_or_media
+from handlers.staff_console import console
 from locales import t
 from tickets.people.staff import INVITE_PREFIX, redeem_invite
 
@@ -40,7 +41,7 @@ __all__ = ["STAFF_COMMANDS", "create_router", "start_staff"]
 
 log = logging.getLogger(__name__)
 
-STAFF_COMMANDS = (*COMMANDS, *ADMIN_COMMANDS, "cancel")
+STAFF_COMMANDS = (*COMMANDS, *ADMIN_COMMANDS, "console", "cancel")
 
 
 async def start_staff(
@@ -108,6 +109,7 @@ def create_router() -> Router:
     )
     for name, handler in {**COMMANDS, **ADMIN_COMMANDS}.items():
         router.message.register(handler, Command(name))
+    router.message.register(console, Command("console"))
     router.message.register(cancel, Command("cancel"), StateFilter(StaffFlow))
     not_command = Magic(F.text & ~F.text.startswith("/"))
     router.message.register(reply_text, StateFilter(StaffFlow.reply_text), has_text_or_media)

@@ -101,6 +101,9 @@ PERSONAL_DATA: dict[str, str] = {
     "conversation_state": "the citizen's conversations (keyed by their chat and user id) "
     "deleted; the others expire after CONVERSATION_TTL_DAYS",
     "citizen_identity": "deleted: every channel's id and address of the citizen",
+    "console_login": "no citizen data (staff sign-in links, hashed)",
+    "console_session": "no citizen data (staff browser sessions, hashed)",
+    "faq_feedback": "no citizen data (an FAQ entry, helpful or not, a time)",
     "processed_message": "no citizen data (channel, message key, kind, time)",
     "route_lesson": "kept (which department handles such a text); the text of lessons from "
     "the citizen's tickets or corrections scrubbed of their name and phone",

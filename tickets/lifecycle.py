@@ -75,6 +75,7 @@ class Action(StrEnum):
     MARK_URGENT = "mark_urgent"  # staff sets or clears the urgent flag
     COMMENT_RATING = "comment_rating"  # citizen adds a comment to the rating given
     REVEAL = "reveal"  # staff reveals the citizen's contact
+    ASSIGN = "assign"  # a head or an administrator assigns the ticket to a named clerk
 
 
 # Sentinel targets resolved by :func:`transition`.
@@ -115,6 +116,8 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
     (A, Action.COMMENT_RATING): (_SAME, "rating_commented"),
     (C, Action.COMMENT_RATING): (_SAME, "rating_commented"),
     **{(s, Action.REVEAL): (_SAME, "contact_revealed") for s in (N, P, W, A, C)},
+    (N, Action.ASSIGN): (P, "assigned"),
+    **{(s, Action.ASSIGN): (_SAME, "assigned") for s in (P, W, A)},
 }
 
 

@@ -384,3 +384,61 @@ class RouteLesson(SQLModel, table=True):
 
 
 ALL_TABLES = (*ALL_TABLES, RouteLesson)
+# --- web console (issue 14): sign-in links, sessions, FAQ feedback ----------------------------
+
+
+class ConsoleLogin(SQLModel, table=True):
+    """A one-time console sign-in link: only the SHA-256 of its token is stored; it is
+    claimed with a conditional ``UPDATE ... WHERE used_at IS NULL`` (usable once)."""
+
+    __tablename__ = "console_login"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    telegram_user_id: int = Field(sa_type=BigInteger)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ConsoleSession(SQLModel, table=True):
+    """A signed-in console browser. The cookie holds a random token; the table its SHA-256,
+    so a leaked table opens no session. Signing out deletes the row."""
+
+    __tablename__ = "console_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    telegram_user_id: int = Field(sa_type=BigInteger, index=True)
+    csrf_token: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class FaqFeedback(SQLModel, table=True):
+    """A citizen's 👍 (``helpful``) or 👎 on a FAQ answer (anonymous: entry and time only)."""
+
+    __tablename__ = "faq_feedback"
+    __table_args__ = (Index("ix_faq_feedback_entry_at", "entry_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: str = Field(max_length=100)
+    helpful: bool
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+# The console's reports and filters (plain indexes; the search indexes are dialect-specific
+# and live in the migration only, see bot.migrate.include_name).
+for _name, _column in (
+    ("ix_ticket_created_at", "created_at"),
+    ("ix_ticket_closed_at", "closed_at"),
+    ("ix_ticket_resolution_due_at", "resolution_due_at"),
+):
+    Index(_name, _ticket_columns[_column])
+Index(
+    "ix_ticket_event_kind_at",
+    TicketEvent.__table__.c.kind,  # type: ignore[attr-defined]
+    TicketEvent.__table__.c.at,  # type: ignore[attr-defined]
+)
+
+ALL_TABLES = (*ALL_TABLES, ConsoleLogin, ConsoleSession, FaqFeedback)

@@ -699,6 +699,50 @@ class TicketService:
             identities=tuple(await addresses_of(self.session, citizen.id)),
         )
 
+    async def assign(self, ref: int | str, actor: Actor, assignee_user_id: int) -> Ticket:
+        """A head of the ticket's department or an administrator hands the ticket to a named
+        member of its department (taken or not); the assignee is told privately."""
+        ticket, dept, _cfg = await self._head_ticket(ref, actor)
+        stmt = select(StaffMember).where(
+            StaffMember.telegram_user_id == assignee_user_id,
+            StaffMember.department_id == ticket.department_id,
+            StaffMember.active == True,  # noqa: E712 - SQL expression
+        )
+        member = (await self.session.exec(stmt)).first()
+        if member is None:
+            raise ValidationError("error-not_assignable")
+        if member.id == ticket.assignee_id:
+            raise ValidationError("error-same_assignee", number=ticket.number)
+        tr = transition(ticket.status, Action.ASSIGN, number=ticket.number)
+        previous = ticket.assignee_id
+        await self._update(ticket, status=tr.new, assignee_id=member.id)
+        self._event(
+            ticket,
+            tr.event_kind,
+            "staff",
+            actor.actor_id,
+            assignee=member.telegram_user_id,
+            previous_assignee_id=previous,
+        )
+        name = Actor(member.telegram_user_id, member).display_name
+        text = t(
+            self.staff_lang,
+            "staff-assigned",
+            staff=actor.display_name,
+            number=ticket.number,
+            assignee=name,
+        )
+        told = (member.telegram_user_id, actor.telegram_user_id)
+        for chat_id in await recipients(self.session, dept, "taken", exclude=told):
+            await self._send(ticket, Notice(chat_id, text))
+        if member.telegram_user_id != actor.telegram_user_id:
+            personal = t(
+                self.staff_lang, "staff-assigned_to_you", staff=actor.display_name,
+                number=ticket.number,
+            )  # fmt: skip
+            await self._send(ticket, Notice(member.telegram_user_id, personal))
+        return ticket
+
     # ------------------------------------------------------------------------------------------
     # citizen actions
     # ------------------------------------------------------------------------------------------

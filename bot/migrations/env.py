@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 
 import tickets.models  # noqa: F401  (registers the tables)
 from bot.db import create_engine
+from bot.migrate import include_name
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -26,6 +27,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

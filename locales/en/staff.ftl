@@ -123,6 +123,7 @@ sh-help =
     /type N TYPE — correct the request type: consultation, help, complaint, report, suggestion (approved extensions are kept; the citizen is told a new deadline)
     /urgent N [off] — mark the ticket urgent (off: not urgent); deadlines are recomputed
     /contact N — reveal the citizen's contact (recorded in the audit trail)
+    /console — a one-time sign-in link to the web console (sent privately)
     /cancel — cancel what you started
     /staffhelp — this help
 sh-help_admin =
@@ -150,3 +151,6 @@ sh-event-retyped = type corrected
 sh-event-urgency_changed = urgent flag changed
 sh-event-rating_commented = rating comment
 sh-event-contact_revealed = contact revealed
+
+# More audit-trail event names
+sh-event-assigned = assigned

@@ -137,3 +137,10 @@ view-queue_empty = No open tickets.
 channel-telegram = Telegram
 channel-web = web chat
 channel-wechat = WeChat
+
+# Assigning a ticket to a named clerk; the urgent flag
+action-assign = assign
+error-not_assignable = A ticket can only be assigned to active staff of its department.
+error-same_assignee = Ticket { $number } is already assigned to this person.
+staff-assigned = 👤 { $staff } assigned ticket { $number } to { $assignee }
+staff-assigned_to_you = 👤 { $staff } assigned ticket { $number } to you.

@@ -123,6 +123,7 @@ sh-help =
     /type N 类型 — 更正诉求类型：咨询、求助、投诉、举报、建议（已批准的延期保留，期限变化会告知市民）
     /urgent N [off] — 标记为紧急诉求（加 off 取消），按紧急时限重新计算期限
     /contact N — 查看市民联系方式（会记入审计记录）
+    /console — 网页工作台的一次性登录链接（私信发送）
     /cancel — 取消正在进行的操作
     /staffhelp — 显示本帮助
 sh-help_admin =
@@ -150,3 +151,6 @@ sh-event-retyped = 更正类型
 sh-event-urgency_changed = 更改紧急标记
 sh-event-rating_commented = 评价意见
 sh-event-contact_revealed = 查看联系方式
+
+# More audit-trail event names
+sh-event-assigned = 指派

@@ -137,3 +137,10 @@ view-queue_empty = 没有待办工单。
 channel-telegram = Telegram
 channel-web = 网页咨询
 channel-wechat = 微信公众号
+
+# Assigning a ticket to a named clerk; the urgent flag
+action-assign = 指派
+error-not_assignable = 只能指派给本部门在职的工作人员。
+error-same_assignee = 工单 { $number } 已由此人负责。
+staff-assigned = 👤 { $staff } 将工单 { $number } 指派给 { $assignee }
+staff-assigned_to_you = 👤 { $staff } 将工单 { $number } 指派给您。

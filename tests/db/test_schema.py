@@ -11,12 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import SQLModel
 
-from bot.migrate import current_revision, head_revision
+from bot.migrate import current_revision, head_revision, include_name
 from tickets.models import Citizen, Department, Outbox, ProcessedUpdate
 
 
 def _diff(connection):  # type: ignore[no-untyped-def]
-    ctx = MigrationContext.configure(connection, opts={"compare_type": True})
+    ctx = MigrationContext.configure(
+        connection, opts={"compare_type": True, "include_name": include_name}
+    )
     return compare_metadata(ctx, SQLModel.metadata)
 
 

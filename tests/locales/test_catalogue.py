@@ -35,7 +35,20 @@ def _literals() -> tuple[set[str], set[str]]:
                         prefixes.add(first.value)
                 elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                     constants.add(node.value)
+    for template in _templates():
+        source = template.read_text(encoding="utf-8")
+        constants.update(QUOTED.findall(source))
+        prefixes.update(TEMPLATE_PREFIX.findall(source))
     return constants, prefixes
+
+
+QUOTED = re.compile(r"""['"]([a-z][a-z0-9_-]*)['"]""")
+TEMPLATE_PREFIX = re.compile(r"""['"]([a-z][a-z0-9_-]*-)['"]\s*~""")
+TEMPLATE_CALL = re.compile(r"""\bt\(\s*['"]([a-z][a-z0-9_-]*)['"]""")
+
+
+def _templates() -> list[Path]:
+    return sorted((REPO / "handlers").rglob("*.html"))
 
 
 def test_the_built_in_catalogue_loads_without_problems() -> None:
@@ -95,6 +108,9 @@ def _keys_named_in_calls() -> set[str]:
                     arg = args[index]
                     if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                         named.add(arg.value)
+    for template in _templates():
+        found = TEMPLATE_CALL.findall(template.read_text(encoding="utf-8"))
+        named.update(k for k in found if not k.endswith("-"))  # t("status-" ~ s): dynamic
     return named
 
 

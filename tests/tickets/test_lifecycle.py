@@ -42,13 +42,15 @@ EXPECTED: dict[tuple[str, str], tuple[str, str, str]] = {
     (A, "comment_rating"): (A, A, "rating_commented"),
     (C, "comment_rating"): (C, C, "rating_commented"),
     **{(s, "reveal"): (s, s, "contact_revealed") for s in (N, P, W, A, C)},
+    (N, "assign"): (P, P, "assigned"),
+    **{(s, "assign"): (s, s, "assigned") for s in (P, W, A)},
 }
 
 ALL_PAIRS = [(s.value, a.value) for s in Status for a in Action]
 
 
 def test_every_pair_is_covered_by_the_expectation() -> None:
-    assert len(ALL_PAIRS) == len(Status) * len(Action) == 5 * 17
+    assert len(ALL_PAIRS) == len(Status) * len(Action) == 5 * 18
     assert set(EXPECTED) <= set(ALL_PAIRS)
     assert set(TRANSITIONS) == set(EXPECTED)
 

@@ -1,0 +1,1 @@
+"""Web channels: the staff console (``handlers.web.console``)."""
