@@ -10,6 +10,11 @@ Feature kinds (prefix):
   Chinese and English so mixed messages meet their entries.
 
 Words in the scope of a negation ("没丢", "不是补办", "not lost") are dropped.
+
+A Chinese character pair the knowledge base never writes, read exactly like one it does
+with one character in common ("注消" for "注销", "公组房" for "公租房"), is read as that
+pair before anything else: a homophone slip then means what the citizen meant, not what a
+neighbouring entry shares with the slip ("公司注消" is deregistration, not 注册).
 """
 
 from __future__ import annotations
@@ -35,6 +40,9 @@ _NEG_EXEMPT = frozenset(lexicon.ZH_NEGATION_EXEMPT)
 _NEG_STOP = frozenset(lexicon.ZH_NEGATION_STOP)
 _NEG_STOP_FIRST = frozenset(w for w in lexicon.ZH_NEGATION_STOP if len(w) == 1)
 _MULTI_STOP_SET = frozenset(_MULTI_STOP)
+# Characters a homophone slip never stands for: function words and negators, which are
+# rarely mistyped and often read like a content character ("没" mei, "每" mei).
+_NO_SLIP = frozenset(lexicon.ZH_STOP_CHARS) | frozenset("没不未非无别了过着")
 _MULTI_STOP_SIZES = tuple(sorted({len(w) for w in _MULTI_STOP}, reverse=True))
 
 
@@ -76,7 +84,12 @@ class Analysis:
 class Analyzer:
     """Feature extraction that knows the knowledge base's keywords and English words."""
 
-    def __init__(self, keywords: Iterable[str] = (), english_vocab: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        keywords: Iterable[str] = (),
+        english_vocab: Iterable[str] = (),
+        zh_texts: Iterable[str] = (),
+    ) -> None:
         self.zh_keywords: set[str] = set()
         self.en_keywords: set[str] = set()
         for kw in keywords:
@@ -103,6 +116,16 @@ class Analyzer:
                 self._en_intents[" ".join(stem(t) for t in form.split())] = concept
         self._zh_intent_max = max(len(f) for f in self._zh_intents)
         self._rebuild_vocab()
+        self._bigrams: set[str] = set()
+        self._homophones: dict[tuple[str, str], list[str]] = {}
+        for text in (*zh_texts, *self.zh_keywords):
+            for tok in tokens(canonical(normalize(text))):
+                if is_cjk(tok):
+                    self._bigrams.update(a + b for a, b in pairwise(tok))
+        for pair in sorted(self._bigrams):
+            key = (pinyin_of(pair[0]), pinyin_of(pair[1]))
+            if key[0] and key[1]:
+                self._homophones.setdefault(key, []).append(pair)
 
     def _rebuild_vocab(self) -> None:
         index: dict[str, str] = {}
@@ -113,6 +136,40 @@ class Analyzer:
             for d in _deletes(word):
                 index.setdefault(d, word)
         self._delete_index = index
+
+    def correct_homophones(self, run: str) -> str:
+        """A Han run with homophone slips of the knowledge base's character pairs undone.
+
+        A pair the base never writes becomes the one pair it does write with the same
+        reading and one character in the same place ("注消" -> "注销"); ambiguous readings
+        and pairs of stop characters are left alone.
+        """
+        if len(run) < 2 or not self._homophones:
+            return run
+        chars = list(run)
+        known = self._bigrams
+        for i in range(len(chars) - 1):
+            a, b = chars[i], chars[i + 1]
+            if a + b in known or (a in _SINGLE_STOP and b in _SINGLE_STOP):
+                continue
+            options = self._homophones.get((pinyin_of(a), pinyin_of(b)))
+            if not options:
+                continue
+            fits = [
+                p
+                for p in options
+                if (p[0] == a) != (p[1] == b) and (a if p[0] != a else b) not in _NO_SLIP
+            ]
+            if len(fits) != 1:
+                continue
+            # Only a slip when the surrounding text does not already read as a known pair.
+            fixed = fits[0]
+            if i > 0 and chars[i - 1] + a in known and fixed[0] != a:
+                continue
+            if i + 2 < len(chars) and b + chars[i + 2] in known and fixed[1] != b:
+                continue
+            chars[i], chars[i + 1] = fixed[0], fixed[1]
+        return "".join(chars)
 
     def correct(self, word: str) -> str | None:
         """The vocabulary word within one edit (delete/insert/substitute) of ``word``."""
@@ -130,7 +187,7 @@ class Analyzer:
     # ------------------------------------------------------------------ analysis
     def analyze(self, text: str) -> Analysis:
         norm = canonical(normalize(text))
-        toks = tokens(norm)
+        toks = [self.correct_homophones(t) if is_cjk(t) else t for t in tokens(norm)]
         feats: dict[str, float] = {}
         units: set[str] = set()
         content = 0

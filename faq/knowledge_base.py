@@ -201,7 +201,11 @@ class KnowledgeBase:
         config = config or MatcherConfig()
         keywords = [k for e in entries for k in e.keywords]
         vocab = english_vocabulary([q for e in entries for q in e.questions] + keywords)
-        analyzer = Analyzer(keywords=keywords, english_vocab=vocab)
+        analyzer = Analyzer(
+            keywords=keywords,
+            english_vocab=vocab,
+            zh_texts=[q for e in entries for q in e.questions],
+        )
         raw: list[tuple[int, Analysis, int]] = []
         for i, entry in enumerate(entries):
             for j, q in enumerate(entry.questions):

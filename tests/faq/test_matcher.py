@@ -339,3 +339,29 @@ def test_named_entries_fill_free_suggestion_slots() -> None:
     result = kb.match("打扰了，我有个问题，借的书到期了怎么续借？谢谢了")
     assert result.decision == "suggest", result
     assert "renew-books" in [c.id for c in result.candidates], result
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("公司注消流程", "biz-deregister"),  # 注消 reads as 注销, not the 注册 entry's 注
+        ("个体户注消", "biz-deregister"),
+        ("户口签出", "hukou-move-out"),  # 签 (qian) for 迁, not the 签注 of residence permits
+        ("驾照遗时了", "dl-lost"),  # 时 (shi) for 失, not a "when" question
+    ],
+)
+def test_homophone_slips_mean_the_word_they_sound_like(
+    sample_kb: KnowledgeBase, text: str, expect: str
+) -> None:
+    result = sample_kb.match(text)
+    assert result.decision == "answer", result
+    assert result.entry_id == expect
+
+
+def test_homophone_correction_leaves_function_words_and_known_pairs_alone(
+    sample_kb: KnowledgeBase,
+) -> None:
+    analyzer = sample_kb._analyzer
+    assert analyzer.correct_homophones("公司注消流程") == "公司注销流程"
+    assert analyzer.correct_homophones("身份证没丢") == "身份证没丢"  # 没 is not 每
+    assert analyzer.correct_homophones("社保卡丢了") == "社保卡丢了"
