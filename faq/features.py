@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from faq import lexicon
+from faq.nearmiss import Ask, extract_asks
 from faq.text import canonical, is_cjk, normalize, pinyin_of, split_pinyin, tokens
 
 # Weight of each feature kind, before IDF.
@@ -79,6 +80,7 @@ class Analysis:
     content_chars: int  # informative characters (not stop words / punctuation)
     negated: frozenset[str] = frozenset()  # features the message explicitly rules out
     weak: frozenset[str] = frozenset()  # intents seen only in a weak form (lexicon)
+    asks: tuple[Ask, ...] = ()  # what the message asks, last clause first (faq.nearmiss)
 
 
 class Analyzer:
@@ -187,7 +189,8 @@ class Analyzer:
     # ------------------------------------------------------------------ analysis
     def analyze(self, text: str) -> Analysis:
         norm = canonical(normalize(text))
-        toks = [self.correct_homophones(t) if is_cjk(t) else t for t in tokens(norm)]
+        raw = tokens(norm)
+        toks = [self.correct_homophones(t) if is_cjk(t) else t for t in raw]
         feats: dict[str, float] = {}
         units: set[str] = set()
         content = 0
@@ -223,6 +226,7 @@ class Analyzer:
             content_chars=content,
             negated=frozenset(negated),
             weak=frozenset(f for f in feats if f[0] == "i" and f not in strong),
+            asks=extract_asks(norm, zip(raw, toks, strict=True), stem),
         )
 
     def _analyze_cjk(

@@ -20,7 +20,9 @@ message about 公积金 is not answered by a 社保 entry however alike the rest
 message asks no action the entry lacks, and no topic swap: the message names a topic
 family (a term in the keywords of ``FAMILY_ENTRIES`` or more entries: 社保, 公积金) the
 entry lacks while the entry's best question has such a term the message lacks
-("灵活就业人员怎么交社保" is not "…缴存公积金").
+("灵活就业人员怎么交社保" is not "…缴存公积金"), and no near miss: what the message asks
+names nothing the entry never speaks of (:mod:`faq.nearmiss`: "养猫需要办登记吗" is not the
+dog entry's question, "…可以提前还吗" not the loan application's).
 
 A long message (``LONG_FACTOR`` times its best question) explains little of itself, so
 it is answered instead when it names the entry, covers ``Thresholds.long_coverage`` of
@@ -38,9 +40,11 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import Indel
 
-from faq.features import KIND_WEIGHT, Analysis, Analyzer, english_vocabulary
+from faq.features import KIND_WEIGHT, Analysis, Analyzer, english_vocabulary, stem
 from faq.lexicon import is_chitchat
 from faq.models import Candidate, Entry, MatcherConfig, MatchResult, Thresholds
+from faq.nearmiss import Scope
+from faq.text import canonical, normalize
 
 BETA2 = 1.0
 MAX_BETA2 = 4.0
@@ -105,6 +109,7 @@ class Scored(NamedTuple):
     named: bool = False  # the message names one of this entry's keywords
     swapped: bool = False  # topic swap (see the module docstring)
     long: bool = False  # the message is LONG_FACTOR times as long as its best question
+    near_miss: bool = False  # the message asks what the entry never speaks of (faq.nearmiss)
 
     def rescored(self, score: float) -> Scored:
         # tuple.__new__ directly: NamedTuple._replace costs more than the rest of a re-rank.
@@ -121,6 +126,7 @@ class Scored(NamedTuple):
             and self.kcov >= MIN_ANSWER_KCOV
             and not self.conflict
             and not self.swapped
+            and not self.near_miss
         )
 
     @property
@@ -131,6 +137,7 @@ class Scored(NamedTuple):
             and self.kcov >= MIN_ANSWER_KCOV
             and not self.conflict
             and not self.swapped
+            and not self.near_miss
         )
 
 
@@ -186,6 +193,7 @@ class KnowledgeBase:
             terms = tuple(f for f in d.features if f in topic)
             if terms:
                 self._doc_topic[i] = terms
+        self._scopes: list[Scope | None] = [None] * len(self._entries)  # built on first use
         self.config = config
         self.source = source
         self.thresholds = Thresholds(70.0, 35.0, 8.0, "default")
@@ -401,6 +409,8 @@ class KnowledgeBase:
         # Re-rank the best few with rapidfuzz on the normalised texts.
         head = scored[:RERANK]
         text = analysis.text
+        asks = analysis.asks
+        correct = self._analyzer.correct
         out: list[Scored] = []
         for s in head:
             ratio = 0.0
@@ -411,10 +421,26 @@ class KnowledgeBase:
                 if r > ratio:
                     ratio = r
             final = 100.0 * ((1 - RATIO_WEIGHT) * s.score + RATIO_WEIGHT * ratio)
-            out.append(s.rescored(final))
+            s = s.rescored(final)
+            if asks and self.scope(s.entry).unexplained(asks, correct):
+                s = s._replace(near_miss=True)
+            out.append(s)
         out.sort(key=lambda s: s.score, reverse=True)
         out.extend(s.rescored(100.0 * (1 - RATIO_WEIGHT) * s.score) for s in scored[RERANK:])
         return out
+
+    def scope(self, entry_index: int) -> Scope:
+        """What an entry speaks of (faq.nearmiss), built on first use."""
+        scope = self._scopes[entry_index]
+        if scope is None:
+            entry = self._entries[entry_index]
+            scope = Scope.of(
+                [canonical(normalize(t)) for t in (*entry.questions, *entry.keywords)],
+                [canonical(normalize(t)) for t in entry.answer.values()],
+                stem,
+            )
+            self._scopes[entry_index] = scope
+        return scope
 
     def decide(self, ranked: list[Scored], thresholds: Thresholds | None = None) -> MatchResult:
         t = thresholds or self.thresholds

@@ -365,3 +365,64 @@ def test_homophone_correction_leaves_function_words_and_known_pairs_alone(
     assert analyzer.correct_homophones("公司注消流程") == "公司注销流程"
     assert analyzer.correct_homophones("身份证没丢") == "身份证没丢"  # 没 is not 每
     assert analyzer.correct_homophones("社保卡丢了") == "社保卡丢了"
+
+
+PETS = """\
+department: urban-management
+entries:
+  - id: dog-registration
+    questions:
+      - 养狗需要办理登记吗？
+      - 犬只登记证在哪里办？
+      - Do I need to register my dog?
+    answer: 城区养犬须办理养犬登记，携带身份证和狂犬病免疫证明到派出所办理。
+    keywords: [养犬登记, 狗证, dog registration]
+  - id: talent-apartment
+    questions:
+      - 人才公寓怎么申请？
+      - 刚引进的人才能住人才公寓吗？
+    answer: 符合条件的人才可由用人单位申报人才公寓，租期一般不超过三年。
+    keywords: [人才公寓]
+  - id: heating-fee
+    questions:
+      - 暖气费怎么交？
+      - 供暖费在哪里缴纳？
+    answer: 供暖费每年10月至11月缴纳，可通过热力公司公众号缴纳。
+    keywords: [暖气费, 供暖费]
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "养猫需要办理登记吗",  # the thing asked about (猫) is not the entry's (狗)
+        "人才公寓可以买吗",  # buying is not applying
+        "How do I register my cat?",
+    ],
+)
+def test_near_miss_questions_are_suggested_not_answered(tmp_path: Path, text: str) -> None:
+    write(tmp_path, "pets.yaml", PETS)
+    kb = load_knowledge_base(tmp_path).kb
+    assert kb is not None
+    result = kb.match(text)
+    assert result.decision != "answer", result
+
+
+def test_near_miss_check_leaves_paraphrases_answered(tmp_path: Path) -> None:
+    write(tmp_path, "pets.yaml", PETS)
+    kb = load_knowledge_base(tmp_path).kb
+    assert kb is not None
+    for text, expect in (
+        ("养狗需要办理登记吗，要带什么", "dog-registration"),  # frame words need no entry
+        ("暖气费在哪里交", "heating-fee"),
+        ("Do I have to register my dog?", "dog-registration"),
+    ):
+        result = kb.match(text)
+        assert (result.decision, result.entry_id) == ("answer", expect), (text, result)
+
+
+def test_repaying_a_loan_is_not_applying_for_one(sample_kb: KnowledgeBase) -> None:
+    result = sample_kb.match("公积金贷款可以提前还吗")
+    assert result.decision == "suggest"
+    assert "hf-loan" in [c.id for c in result.candidates]
+    assert sample_kb.match("公积金贷款怎么申请").entry_id == "hf-loan"
