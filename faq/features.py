@@ -25,6 +25,7 @@ from itertools import pairwise
 
 from faq import lexicon
 from faq.nearmiss import Ask, extract_asks
+from faq.situations import service_words
 from faq.text import canonical, is_cjk, normalize, pinyin_of, split_pinyin, tokens
 
 # Weight of each feature kind, before IDF.
@@ -45,6 +46,10 @@ _MULTI_STOP_SET = frozenset(_MULTI_STOP)
 # rarely mistyped and often read like a content character ("没" mei, "每" mei).
 _NO_SLIP = frozenset(lexicon.ZH_STOP_CHARS) | frozenset("没不未非无别了过着")
 _MULTI_STOP_SIZES = tuple(sorted({len(w) for w in _MULTI_STOP}, reverse=True))
+
+
+def _ignore(_feature: str) -> None:
+    return None
 
 
 def stem(word: str) -> str:
@@ -187,7 +192,9 @@ class Analyzer:
         return None
 
     # ------------------------------------------------------------------ analysis
-    def analyze(self, text: str) -> Analysis:
+    def analyze(self, text: str, situations: bool = True) -> Analysis:
+        """Features of a message (``situations``: also the usual words of the services it
+        describes, faq.situations; off for the knowledge base's own questions)."""
         norm = canonical(normalize(text))
         raw = tokens(norm)
         toks = [self.correct_homophones(t) if is_cjk(t) else t for t in raw]
@@ -212,6 +219,16 @@ class Analyzer:
             before = {f for f in feats if f[0] == "i"}
             content += self._analyze_latin(latin, add, pinyin_units)
             strong.update(f for f in feats if f[0] == "i" and f not in before)
+        # A described situation also says the service's usual words (faq.situations); they
+        # add features and units but no length (the message is as long as it is).
+        for words in service_words(norm) if situations else ():
+            said = tokens(words)
+            for tok in said:
+                if is_cjk(tok):
+                    self._analyze_cjk(tok, add, _ignore, units.add, strong.add)
+            latin_said = [t for t in said if not is_cjk(t)]
+            if latin_said:
+                self._analyze_latin(latin_said, add, pinyin_units)
         units.update(f for f in feats if f[0] == "e")
         units.update(pinyin_units)
         # What a message negates is ruled out only when it says what it is instead

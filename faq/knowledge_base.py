@@ -217,9 +217,9 @@ class KnowledgeBase:
         raw: list[tuple[int, Analysis, int]] = []
         for i, entry in enumerate(entries):
             for j, q in enumerate(entry.questions):
-                raw.append((i, analyzer.analyze(q), j))
+                raw.append((i, analyzer.analyze(q, situations=False), j))
             if entry.keywords:
-                raw.append((i, analyzer.analyze(" , ".join(entry.keywords)), -1))
+                raw.append((i, analyzer.analyze(" , ".join(entry.keywords), situations=False), -1))
         # Document frequency counts entries, not questions.
         df: dict[str, int] = {}
         per_entry: list[set[str]] = [set() for _ in entries]

@@ -234,7 +234,11 @@ EN_GENERIC_ASK: frozenset[str] = frozenset(
 # questions, keywords or answer): buying is not applying, repaying is not borrowing.
 ASK_ACTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "buy": (("购买", "可以买", "能买", "能不能买", "买吗", "买得", "买卖"), ("buy", "purchase")),
-    "sell": (("出售", "卖掉", "可以卖", "能卖", "卖吗", "转卖"), ("sell", "resell")),
+    "sell": (("出售", "卖掉", "可以卖", "能卖", "卖吗", "转卖", "转让"), ("sell", "resell")),
+    "flee": (
+        ("逃逸", "逃跑", "开跑了", "跑掉了", "对方跑了"),
+        ("hit and run", "fled", "drove off"),
+    ),
     "repay": (
         ("还款", "还贷", "提前还", "月供", "还清", "还钱", "偿还"),
         ("repay", "repayment", "pay off", "pay back", "early repayment"),
