@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import pairwise
 
 from faq import lexicon
@@ -85,7 +86,14 @@ class Analysis:
     content_chars: int  # informative characters (not stop words / punctuation)
     negated: frozenset[str] = frozenset()  # features the message explicitly rules out
     weak: frozenset[str] = frozenset()  # intents seen only in a weak form (lexicon)
-    asks: tuple[Ask, ...] = ()  # what the message asks, last clause first (faq.nearmiss)
+    norm: str = ""  # the normalised text, for the asks
+    fixes: tuple[tuple[str, str], ...] = ()  # Han runs as read after homophone correction
+
+    @cached_property
+    def asks(self) -> tuple[Ask, ...]:
+        """What the message asks, last question clause first (faq.nearmiss); built on
+        first use (only the best entry of a match is checked)."""
+        return extract_asks(self.norm, self.fixes, stem)
 
 
 class Analyzer:
@@ -243,7 +251,8 @@ class Analyzer:
             content_chars=content,
             negated=frozenset(negated),
             weak=frozenset(f for f in feats if f[0] == "i" and f not in strong),
-            asks=extract_asks(norm, zip(raw, toks, strict=True), stem),
+            norm=norm,
+            fixes=tuple((a, b) for a, b in zip(raw, toks, strict=True) if a != b),
         )
 
     def _analyze_cjk(

@@ -409,8 +409,6 @@ class KnowledgeBase:
         # Re-rank the best few with rapidfuzz on the normalised texts.
         head = scored[:RERANK]
         text = analysis.text
-        asks = analysis.asks
-        correct = self._analyzer.correct
         out: list[Scored] = []
         for s in head:
             ratio = 0.0
@@ -421,13 +419,25 @@ class KnowledgeBase:
                 if r > ratio:
                     ratio = r
             final = 100.0 * ((1 - RATIO_WEIGHT) * s.score + RATIO_WEIGHT * ratio)
-            s = s.rescored(final)
-            if asks and self.scope(s.entry).unexplained(asks, correct):
-                s = s._replace(near_miss=True)
-            out.append(s)
+            out.append(s.rescored(final))
         out.sort(key=lambda s: s.score, reverse=True)
+        # Only the best entry can be answered: only it is checked for a near miss, and only
+        # when it could be answered otherwise.
+        if out:
+            top = out[0]
+            if (top.answerable or top.covers_question(LONG_MARGIN, 0.0)) and self._near_miss(
+                analysis, top.entry
+            ):
+                out[0] = top._replace(near_miss=True)
         out.extend(s.rescored(100.0 * (1 - RATIO_WEIGHT) * s.score) for s in scored[RERANK:])
         return out
+
+    def _near_miss(self, analysis: Analysis, entry_index: int) -> bool:
+        scope = self.scope(entry_index)
+        intents = [f for f in analysis.features if f[0] == "i"]
+        if scope.covers(analysis.units, intents, analysis.norm):
+            return False
+        return bool(scope.unexplained(analysis.asks, self._analyzer.correct))
 
     def scope(self, entry_index: int) -> Scope:
         """What an entry speaks of (faq.nearmiss), built on first use."""

@@ -61,7 +61,7 @@ class Ask:
 
 
 @cache
-def _ask_tables() -> tuple[dict[str, str], int, dict[str, str], frozenset[str], int]:
+def _ask_tables() -> tuple[re.Pattern[str], dict[str, str], dict[str, str], re.Pattern[str]]:
     zh: dict[str, str] = {}
     en: dict[str, str] = {}
     for concept, (zh_forms, en_forms) in lexicon.INTENTS.items():
@@ -74,48 +74,43 @@ def _ask_tables() -> tuple[dict[str, str], int, dict[str, str], frozenset[str], 
             zh[form] = "a:" + concept
         for form in en_forms:
             en[form] = "a:" + concept
-    generic = frozenset(lexicon.ZH_GENERIC_ASK) | frozenset(lexicon.ZH_STOP_WORDS)
-    return (
-        zh,
-        max(len(f) for f in zh),
-        en,
-        generic,
-        max(len(w) for w in generic),
-    )
+    generic = set(lexicon.ZH_GENERIC_ASK) | set(lexicon.ZH_STOP_WORDS)
+
+    def alternation(words: Iterable[str]) -> re.Pattern[str]:
+        # Longest first: at each position the regex takes the first alternative that fits.
+        return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+    return alternation(zh), zh, en, alternation(generic)
+
+
+@cache
+def _ask_actions_re() -> re.Pattern[str]:
+    forms = [f for zh, en in lexicon.ASK_ACTIONS.values() for f in (*zh, *en)]
+    return re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
 
 
 def scan_zh(run: str) -> tuple[list[str | None], list[bool]]:
     """Per character of a Han run: the intent its phrase expresses, and whether it is a
     frame word (generic or stop word). Longest phrase first, left to right."""
-    zh, zh_max, _, generic, generic_max = _ask_tables()
+    intents_re, zh, _, generic_re = _ask_tables()
     n = len(run)
     intent: list[str | None] = [None] * n
     frame = [False] * n
-    i = 0
-    while i < n:
-        for j in range(min(n, i + zh_max), i, -1):
-            concept = zh.get(run[i:j])
-            if concept is not None:
-                for k in range(i, j):
-                    intent[k] = concept
-                i = j - 1
-                break
-        i += 1
-    i = 0
-    while i < n:
-        for j in range(min(n, i + generic_max), i, -1):
-            if run[i:j] in generic and all(intent[k] is None for k in range(i, j)):
-                for k in range(i, j):
-                    frame[k] = True
-                i = j - 1
-                break
-        i += 1
+    for m in intents_re.finditer(run):
+        concept = zh[m.group(0)]
+        for k in range(m.start(), m.end()):
+            intent[k] = concept
+    # Frame words never overlap an intent phrase: look for them with the phrases masked.
+    masked = "".join("\0" if c else ch for ch, c in zip(run, intent, strict=True))
+    for m in generic_re.finditer(masked):
+        for k in range(m.start(), m.end()):
+            frame[k] = True
     return intent, frame
 
 
 def scan_en(stems: list[str]) -> tuple[list[str | None], set[str]]:
     """Per English stem: the intent its phrase expresses (two-word phrases first)."""
-    _, _, en, _, _ = _ask_tables()
+    en = _ask_tables()[2]
     intent: list[str | None] = [None] * len(stems)
     found: set[str] = set()
     for size in (3, 2, 1):
@@ -247,6 +242,23 @@ class Scope:
                 intents.update(c for c in scan_en(stems)[1] if not (is_answer and c[0] == "a"))
         readings.discard("")
         return cls(frozenset(chars), frozenset(readings), frozenset(words), frozenset(intents))
+
+    def covers(self, units: Iterable[str], intents: Iterable[str], norm: str) -> bool:
+        """A quick sufficient test that nothing of a message can be unexplained: every
+        character and English word it has is the entry's, every intent it asks too, and it
+        names none of the ASK_ACTIONS."""
+        for u in units:
+            kind = u[0]
+            if kind == "u":
+                ch = u[2:]
+                if ch not in self.chars and fuzzy_reading(ch) not in self.readings:
+                    return False
+            elif kind == "e" and u[2:] not in self.words and not u[2:].isdigit():
+                return False
+        for i in intents:
+            if i not in self.intents and i not in FRAME_INTENTS:
+                return False
+        return _ask_actions_re().search(norm) is None
 
     def shares(self, ask: Ask) -> bool:
         return (

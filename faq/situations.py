@@ -184,32 +184,48 @@ def _required(seq: list) -> frozenset[str] | None:  # type: ignore[type-arg]
     return best
 
 
+_Pattern = tuple[re.Pattern[str], str]
+
+
 @cache
-def _compiled() -> tuple[tuple[tuple[frozenset[str] | None, re.Pattern[str], str], ...], ...]:
-    out = []
-    for table in (ZH_SITUATIONS, EN_SITUATIONS):
-        out.append(tuple((required_chars(p), re.compile(p), words) for p, words in table))
-    return tuple(out)
+def _compiled() -> tuple[list[_Pattern], dict[str, list[int]], list[int]]:
+    """The patterns, an index character -> patterns needing it, and those needing none."""
+    patterns: list[_Pattern] = []
+    by_char: dict[str, list[int]] = {}
+    always: list[int] = []
+    for i, (p, words) in enumerate((*ZH_SITUATIONS, *EN_SITUATIONS)):
+        patterns.append((re.compile(p), words))
+        need = required_chars(p)
+        if need is None:
+            always.append(i)
+            continue
+        for ch in need:
+            by_char.setdefault(ch, []).append(i)
+    return patterns, by_char, always
 
 
 def service_words(norm: str) -> list[str]:
     """The usual words of the services a normalised message describes (may be empty)."""
-    zh, en = _compiled()
-    chars = set(norm)
+    patterns, by_char, always = _compiled()
+    todo = set(always)
+    for ch in set(norm):
+        hit = by_char.get(ch)
+        if hit is not None:
+            todo.update(hit)
     out: list[str] = []
-    for table in (zh, en) if any("a" <= c <= "z" for c in norm) else (zh,):
-        for need, pattern, words in table:
-            if need is not None and chars.isdisjoint(need):
-                continue
-            if words in out:
-                continue
-            match = pattern.search(norm)
-            if match is None:
-                continue
-            said = words.split()
-            if said[0] in match.group(0):
-                continue  # the message names the service itself ("去世"), not a situation
-            new = " ".join(w for w in said if w not in norm)
-            if new:
-                out.append(new)
+    seen: set[str] = set()
+    for i in sorted(todo):
+        pattern, words = patterns[i]
+        if words in seen:
+            continue
+        match = pattern.search(norm)
+        if match is None:
+            continue
+        seen.add(words)
+        said = words.split()
+        if said[0] in match.group(0):
+            continue  # the message names the service itself ("去世"), not a situation
+        new = " ".join(w for w in said if w not in norm)
+        if new:
+            out.append(new)
     return out
