@@ -66,6 +66,9 @@ TOPIC_KINDS = "k"  # feature kinds that name a topic for kcov (k: = declared key
 MIN_ANSWER_KCOV = 0.5  # ... and name the entry's topic: half of its keywords (by weight)
 LONG_FACTOR = 2.0  # a message this many times longer than its best question is long
 LONG_MARGIN = 20.0  # lead a long message needs when answered on entry coverage
+# ... and its score may be this much under the answer score: chatter dilutes the score of
+# a long message, not the lead of the entry it names over the others.
+LONG_SCORE_SLACK = 10.0
 MIN_ANSWER_QCOV = 0.5  # an answer must explain at least this share of the message
 # Entry-level evidence: message words the best question lacks but another question or the
 # keywords of the same entry have raise dcov by SUPPORT_WEIGHT x their share of the message,
@@ -426,18 +429,20 @@ class KnowledgeBase:
         if out:
             top = out[0]
             if (top.answerable or top.covers_question(LONG_MARGIN, 0.0)) and self._near_miss(
-                analysis, top.entry
+                analysis, top.entry, top.long
             ):
                 out[0] = top._replace(near_miss=True)
         out.extend(s.rescored(100.0 * (1 - RATIO_WEIGHT) * s.score) for s in scored[RERANK:])
         return out
 
-    def _near_miss(self, analysis: Analysis, entry_index: int) -> bool:
+    def _near_miss(self, analysis: Analysis, entry_index: int, long: bool) -> bool:
+        """A long message describes a situation in words no entry writes: only the actions
+        it asks are checked; a short one is checked word by word (faq.nearmiss)."""
         scope = self.scope(entry_index)
         intents = [f for f in analysis.features if f[0] == "i"]
         if scope.covers(analysis.units, intents, analysis.norm):
             return False
-        return bool(scope.unexplained(analysis.asks, self._analyzer.correct))
+        return bool(scope.unexplained(analysis.asks, self._analyzer.correct, words=not long))
 
     def scope(self, entry_index: int) -> Scope:
         """What an entry speaks of (faq.nearmiss), built on first use."""
@@ -460,10 +465,9 @@ class KnowledgeBase:
         second = ranked[1].score if len(ranked) > 1 else 0.0
         score = round(top.score, 1)
         lead = top.score - second
-        if (
-            top.score >= t.answer_score
-            and lead >= t.answer_margin
-            and (top.answerable or top.covers_question(lead, t.long_coverage))
+        if (top.score >= t.answer_score and lead >= t.answer_margin and top.answerable) or (
+            top.score >= t.answer_score - LONG_SCORE_SLACK
+            and top.covers_question(lead, t.long_coverage)
         ):
             return MatchResult("answer", self._entries[top.entry].id, score, [])
         if top.score >= t.suggest_score:

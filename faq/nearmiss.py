@@ -267,14 +267,17 @@ class Scope:
             or not self.intents.isdisjoint(ask.intents)
         )
 
-    def unexplained(self, asks: tuple[Ask, ...], correct_word: object = None) -> list[str]:
-        """What the message asks that this entry never speaks of ([] when nothing)."""
+    def unexplained(
+        self, asks: tuple[Ask, ...], correct_word: object = None, words: bool = True
+    ) -> list[str]:
+        """What the message asks that this entry never speaks of ([] when nothing);
+        ``words=False``: only the actions asked."""
         filled = [a for a in asks if a.chars or a.words or a.intents]
         if not filled:
             return []
         ask = next((a for a in filled if self.shares(a)), filled[0])
         out = [i for i in ask.intents if i not in self.intents]
-        if ask.size > ASK_MAX:
+        if ask.size > ASK_MAX or not words:
             return out
         odd: list[str] = []
         for ch in ask.chars:
