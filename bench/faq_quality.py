@@ -6,6 +6,8 @@ Run: ``.venv/bin python bench/faq_quality.py [--semantic] [--misses N]``. Sets:
 - ``heldout``: tests/faq/data/heldout_kb with heldout.jsonl,
 - ``unseen``: tests/faq/data/unseen_kb with unseen.jsonl (46 entries, written without
   looking at the matcher's misses),
+- ``fresh``: tests/faq/data/fresh_kb with fresh.jsonl (28 entries, written after the
+  matcher changes and never tuned on),
 - ``sample-unseen`` / ``dev-unseen``: tests/faq/data/sample_unseen.jsonl (near-miss, situation
   and homophone-typo questions) on config/faq and on the shared dev base,
 - ``perturb-*``: the perturbation sets of tests/faq/perturbation.py.
@@ -41,6 +43,7 @@ def _sets() -> list[tuple[str, Path, Path | None]]:
     out += [
         ("heldout", DATA / "heldout_kb", DATA / "heldout.jsonl"),
         ("unseen", DATA / "unseen_kb", DATA / "unseen.jsonl"),
+        ("fresh", DATA / "fresh_kb", DATA / "fresh.jsonl"),
         ("sample-unseen", ROOT / "config" / "faq", DATA / "sample_unseen.jsonl"),
     ]
     if (SHARED / "kb").is_dir():
@@ -49,6 +52,7 @@ def _sets() -> list[tuple[str, Path, Path | None]]:
         ("perturb-sample", ROOT / "config" / "faq", None),
         ("perturb-heldout", DATA / "heldout_kb", None),
         ("perturb-unseen", DATA / "unseen_kb", None),
+        ("perturb-fresh", DATA / "fresh_kb", None),
     ]
     return out
 

@@ -220,12 +220,20 @@ ZH_GENERIC_ASK: tuple[str, ...] = tuple(
         现在 今天 明天 今年 明年 时间 时候 多少 多久 怎么办 办法 政策 规定 相关 一般 需要 应该
         哪个 哪些 哪里 什么 这种 那种 这边 那边 里面 只是 以后 之前 办理 申请 参加 国家 政府
         找谁 谁 可以 能 用 新 问 弄 见 完 才 每 号 本 张 次 月 天 年 后 快 件 钱 找 领 发 办
-        没 不 交给 处理 搞 弄好 解决 帮 帮忙 一定 必须 马上 尽快 先 再 还 哪 几 最 改 有人 回复 在线
-        等 急 谢谢 麻烦 知道 清楚 告诉 请问 一下 这个 那个 情况下 的话 怎么弄 咋办""".split(),
+        没 不 交给 处理 搞 弄好 解决 帮 帮忙 一定 必须 马上 尽快 先 再 还 哪 几 最 有人 回复 在线
+        等 急 谢谢 麻烦 知道 清楚 告诉 请问 一下 这个 那个 情况下 的话 怎么弄 咋办 老板 老板娘 店家 商家 找回 拿回""".split(),
         key=len,
         reverse=True,
     )
 )
+# Short forms of the generic intents that count only in what a question asks ("填错了怎么改"
+# asks a change); as features they would sit inside too many unrelated words.
+ASK_INTENT_FORMS: dict[str, str] = {
+    "改": "change",
+    "填错": "change",
+    "写错": "change",
+    "弄错": "change",
+}
 EN_GENERIC_ASK: frozenset[str] = frozenset(
     """use used using online pick up find get make take give go come way ways help done
     possible allowed able new old really exactly still already now today soon again""".split()

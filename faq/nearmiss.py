@@ -7,8 +7,9 @@ or an action (买, 提前还) that the entry's questions, keywords and answer ne
 Such a match is offered as a suggestion, never given as the answer.
 
 A character of the ask is explained by an entry that writes it anywhere (questions,
-keywords or answer) or writes a character of the same reading in its questions (a
-homophone slip, read with the usual fuzzy pinyin: z/zh, c/ch, s/sh, n/l, -n/-ng); words of
+keywords or answer) or writes, next to the same neighbour, a character of the same reading
+in its questions (a homophone slip, read with the usual fuzzy pinyin: z/zh, c/ch, s/sh,
+n/l, -n/-ng: "执造" for 执照); words of
 a question's frame (流程, 条件, 哪里 …) and intents the entry has need no explaining. The
 ask judged is the last question clause that shares something with the entry (a trailing
 "有人知道吗" shares nothing), else the last one. Only short asks are judged character by character (a long one
@@ -27,9 +28,9 @@ from faq import lexicon
 from faq.text import is_cjk, pinyin_of, split_pinyin, tokens
 
 ASK_MAX = 8  # content characters (or words) of an ask judged character by character
-# ... and the share of them that must be unexplained: one odd word in a longer ask is
-# usually the citizen's own wording ("免费", "老人家"), one in two or three is the topic.
-UNEXPLAINED_SHARE = 0.3
+# ... and the share of them that must be unexplained: one odd character in a longer ask is
+# usually the citizen's own wording ("免费", "老人家"), one in four or five is the topic.
+UNEXPLAINED_SHARE = 0.2
 CLAUSE_RE = re.compile(r"([,.!?;:\n，。！？；：、]+)")
 _NEGATOR_CHARS = frozenset("不没未非")
 _NEGATED_START = ("不是", "并非", "并不是", "没有", "不", "没", "not ", "no ")
@@ -55,6 +56,7 @@ def fuzzy_reading(char: str) -> str:
 @dataclass(frozen=True)
 class Ask:
     chars: tuple[str, ...]  # Han characters to be explained (not frame words, not intents)
+    sides: tuple[tuple[str, str], ...]  # the characters around each of them ("" at an end)
     words: tuple[str, ...]  # English stems to be explained
     intents: frozenset[str]  # action intents asked ("i:lost", "a:repay" …)
     size: int  # content characters + words of the clause (frame words excluded)
@@ -69,6 +71,8 @@ def _ask_tables() -> tuple[re.Pattern[str], dict[str, str], dict[str, str], re.P
             zh[form] = "i:" + concept
         for form in en_forms:
             en[form] = "i:" + concept
+    for form, concept in lexicon.ASK_INTENT_FORMS.items():
+        zh.setdefault(form, "i:" + concept)
     for concept, (zh_forms, en_forms) in lexicon.ASK_ACTIONS.items():
         for form in zh_forms:
             zh[form] = "a:" + concept
@@ -167,6 +171,7 @@ def extract_asks(
 
 def _ask(clause: str, fixes: dict[str, str], stem: object) -> Ask:
     chars: list[str] = []
+    sides: list[tuple[str, str]] = []
     words: list[str] = []
     intents: set[str] = set()
     size = 0
@@ -183,13 +188,14 @@ def _ask(clause: str, fixes: dict[str, str], stem: object) -> Ask:
                 for k in range(i + 1, min(len(run), i + 3)):
                     if intent[k] is None:
                         frame[k] = True
-        for ch, concept, generic in zip(run, intent, frame, strict=True):
+        for i, (ch, concept, generic) in enumerate(zip(run, intent, frame, strict=True)):
             if concept is not None:
                 if concept not in FRAME_INTENTS:
                     intents.add(concept)
                 size += 1
             elif not generic:
                 chars.append(ch)
+                sides.append((run[i - 1] if i else "", run[i + 1] if i + 1 < len(run) else ""))
                 size += 1
     if latin:
         stems = [stem(w) for w in latin] if callable(stem) else latin
@@ -204,7 +210,7 @@ def _ask(clause: str, fixes: dict[str, str], stem: object) -> Ask:
                 continue
             words.append(s)
             size += 1
-    return Ask(tuple(chars), tuple(words), frozenset(intents), size)
+    return Ask(tuple(chars), tuple(sides), tuple(words), frozenset(intents), size)
 
 
 @dataclass(frozen=True)
@@ -212,7 +218,9 @@ class Scope:
     """What an entry speaks of, for the near-miss check (built once per entry)."""
 
     chars: frozenset[str]  # Han characters of its questions, keywords and answer
-    readings: frozenset[str]  # pinyin of the characters of its questions and keywords
+    # Character pairs of its questions and keywords with one side as read ("认|ding",
+    # "ren|定" for 认定): a near-homophone slip of one of them is explained ("认订").
+    pairs: frozenset[str]
     words: frozenset[str]  # English stems of its questions, keywords and answer
     # intents of its questions, keywords and answer; the actions of ASK_ACTIONS only from
     # its questions and keywords (an answer saying "未还清的贷款" is not about repaying)
@@ -221,7 +229,7 @@ class Scope:
     @classmethod
     def of(cls, asked: Iterable[str], answer: Iterable[str], stem: object) -> Scope:
         chars: set[str] = set()
-        readings: set[str] = set()
+        pairs: set[str] = set()
         words: set[str] = set()
         intents: set[str] = set()
         for is_answer, texts in ((False, asked), (True, answer)):
@@ -231,7 +239,9 @@ class Scope:
                     if is_cjk(tok):
                         chars.update(tok)
                         if not is_answer:
-                            readings.update(fuzzy_reading(c) for c in tok)
+                            for a, b in zip(tok, tok[1:], strict=False):
+                                pairs.add(a + "|" + fuzzy_reading(b))
+                                pairs.add(fuzzy_reading(a) + "|" + b)
                         intents.update(
                             c for c in scan_zh(tok)[0] if c and not (is_answer and c[0] == "a")
                         )
@@ -240,8 +250,7 @@ class Scope:
                 stems = [stem(w) for w in latin] if callable(stem) else latin
                 words.update(stems)
                 intents.update(c for c in scan_en(stems)[1] if not (is_answer and c[0] == "a"))
-        readings.discard("")
-        return cls(frozenset(chars), frozenset(readings), frozenset(words), frozenset(intents))
+        return cls(frozenset(chars), frozenset(pairs), frozenset(words), frozenset(intents))
 
     def covers(self, units: Iterable[str], intents: Iterable[str], norm: str) -> bool:
         """A quick sufficient test that nothing of a message can be unexplained: every
@@ -249,10 +258,8 @@ class Scope:
         names none of the ASK_ACTIONS."""
         for u in units:
             kind = u[0]
-            if kind == "u":
-                ch = u[2:]
-                if ch not in self.chars and fuzzy_reading(ch) not in self.readings:
-                    return False
+            if kind == "u" and u[2:] not in self.chars:
+                return False
             elif kind == "e" and u[2:] not in self.words and not u[2:].isdigit():
                 return False
         for i in intents:
@@ -280,9 +287,15 @@ class Scope:
         if ask.size > ASK_MAX or not words:
             return out
         odd: list[str] = []
-        for ch in ask.chars:
-            if ch not in self.chars and fuzzy_reading(ch) not in self.readings:
-                odd.append(ch)
+        for ch, (left, right) in zip(ask.chars, ask.sides, strict=True):
+            if ch in self.chars:
+                continue
+            reading = fuzzy_reading(ch)
+            if (left and left + "|" + reading in self.pairs) or (
+                right and reading + "|" + right in self.pairs
+            ):
+                continue  # a slip for a character of the entry's words
+            odd.append(ch)
         for w in ask.words:
             if w in self.words:
                 continue

@@ -426,3 +426,57 @@ def test_repaying_a_loan_is_not_applying_for_one(sample_kb: KnowledgeBase) -> No
     assert result.decision == "suggest"
     assert "hf-loan" in [c.id for c in result.candidates]
     assert sample_kb.match("公积金贷款怎么申请").entry_id == "hf-loan"
+
+
+def test_near_homophone_next_to_the_entry_word_is_a_slip_not_a_near_miss(
+    sample_kb: KnowledgeBase,
+) -> None:
+    # 执造 (zhi zao) for 执照 (zhi zhao): explained next to 执; a lone reading is not enough.
+    result = sample_kb.match("个体工商户营业执造怎么办")
+    assert (result.decision, result.entry_id) == ("answer", "biz-register-individual")
+
+
+def test_asking_to_correct_what_the_entry_explains_is_a_near_miss(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "tax.yaml",
+        """\
+department: taxation
+entries:
+  - id: special-deduction
+    questions:
+      - 个税专项附加扣除怎么填报？
+      - 孩子上学的个税扣除在哪里申报？
+    answer: 在个人所得税APP中选择子女教育、赡养老人等项目填写。
+    keywords: [专项附加扣除]
+  - id: deed-tax
+    questions:
+      - 买房的契税怎么交？
+    answer: 契税在办理不动产登记前缴纳。
+    keywords: [契税]
+""",
+    )
+    kb = load_knowledge_base(tmp_path).kb
+    assert kb is not None
+    assert kb.match("专项附加扣除填错了怎么改").decision == "suggest"
+    assert kb.match("专项附加扣除怎么填报").entry_id == "special-deduction"
+
+
+def test_long_message_naming_the_entry_is_answered_on_its_lead(
+    sample_kb: KnowledgeBase,
+) -> None:
+    """Chatter dilutes a long message's score, not its lead: a long message covering one
+    question of the entry it names is answered up to LONG_SCORE_SLACK under the answer
+    score; a short one is not."""
+    from faq.knowledge_base import Scored
+    from faq.models import Thresholds
+
+    t = Thresholds(40.0, 18.0, 10.0, "settings", long_coverage=0.6)
+    score = 35.0
+    runner_up = Scored(1, score - 25.0, 0.2, 0.1)
+    long = Scored(0, score, 0.9, 0.2, named=True, long=True)
+    assert sample_kb.decide([long, runner_up], t).decision == "answer"
+    short = long._replace(long=False)
+    assert sample_kb.decide([short, runner_up], t).decision == "suggest"
+    diluted = long._replace(score=29.0)
+    assert sample_kb.decide([diluted, runner_up._replace(score=0.0)], t).decision == "suggest"
