@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from faq import lexicon
 from faq.text import is_cjk, pinyin_of, split_pinyin, tokens
@@ -239,7 +240,7 @@ class Scope:
                     if is_cjk(tok):
                         chars.update(tok)
                         if not is_answer:
-                            for a, b in zip(tok, tok[1:], strict=False):
+                            for a, b in pairwise(tok):
                                 pairs.add(a + "|" + fuzzy_reading(b))
                                 pairs.add(fuzzy_reading(a) + "|" + b)
                         intents.update(
