@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     faq_watch: bool = True  # reload the knowledge base when its files change
     faq_answer_score: float | None = Field(default=None, ge=0, le=100)
     faq_suggest_score: float | None = Field(default=None, ge=0, le=100)
+    faq_semantic: bool = False  # embedding second opinion (needs citizen-desk[semantic])
 
     # People and places
     timezone: str = "Asia/Shanghai"

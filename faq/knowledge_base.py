@@ -32,6 +32,8 @@ Suggestions keep free slots for entries whose keywords the message names.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -44,7 +46,10 @@ from faq.features import KIND_WEIGHT, Analysis, Analyzer, english_vocabulary, st
 from faq.lexicon import is_chitchat
 from faq.models import Candidate, Entry, MatcherConfig, MatchResult, Thresholds
 from faq.nearmiss import Scope
+from faq.semantic import SemanticIndex
 from faq.text import canonical, normalize
+
+log = logging.getLogger(__name__)
 
 BETA2 = 1.0
 MAX_BETA2 = 4.0
@@ -197,6 +202,8 @@ class KnowledgeBase:
             if terms:
                 self._doc_topic[i] = terms
         self._scopes: list[Scope | None] = [None] * len(self._entries)  # built on first use
+        self.semantic: SemanticIndex | None = None  # faq.semantic, when configured
+        self.semantic_error: str | None = None
         self.config = config
         self.source = source
         self.thresholds = Thresholds(70.0, 35.0, 8.0, "default")
@@ -259,7 +266,22 @@ class KnowledgeBase:
         from faq.calibration import resolve_thresholds
 
         kb.thresholds = resolve_thresholds(kb, config)
+        if config.semantic:
+            kb._build_semantic(config)
         return kb
+
+    def _build_semantic(self, config: MatcherConfig) -> None:
+        from faq.semantic import build_index
+
+        questions = [(i, q) for i, e in enumerate(self._entries) for q in e.questions]
+        try:
+            self.semantic = build_index(questions, config.embedder)  # type: ignore[arg-type]
+        except ImportError as exc:
+            self.semantic_error = (
+                f"semantic matching needs the [semantic] extra (pip install "
+                f"citizen-desk[semantic]): {exc}"
+            )
+            log.warning("%s; matching lexically only", self.semantic_error)
 
     # ------------------------------------------------------------------ access
     @property
@@ -501,7 +523,41 @@ class KnowledgeBase:
         del lang  # the analysis is language independent; kept for the API
         if is_chitchat(text):
             return MatchResult("none", None, 0.0, [])
-        return self.decide(self.rank(self._analyzer.analyze(text)))
+        result = self.decide(self.rank(self._analyzer.analyze(text)))
+        if self.semantic is None or result.decision == "answer":
+            return result
+        return self._second_opinion(result, self.semantic.embed(text))
+
+    async def amatch(self, text: str, lang: str | None = None) -> MatchResult:
+        """:meth:`match` for the event loop: a semantic embedding runs in a thread."""
+        del lang
+        if is_chitchat(text):
+            return MatchResult("none", None, 0.0, [])
+        result = self.decide(self.rank(self._analyzer.analyze(text)))
+        if self.semantic is None or result.decision == "answer":
+            return result
+        vec = await asyncio.to_thread(self.semantic.embed, text)
+        return self._second_opinion(result, vec)
+
+    def _second_opinion(self, result: MatchResult, vec: Sequence[float]) -> MatchResult:
+        """The lexical suggestions with the entries nearest in meaning (faq.semantic):
+        the best two lexical ones first, then the semantic ones, at most max_candidates."""
+        assert self.semantic is not None
+        offers = self.semantic.offers(vec, self.config.max_candidates)
+        if not offers:
+            return result
+        lexical = list(result.candidates)
+        ids = [c.id for c in lexical]
+        merged = lexical[:2]
+        floor = min([c.score for c in lexical] + [self.thresholds.suggest_score])
+        for n in offers:
+            eid = self._entries[n.entry].id
+            if eid not in ids:
+                merged.append(Candidate(eid, round(floor, 1)))
+        merged.extend(c for c in lexical[2:] if c not in merged)
+        merged = merged[: self.config.max_candidates]
+        merged.sort(key=lambda c: c.score, reverse=True)
+        return MatchResult("suggest", None, result.score, merged)
 
     def question_docs(self, entry_index: int) -> list[tuple[int, int]]:
         """(doc index, question index) of an entry's indexed questions."""

@@ -65,6 +65,10 @@ class MatcherConfig:
     # adversarial (an entry's nearest sibling standing in for a missing topic), so a few
     # percent there has measured as well under 1% on real messages.
     target_wrong_rate: float = 0.05
+    # Semantic second opinion (faq.semantic; needs the [semantic] extra): entries nearest
+    # in meaning are offered when the lexical matcher does not answer.
+    semantic: bool = False
+    embedder: object | None = field(default=None, compare=False)  # tests: a faq.semantic.Embedder
 
 
 @dataclass(frozen=True)

@@ -259,7 +259,7 @@ async def question(
         await outgoing.send_message(chat_id, tr(lang, "chitchat"))
         return
     kb = deps.knowledge
-    result = kb.match(text_for_matching(text), lang) if kb is not None else None
+    result = await kb.amatch(text_for_matching(text), lang) if kb is not None else None
     key = message.message_id
     remembered: dict[str, Any] = {
         "text": text,

@@ -48,6 +48,11 @@ def _kb_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--answer-score", type=float, help="override the answer threshold")
     parser.add_argument("--suggest-score", type=float, help="override the suggest threshold")
     parser.add_argument("--answer-margin", type=float, help="override the answer margin")
+    parser.add_argument(
+        "--semantic",
+        action="store_true",
+        help="add the embedding second opinion (needs citizen-desk[semantic]; FAQ_SEMANTIC)",
+    )
 
 
 def _default_dir() -> Path:
@@ -63,6 +68,7 @@ def _config(args: argparse.Namespace) -> MatcherConfig:
         answer_score=args.answer_score,
         suggest_score=args.suggest_score,
         answer_margin=args.answer_margin,
+        semantic=bool(getattr(args, "semantic", False)),
     )
 
 
@@ -75,6 +81,8 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         for problem in result.problems:
             print(problem, file=sys.stderr)
         print(f"citizen-desk: the FAQ folder {folder} has problems", file=sys.stderr)
+    elif result.kb.semantic_error:
+        print(f"citizen-desk: {result.kb.semantic_error}", file=sys.stderr)
     return result.kb
 
 
@@ -100,7 +108,8 @@ def _match(args: argparse.Namespace) -> int:
     if kb is None:
         return 1
     if args.jsonl:
-        return _match_jsonl(kb, args.workers)
+        # The embedding engine runs threads of its own: no forked workers with it.
+        return _match_jsonl(kb, 1 if kb.semantic is not None else args.workers)
     from faq.text import detect_language
 
     text = " ".join(args.text)
