@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     faq_answer_score: float | None = Field(default=None, ge=0, le=100)
     faq_suggest_score: float | None = Field(default=None, ge=0, le=100)
     faq_semantic: bool = False  # embedding second opinion (needs citizen-desk[semantic])
+    faq_review_days: int = Field(default=365, ge=1, le=36500)  # older 'reviewed' is stale
 
     # People and places
     timezone: str = "Asia/Shanghai"

@@ -36,7 +36,8 @@ import asyncio
 import logging
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
@@ -202,6 +203,8 @@ class KnowledgeBase:
             if terms:
                 self._doc_topic[i] = terms
         self._scopes: list[Scope | None] = [None] * len(self._entries)  # built on first use
+        # Entries with an expiry date (an expired entry is offered, never answered).
+        self._expires = {i: e.expires for i, e in enumerate(self._entries) if e.expires}
         self.semantic: SemanticIndex | None = None  # faq.semantic, when configured
         self.semantic_error: str | None = None
         self.config = config
@@ -479,7 +482,41 @@ class KnowledgeBase:
             self._scopes[entry_index] = scope
         return scope
 
-    def decide(self, ranked: list[Scored], thresholds: Thresholds | None = None) -> MatchResult:
+    def today(self) -> date:
+        """The city's date (MatcherConfig.today), else the host's."""
+        return self.config.today() if self.config.today is not None else date.today()
+
+    def expired(self, entry_id: str, today: date | None = None) -> bool:
+        """The entry's ``expires`` date has come: it must not be given as the answer."""
+        i = self._by_id.get(entry_id)
+        if i is None or i not in self._expires:
+            return False
+        return (today or self.today()) >= self._expires[i]
+
+    def _outdated(self, result: MatchResult, today: date | None) -> MatchResult:
+        if not self._expires or not result.candidates:
+            return result
+        day = today or self.today()
+        old = tuple(c.id for c in result.candidates if self.expired(c.id, day))
+        return replace(result, outdated=old) if old else result
+
+    def decide(
+        self,
+        ranked: list[Scored],
+        thresholds: Thresholds | None = None,
+        today: date | None = None,
+    ) -> MatchResult:
+        """The decision for a ranked message; an expired entry is only suggested."""
+        result = self._decide(ranked, thresholds)
+        if result.decision == "answer" and ranked[0].entry in self._expires:
+            day = today or self.today()
+            if day >= self._expires[ranked[0].entry]:
+                result = self._decide(ranked, thresholds, answer=False)
+        return self._outdated(result, today)
+
+    def _decide(
+        self, ranked: list[Scored], thresholds: Thresholds | None = None, answer: bool = True
+    ) -> MatchResult:
         t = thresholds or self.thresholds
         if not ranked:
             return MatchResult("none", None, 0.0, [])
@@ -487,9 +524,12 @@ class KnowledgeBase:
         second = ranked[1].score if len(ranked) > 1 else 0.0
         score = round(top.score, 1)
         lead = top.score - second
-        if (top.score >= t.answer_score and lead >= t.answer_margin and top.answerable) or (
-            top.score >= t.answer_score - LONG_SCORE_SLACK
-            and top.covers_question(lead, t.long_coverage)
+        if answer and (
+            (top.score >= t.answer_score and lead >= t.answer_margin and top.answerable)
+            or (
+                top.score >= t.answer_score - LONG_SCORE_SLACK
+                and top.covers_question(lead, t.long_coverage)
+            )
         ):
             return MatchResult("answer", self._entries[top.entry].id, score, [])
         if top.score >= t.suggest_score:
@@ -518,26 +558,29 @@ class KnowledgeBase:
             return MatchResult("suggest", None, score, cands)
         return MatchResult("none", None, score, [])
 
-    def match(self, text: str, lang: str | None = None) -> MatchResult:
-        """Decide ``answer`` / ``suggest`` / ``none`` for a citizen's message."""
+    def match(self, text: str, lang: str | None = None, today: date | None = None) -> MatchResult:
+        """Decide ``answer`` / ``suggest`` / ``none`` for a citizen's message (``today``:
+        the city's date, for expired entries; default :meth:`today`)."""
         del lang  # the analysis is language independent; kept for the API
         if is_chitchat(text):
             return MatchResult("none", None, 0.0, [])
-        result = self.decide(self.rank(self._analyzer.analyze(text)))
+        result = self.decide(self.rank(self._analyzer.analyze(text)), today=today)
         if self.semantic is None or result.decision == "answer":
             return result
-        return self._second_opinion(result, self.semantic.embed(text))
+        return self._outdated(self._second_opinion(result, self.semantic.embed(text)), today)
 
-    async def amatch(self, text: str, lang: str | None = None) -> MatchResult:
+    async def amatch(
+        self, text: str, lang: str | None = None, today: date | None = None
+    ) -> MatchResult:
         """:meth:`match` for the event loop: a semantic embedding runs in a thread."""
         del lang
         if is_chitchat(text):
             return MatchResult("none", None, 0.0, [])
-        result = self.decide(self.rank(self._analyzer.analyze(text)))
+        result = self.decide(self.rank(self._analyzer.analyze(text)), today=today)
         if self.semantic is None or result.decision == "answer":
             return result
         vec = await asyncio.to_thread(self.semantic.embed, text)
-        return self._second_opinion(result, vec)
+        return self._outdated(self._second_opinion(result, vec), today)
 
     def _second_opinion(self, result: MatchResult, vec: Sequence[float]) -> MatchResult:
         """The lexical suggestions with the entries nearest in meaning (faq.semantic):

@@ -111,6 +111,14 @@ CITIZEN_TEXTS: dict[str, dict[str, str]] = {
         "en": "Sorry that did not answer it. Shall I send your question to the department in charge? Staff will answer you within the committed time.",
     },
     "faq.suggest": {"zh": "您是想问以下哪个问题？", "en": "Did you mean one of these?"},
+    "faq.suggest_outdated": {
+        "zh": "您是想问以下哪个问题？其中有的答复可能已过时，正在等待更新；如需确认，可以把问题提交给相关部门。",
+        "en": "Did you mean one of these? Some of these answers may be outdated and are waiting for an update; to be sure, you can send your question to the department.",
+    },
+    "faq.outdated_answer": {
+        "zh": "⚠️ 这条答复可能已过时，相关部门正在更新，仅供参考：\n\n{answer}\n\n要把您的问题提交给相关部门确认吗？",
+        "en": "⚠️ This answer may be outdated and is being updated by the department; for reference only:\n\n{answer}\n\nShall I send your question to the department to confirm?",
+    },
     "btn.none_of_these": {"zh": "都不是", "en": "None of these"},
     "faq.none": {
         "zh": "抱歉，常见问题库中没有找到这个问题的答案。要把问题提交给相关部门吗？工作人员会在规定时限内答复您。",
