@@ -7,7 +7,8 @@ PostgreSQL and each message is still queued once. Jobs:
 * ``sweeps``: every ``interval`` seconds (default 60) one full round (reminders, nags,
   escalations, auto-close, post-closure callbacks, and the digests/summary when due);
 * ``digests``: cron at the policy's ``digest_time`` every day (the round above also catches up);
-* ``weekly``: cron on ``weekly_day`` at ``weekly_time``.
+* ``weekly``: cron on ``weekly_day`` at ``weekly_time`` (the summary and the FAQ freshness
+  notice, :mod:`tickets.sweeps.freshness`).
 
 All with ``max_instances=1`` and ``coalesce=True``. Wire it from the app's startup (inside the
 running loop)::
@@ -67,8 +68,10 @@ class SweepScheduler:
         on_queued: Callable[[], object] | None = None,
         interval: float = 60.0,
         desk: Any = None,
+        knowledge: Any = None,
     ) -> None:
         self.desk = desk  # live configuration (handlers.deps.DeskConfigHolder): read per round
+        self.knowledge = knowledge  # live FAQ (bot.knowledge.KnowledgeService): read per round
         self.session_factory = session_factory
         self.settings = settings
         self.clock = clock
@@ -83,11 +86,14 @@ class SweepScheduler:
         if self.desk is not None and self.desk.loaded:  # follow /reload of the departments file
             self.calendar = self.desk.calendar
             self.policy = policy_from_config(self.desk.config)
+        kb = getattr(self.knowledge, "current", None)
         return SweepContext(
             now=self.clock.now(),
             policy=self.policy,
             calendar=self.calendar,
             admin_chat_ids=tuple(self.settings.admin_ids),
+            faq_entries=tuple(kb.entries) if kb is not None else None,
+            faq_review_days=self.settings.faq_review_days,
         )
 
     async def run(self, only: Collection[str] | None = None) -> RoundReport:
@@ -131,7 +137,7 @@ class SweepScheduler:
                 minute=weekly.minute,
                 timezone=tz,
             ),
-            kwargs={"only": ("weekly",)},
+            kwargs={"only": ("weekly", "faq-freshness")},
             id="weekly",
             misfire_grace_time=3600,
             **common,
@@ -169,6 +175,7 @@ def start_scheduler(
     policy: SweepPolicy | None = None,
     interval: float = 60.0,
     desk: Any = None,
+    knowledge: Any = None,
 ) -> SweepScheduler:
     """Create and start the scheduler in the running loop; ``await result.stop()`` at shutdown.
 
@@ -184,6 +191,7 @@ def start_scheduler(
         on_queued=on_queued,
         interval=interval,
         desk=desk,
+        knowledge=knowledge,
     )
     scheduler.start()
     return scheduler

@@ -112,6 +112,37 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "weekly.no_reprimands": {"zh": "本周无通报。", "en": "No reprimands this week."},
     "weekly.empty": {"zh": "（无部门数据）", "en": "(no departments)"},
     "rate.none": {"zh": "—", "en": "—"},
+    # -- FAQ freshness (weekly) -----------------------------------------------------------------
+    "fresh.head": {
+        "zh": "🗂️ {department}：以下常见问题答复需要复核（{date}）：",
+        "en": "🗂️ {department}: these FAQ answers need a review ({date}):",
+    },
+    "fresh.expired": {
+        "zh": "• {id}「{question}」已于 {day} 过期，机器人不再直接给出这条答复",
+        "en": '• {id} "{question}" expired on {day}; the bot no longer gives this answer',
+    },
+    "fresh.expiring": {
+        "zh": "• {id}「{question}」将于 {day} 过期",
+        "en": '• {id} "{question}" expires on {day}',
+    },
+    "fresh.stale": {
+        "zh": "• {id}「{question}」上次复核于 {day}，已超过 {days} 天",
+        "en": '• {id} "{question}" last reviewed on {day}, over {days} days ago',
+    },
+    "fresh.unreviewed": {
+        "zh": "• {id}「{question}」没有复核日期",
+        "en": '• {id} "{question}" has no review date',
+    },
+    "fresh.tail": {
+        "zh": "请核对答复后更新 reviewed（及 expires）日期。文件：{files}",
+        "en": "Please check the answers, then update their 'reviewed' (and 'expires') dates. Files: {files}",
+    },
+    "fresh.admin_head": {
+        "zh": "🗂️ 常见问题复核（{date}）：共 {count} 条答复需要复核",
+        "en": "🗂️ FAQ review ({date}): {count} answers need a review",
+    },
+    "fresh.admin_dept": {"zh": "{department}（{count} 条）：", "en": "{department} ({count}):"},
+    "fresh.no_owner": {"zh": "未指定负责部门", "en": "no owning department"},
     # -- citizen --------------------------------------------------------------------------------
     "citizen.callback": {
         "zh": "您好！您的工单 {number} 已于 {closed} 办结。请问您反映的问题是否已经解决？",
