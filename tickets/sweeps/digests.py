@@ -10,8 +10,9 @@ the same week for the summary). A :class:`~tickets.models.SchedulerMark` (``dige
   due today, overdue, closed yesterday (see :func:`tickets.stats.digest_counts`). With quiet
   hours on it is sent on working days only, and not before working time starts.
 * Weekly summary, on ``weekly_day`` at ``weekly_time``, to every administrator: departments
-  ranked by the three rates and the on-time rate over the previous Monday-Sunday week, and the
-  reprimands of that week (:mod:`tickets.stats`).
+  ranked by the three rates and the on-time rate over the previous Monday-Sunday week, the
+  reprimands of that week (:mod:`tickets.stats`), and the five largest clusters of questions
+  the FAQ could not answer that week (:func:`tickets.gaps.gap_clusters`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tickets import stats
+from tickets.gaps import gap_clusters
 from tickets.sweeps.base import (
     Directory,
     SweepContext,
@@ -31,7 +33,9 @@ from tickets.sweeps.base import (
 )
 from tickets.sweeps.texts import st
 
-__all__ = ["format_rate", "sweep_digests", "sweep_weekly", "week_bounds"]
+__all__ = ["WEEKLY_GAPS", "format_rate", "sweep_digests", "sweep_weekly", "week_bounds"]
+
+WEEKLY_GAPS = 5  # clusters of unanswered questions in the weekly summary
 
 
 def _local_midnight(ctx: SweepContext, day: date) -> datetime:
@@ -177,6 +181,27 @@ async def sweep_weekly(
             lines.append(st(lang, "more", count=len(found) - 50))
     else:
         lines.append(st(lang, "weekly.no_reprimands"))
+    lines.append("")
+    clusters = await gap_clusters(session, since=start, until=end, limit=WEEKLY_GAPS, typical=1)
+    if clusters:
+        lines.append(st(lang, "weekly.gaps"))
+        for rank, c in enumerate(clusters, 1):
+            where = st(lang, "sep").join(
+                c.department_name(i, lang) for i in range(len(c.departments))
+            )
+            lines.append(
+                st(
+                    lang,
+                    "weekly.gap_line",
+                    rank=rank,
+                    count=c.size,
+                    question=c.typical[0][:60],
+                    departments=where or st(lang, "weekly.gap_no_ticket"),
+                )
+            )
+        lines.append(st(lang, "weekly.gaps_tail"))
+    else:
+        lines.append(st(lang, "weekly.no_gaps"))
     text = "\n".join(lines)
     for chat in ctx.admin_chat_ids:
         row = await queue_message(session, ctx, chat, text, key=f"{key}:{chat}")

@@ -111,6 +111,24 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "weekly.no_reprimands": {"zh": "本周无通报。", "en": "No reprimands this week."},
     "weekly.empty": {"zh": "（无部门数据）", "en": "(no departments)"},
+    "weekly.gaps": {
+        "zh": "上周常见问题未能解答的主要问题（按问题类别，最多5类）：",
+        "en": "What the FAQ could not answer last week (largest groups, at most 5):",
+    },
+    "weekly.gap_line": {
+        "zh": "{rank}. {count} 次：「{question}」等（转工单：{departments}）",
+        "en": '{rank}. {count}×: "{question}" and similar (tickets: {departments})',
+    },
+    "weekly.gap_no_ticket": {"zh": "无", "en": "none"},
+    "sep": {"zh": "、", "en": ", "},
+    "weekly.gaps_tail": {
+        "zh": "新增条目的YAML草稿：citizen-desk gaps --clusters --days 7",
+        "en": "YAML drafts of new entries: citizen-desk gaps --clusters --days 7",
+    },
+    "weekly.no_gaps": {
+        "zh": "上周没有未解答的问题。",
+        "en": "The FAQ left no question unanswered last week.",
+    },
     "rate.none": {"zh": "—", "en": "—"},
     # -- FAQ freshness (weekly) -----------------------------------------------------------------
     "fresh.head": {
