@@ -118,6 +118,7 @@ def _deps(runtime: Runtime, clock: Clock) -> Deps:
         admin_ids=tuple(settings.admin_ids),
         clock=clock,
         bot_username=settings.bot_username,
+        faq_review_days=settings.faq_review_days,
     )
 
 

@@ -103,6 +103,7 @@ class Deps:
     clock: Clock = field(default_factory=SystemClock)
     bot_username: str | None = None
     citizen_reopen_days: int = 7
+    faq_review_days: int = 365  # FAQ_REVIEW_DAYS: /stale lists entries reviewed longer ago
 
     def tickets(self, session: AsyncSession) -> TicketService:
         """A ticket service bound to this update's transaction."""

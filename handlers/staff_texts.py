@@ -59,6 +59,8 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
     },
     "sh.usage.staffoff": {"zh": "用法：/staffoff 用户ID", "en": "Usage: /staffoff USER_ID"},
     "sh.usage.staff": {"zh": "用法：/staff [部门代码]", "en": "Usage: /staff [DEPARTMENT]"},
+    "sh.usage.gaps": {"zh": "用法：/gaps [天数]", "en": "Usage: /gaps [DAYS]"},
+    "sh.usage.stale": {"zh": "用法：/stale", "en": "Usage: /stale"},
     # -- input errors ---------------------------------------------------------------------------
     "sh.bad_days": {
         "zh": "「{value}」不是有效的天数（1 到 {max} 的整数）。",
@@ -220,6 +222,48 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "en": "🔄 Reload (whatever has problems keeps its live version):\n{lines}",
     },
     "sh.reload_unavailable": {"zh": "未配置", "en": "not configured"},
+    "sh.gaps_head": {
+        "zh": "🕳️ 最近 {days} 天常见问题未能解答的问题（最大的 {count} 类）：",
+        "en": "🕳️ What the FAQ could not answer in the last {days} days ({count} largest groups):",
+    },
+    "sh.gaps_line": {
+        "zh": "{rank}. {count} 次：{questions}\n   转工单：{departments}；建议条目：{id}",
+        "en": "{rank}. {count}×: {questions}\n   tickets: {departments}; suggested entry: {id}",
+    },
+    "sh.gaps_tail": {
+        "zh": "新条目的YAML草稿：citizen-desk gaps --clusters --days {days}",
+        "en": "YAML drafts of new entries: citizen-desk gaps --clusters --days {days}",
+    },
+    "sh.gaps_none": {
+        "zh": "最近 {days} 天没有未解答的问题。",
+        "en": "No unanswered questions in the last {days} days.",
+    },
+    "sh.stale_head": {
+        "zh": "🗂️ {count} 条常见问题需要复核（复核期限 {days} 天）：",
+        "en": "🗂️ {count} FAQ entries need a review (review age {days} days):",
+    },
+    "sh.stale_expired": {
+        "zh": "• {id}（{owner}）已于 {day} 过期，不再直接答复",
+        "en": "• {id} ({owner}) expired on {day}; no longer given as an answer",
+    },
+    "sh.stale_expiring": {
+        "zh": "• {id}（{owner}）将于 {day} 过期",
+        "en": "• {id} ({owner}) expires on {day}",
+    },
+    "sh.stale_stale": {
+        "zh": "• {id}（{owner}）上次复核于 {day}",
+        "en": "• {id} ({owner}) last reviewed on {day}",
+    },
+    "sh.stale_unreviewed": {
+        "zh": "• {id}（{owner}）没有复核日期",
+        "en": "• {id} ({owner}) has no review date",
+    },
+    "sh.stale_more": {"zh": "……另有 {count} 条", "en": "… and {count} more"},
+    "sh.stale_none": {
+        "zh": "✅ 所有常见问题都在 {days} 天内复核过，没有过期条目。",
+        "en": "✅ Every FAQ entry was reviewed within {days} days and none has expired.",
+    },
+    "sh.stale_no_faq": {"zh": "知识库未加载。", "en": "The FAQ is not loaded."},
     # -- onboarding -----------------------------------------------------------------------------
     "sh.welcome_staff": {
         "zh": "👋 {name}，欢迎加入「{department}」（{role}）！\n\n{help}",
@@ -286,13 +330,16 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "zh": (
             "\n\n管理员命令：\n/staff [部门] — 工作人员列表\n/staffmove 用户ID 部门 — 调动\n"
             "/staffoff 用户ID — 停用\n/reload — 重新加载知识库和部门配置\n"
-            "/queue [部门] [页码] — 任一部门或全部部门的待办工单"
+            "/queue [部门] [页码] — 任一部门或全部部门的待办工单\n"
+            "/gaps [天数] — 常见问题未能解答的问题（按类别）\n/stale — 需要复核的常见问题"
         ),
         "en": (
             "\n\nAdministrator commands:\n/staff [DEPARTMENT] — list staff\n"
             "/staffmove USER_ID DEPARTMENT — move someone\n/staffoff USER_ID — deactivate someone\n"
             "/reload — reload the FAQ and the departments file\n"
-            "/queue [DEPARTMENT] [PAGE] — any department's open tickets, or all of them"
+            "/queue [DEPARTMENT] [PAGE] — any department's open tickets, or all of them\n"
+            "/gaps [DAYS] — what the FAQ could not answer, grouped by need\n"
+            "/stale — FAQ entries that need a review"
         ),
     },
     # -- audit-trail event names ----------------------------------------------------------------
