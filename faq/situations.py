@@ -162,6 +162,28 @@ def required_chars(pattern: str) -> frozenset[str] | None:
     return _required(list(tree))
 
 
+# The most frequent characters of everyday Chinese (and the letters of English): a
+# required set made of them lets too many messages through, so rarer ones are preferred.
+_COMMON = frozenset(
+    "的一是不了人我在有他这中大来上个国到说们为子和你地出道也时年得就那要下以生会自着去之过"
+    "家学对可她里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所"
+    "本见经头面公同三已老从动两长知民样现分将外但身些与高意进把法此实回二理美点月明其种声全"
+    "工己话儿者向情部正名定女问力机给等几很业最间新什打便位因重被走电四第门相次东政海口使教"
+    "西再平真听世气信北少关并内加化由却代军产入先山五太水万市眼体别处总才场师书比住员九笑性"
+    "通目华报立马命张活难神数件安表原车白应路期叫死常提感金何更反合放做系计或司利受光王果亲"
+    "界及今京务制解各任至清物台象记边共风战干接它许八特觉望直服毛林题建南度统色字请交爱让认"
+    "算论百吃义科怎元社术结六功指思非流每青管夫连远资队跟带花快条院变联言权往展该领传近留红"
+    "治决周保达办运武半候七必城父强步完革深区即求品士转量空甚众技轻程告江语英基派满式李息写"
+    "呢识极令黄德收脸钱党倒未持取设始版双历越史商千片容研像找友孩站广改议形委早房音火际则首"
+    "单据导影失拿网香似斯专石若兵弟谁校读志飞观争究包组造落视济喜离虽坐集编宝谈府拉黑且随格"
+    "abcdefghijklmnopqrstuvwxyz"
+)
+
+
+def _common(chars: frozenset[str]) -> tuple[int, int]:
+    return (sum(1 for c in chars if c in _COMMON), len(chars))
+
+
 def _required(seq: list) -> frozenset[str] | None:  # type: ignore[type-arg]
     best: frozenset[str] | None = None
     for op, arg in seq:
@@ -179,7 +201,7 @@ def _required(seq: list) -> frozenset[str] | None:  # type: ignore[type-arg]
             found = _required(list(arg[2]))
         elif name == "IN" and all(str(o) == "LITERAL" for o, _ in arg):
             found = frozenset(chr(a) for _, a in arg)
-        if found is not None and (best is None or len(found) < len(best)):
+        if found is not None and (best is None or _common(found) < _common(best)):
             best = found
     return best
 
