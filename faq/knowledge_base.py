@@ -583,22 +583,25 @@ class KnowledgeBase:
         return self._outdated(self._second_opinion(result, vec), today)
 
     def _second_opinion(self, result: MatchResult, vec: Sequence[float]) -> MatchResult:
-        """The lexical suggestions with the entries nearest in meaning (faq.semantic):
-        the best two lexical ones first, then the semantic ones, at most max_candidates."""
+        """The lexical suggestions with the entries nearest in meaning (faq.semantic) in the
+        free slots; when none is free, the nearest one takes the last slot unless the
+        lexical suggestions already have it."""
         assert self.semantic is not None
         offers = self.semantic.offers(vec, self.config.max_candidates)
-        if not offers:
-            return result
         lexical = list(result.candidates)
-        ids = [c.id for c in lexical]
-        merged = lexical[:2]
-        floor = min([c.score for c in lexical] + [self.thresholds.suggest_score])
-        for n in offers:
-            eid = self._entries[n.entry].id
-            if eid not in ids:
-                merged.append(Candidate(eid, round(floor, 1)))
-        merged.extend(c for c in lexical[2:] if c not in merged)
-        merged = merged[: self.config.max_candidates]
+        ids = {c.id for c in lexical}
+        new = [self._entries[n.entry].id for n in offers]
+        new = [eid for eid in new if eid not in ids]
+        if not new:
+            return result
+        slots = self.config.max_candidates - len(lexical)
+        floor = round(min([c.score for c in lexical] + [self.thresholds.suggest_score]), 1)
+        if slots > 0:
+            merged = lexical + [Candidate(eid, floor) for eid in new[:slots]]
+        elif self._entries[offers[0].entry].id in new:
+            merged = [*lexical[: self.config.max_candidates - 1], Candidate(new[0], floor)]
+        else:
+            return result
         merged.sort(key=lambda c: c.score, reverse=True)
         return MatchResult("suggest", None, result.score, merged)
 

