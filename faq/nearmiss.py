@@ -106,7 +106,9 @@ def scan_zh(run: str) -> tuple[list[str | None], list[bool]]:
         for k in range(m.start(), m.end()):
             intent[k] = concept
     # Frame words never overlap an intent phrase: look for them with the phrases masked.
-    masked = "".join("\0" if c else ch for ch, c in zip(run, intent, strict=True))
+    masked = run
+    if any(intent):
+        masked = "".join("\0" if c else ch for ch, c in zip(run, intent, strict=True))
     for m in generic_re.finditer(masked):
         for k in range(m.start(), m.end()):
             frame[k] = True
@@ -142,10 +144,15 @@ def _clauses(norm: str) -> list[tuple[str, bool]]:
     return out
 
 
+@cache
+def _markers_re() -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(m) for m in lexicon.ZH_QUESTION_MARKERS))
+
+
 def _is_question(clause: str, marked: bool) -> bool:
     if marked:
         return True
-    if any(m in clause for m in lexicon.ZH_QUESTION_MARKERS):
+    if _markers_re().search(clause) is not None:
         return True
     words = clause.split()
     return bool(words) and words[0] in lexicon.EN_QUESTION_MARKERS
