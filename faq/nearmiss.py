@@ -116,19 +116,25 @@ def scan_zh(run: str) -> tuple[list[str | None], list[bool]]:
 
 
 def scan_en(stems: list[str]) -> tuple[list[str | None], set[str]]:
-    """Per English stem: the intent its phrase expresses (two-word phrases first)."""
+    """Per English stem: the intent its phrase expresses (three-word phrases first)."""
     en = _ask_tables()[2]
-    intent: list[str | None] = [None] * len(stems)
+    n = len(stems)
+    intent: list[str | None] = [None] * n
     found: set[str] = set()
     for size in (3, 2, 1):
-        for i in range(len(stems) - size + 1):
-            if any(intent[k] for k in range(i, i + size)):
-                continue
-            concept = en.get(" ".join(stems[i : i + size]))
+        for i in range(n - size + 1):
+            if size == 1:
+                if intent[i] is not None:
+                    continue
+                key = stems[i]
+            else:
+                if any(intent[i : i + size]):
+                    continue
+                key = " ".join(stems[i : i + size])
+            concept = en.get(key)
             if concept is not None:
                 found.add(concept)
-                for k in range(i, i + size):
-                    intent[k] = concept
+                intent[i : i + size] = [concept] * size
     return intent, found
 
 
@@ -223,19 +229,24 @@ def _ask(clause: str, fixes: dict[str, str], stem: object) -> Ask:
 
 @dataclass(frozen=True)
 class Scope:
-    """What an entry speaks of, for the near-miss check (built once per entry)."""
+    """What an entry speaks of, for the near-miss check (built once per entry, at load).
 
-    chars: frozenset[str]  # Han characters of its questions, keywords and answer
+    Kept as strings (membership is a substring search in C), not sets: a knowledge base of
+    10,000 entries holds a few kilobytes per entry at most.
+    """
+
+    chars: str  # the Han characters of its questions, keywords and answer (each once)
     # Character pairs of its questions and keywords with one side as read ("认|ding",
-    # "ren|定" for 认定): a near-homophone slip of one of them is explained ("认订").
-    pairs: frozenset[str]
-    words: frozenset[str]  # English stems of its questions, keywords and answer
+    # "ren|定" for 认定), "\0"-separated: a near-homophone slip of one is explained ("认订").
+    pairs: str
+    words: str  # English stems of its questions, keywords and answer, " "-separated
     # intents of its questions, keywords and answer; the actions of ASK_ACTIONS only from
     # its questions and keywords (an answer saying "未还清的贷款" is not about repaying)
     intents: frozenset[str]
 
     @classmethod
     def of(cls, asked: Iterable[str], answer: Iterable[str], stem: object) -> Scope:
+        intents_re, zh, en, _ = _ask_tables()
         chars: set[str] = set()
         pairs: set[str] = set()
         words: set[str] = set()
@@ -250,15 +261,28 @@ class Scope:
                             for a, b in pairwise(tok):
                                 pairs.add(a + "|" + fuzzy_reading(b))
                                 pairs.add(fuzzy_reading(a) + "|" + b)
-                        intents.update(
-                            c for c in scan_zh(tok)[0] if c and not (is_answer and c[0] == "a")
-                        )
+                        for m in intents_re.finditer(tok):
+                            concept = zh[m.group(0)]
+                            if not (is_answer and concept[0] == "a"):
+                                intents.add(concept)
                     else:
                         latin.append(tok)
                 stems = [stem(w) for w in latin] if callable(stem) else latin
                 words.update(stems)
-                intents.update(c for c in scan_en(stems)[1] if not (is_answer and c[0] == "a"))
-        return cls(frozenset(chars), frozenset(pairs), frozenset(words), frozenset(intents))
+                if stems:
+                    intents.update(c for c in scan_en(stems)[1] if not (is_answer and c[0] == "a"))
+        return cls(
+            "".join(sorted(chars)),
+            "\0" + "\0".join(sorted(pairs)) + "\0",
+            " " + " ".join(sorted(words)) + " ",
+            frozenset(intents),
+        )
+
+    def has_word(self, word: str) -> bool:
+        return " " + word + " " in self.words
+
+    def has_pair(self, pair: str) -> bool:
+        return "\0" + pair + "\0" in self.pairs
 
     def covers(self, units: Iterable[str], intents: Iterable[str], norm: str) -> bool:
         """A quick sufficient test that nothing of a message can be unexplained: every
@@ -268,7 +292,7 @@ class Scope:
             kind = u[0]
             if kind == "u" and u[2:] not in self.chars:
                 return False
-            elif kind == "e" and u[2:] not in self.words and not u[2:].isdigit():
+            elif kind == "e" and not self.has_word(u[2:]) and not u[2:].isdigit():
                 return False
         for i in intents:
             if i not in self.intents and i not in FRAME_INTENTS:
@@ -277,8 +301,8 @@ class Scope:
 
     def shares(self, ask: Ask) -> bool:
         return (
-            not self.chars.isdisjoint(ask.chars)
-            or not self.words.isdisjoint(ask.words)
+            any(c in self.chars for c in ask.chars)
+            or any(self.has_word(w) for w in ask.words)
             or not self.intents.isdisjoint(ask.intents)
         )
 
@@ -299,16 +323,16 @@ class Scope:
             if ch in self.chars:
                 continue
             reading = fuzzy_reading(ch)
-            if (left and left + "|" + reading in self.pairs) or (
-                right and reading + "|" + right in self.pairs
+            if (left and self.has_pair(left + "|" + reading)) or (
+                right and self.has_pair(reading + "|" + right)
             ):
                 continue  # a slip for a character of the entry's words
             odd.append(ch)
         for w in ask.words:
-            if w in self.words:
+            if self.has_word(w):
                 continue
             fixed = correct_word(w) if callable(correct_word) else None
-            if fixed is None or fixed not in self.words:
+            if fixed is None or not self.has_word(fixed):
                 odd.append(w)
         if odd and len(odd) >= UNEXPLAINED_SHARE * (len(ask.chars) + len(ask.words)):
             out.extend(odd)
