@@ -246,7 +246,7 @@ class Scope:
 
     @classmethod
     def of(cls, asked: Iterable[str], answer: Iterable[str], stem: object) -> Scope:
-        intents_re, zh, en, _ = _ask_tables()
+        intents_re, zh, _en, _frame = _ask_tables()
         chars: set[str] = set()
         pairs: set[str] = set()
         words: set[str] = set()
