@@ -141,6 +141,7 @@ def _deps(runtime: Runtime, clock: Clock) -> Deps:
         routing=LiveRouter(
             RouterConfig(margin=settings.route_margin), lesson_days=settings.route_lesson_days
         ),
+        faq_review_days=settings.faq_review_days,
     )
 
 

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     route_margin: float | None = Field(default=None, ge=0, le=100)  # None: calibrated
     route_lesson_days: int = Field(default=180, ge=1, le=3650)  # lessons older are forgotten
     locales_dir: Path | None = None  # administrators' .ftl overrides of the built-in texts
+    faq_semantic: bool = False  # embedding second opinion (needs citizen-desk[semantic])
+    faq_review_days: int = Field(default=365, ge=1, le=36500)  # older 'reviewed' is stale
 
     # People and places
     timezone: str = "Asia/Shanghai"

@@ -27,6 +27,7 @@ class KnowledgeService:
         self.watch_enabled = settings.faq_watch
         self._answer_score = settings.faq_answer_score
         self._suggest_score = settings.faq_suggest_score
+        self._semantic = settings.faq_semantic
         self._holder: Any = None
         self._kb: Any = None
         self.problems: list[str] = []
@@ -47,9 +48,13 @@ class KnowledgeService:
         return None if kb is None else len(kb)
 
     def _config(self, faq: Any) -> Any:
-        if self._answer_score is None and self._suggest_score is None:
+        if self._answer_score is None and self._suggest_score is None and not self._semantic:
             return None
-        return faq.MatcherConfig(answer_score=self._answer_score, suggest_score=self._suggest_score)
+        return faq.MatcherConfig(
+            answer_score=self._answer_score,
+            suggest_score=self._suggest_score,
+            semantic=self._semantic,
+        )
 
     async def start(self) -> None:
         try:

@@ -218,6 +218,7 @@ class Runtime:
             holder.calendar,
             on_queued=self.sender.wake if self.sender is not None else None,
             desk=holder,
+            knowledge=self.knowledge,
         )
 
     async def _set_webhook(self) -> bool:

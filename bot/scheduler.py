@@ -12,6 +12,8 @@ PostgreSQL and each message is still queued once. Jobs:
 * ``prune``: every ``prune_interval`` seconds (default an hour), delete the sent and failed
   outbox rows older than ``OUTBOX_RETENTION_DAYS`` (their payloads copy personal data), in
   batches of short transactions; deleting is idempotent, so every instance may run it.
+* ``weekly``: cron on ``weekly_day`` at ``weekly_time`` (the summary and the FAQ freshness
+  notice, :mod:`tickets.sweeps.freshness`).
 
 All with ``max_instances=1`` and ``coalesce=True``. Wire it from the app's startup (inside the
 running loop)::
@@ -75,8 +77,10 @@ class SweepScheduler:
         desk: Any = None,
         prune_interval: float = 3600.0,
         prune_batch: int = 1000,
+        knowledge: Any = None,
     ) -> None:
         self.desk = desk  # live configuration (handlers.deps.DeskConfigHolder): read per round
+        self.knowledge = knowledge  # live FAQ (bot.knowledge.KnowledgeService): read per round
         self.session_factory = session_factory
         self.settings = settings
         self.clock = clock
@@ -93,11 +97,14 @@ class SweepScheduler:
         if self.desk is not None and self.desk.loaded:  # follow /reload of the departments file
             self.calendar = self.desk.calendar
             self.policy = policy_from_config(self.desk.config)
+        kb = getattr(self.knowledge, "current", None)
         return SweepContext(
             now=self.clock.now(),
             policy=self.policy,
             calendar=self.calendar,
             admin_chat_ids=tuple(self.settings.admin_ids),
+            faq_entries=tuple(kb.entries) if kb is not None else None,
+            faq_review_days=self.settings.faq_review_days,
         )
 
     async def run(self, only: Collection[str] | None = None) -> RoundReport:
@@ -156,7 +163,7 @@ class SweepScheduler:
                 minute=weekly.minute,
                 timezone=tz,
             ),
-            kwargs={"only": ("weekly",)},
+            kwargs={"only": ("weekly", "faq-freshness")},
             id="weekly",
             misfire_grace_time=3600,
             **common,
@@ -201,6 +208,7 @@ def start_scheduler(
     policy: SweepPolicy | None = None,
     interval: float = 60.0,
     desk: Any = None,
+    knowledge: Any = None,
 ) -> SweepScheduler:
     """Create and start the scheduler in the running loop; ``await result.stop()`` at shutdown.
 
@@ -216,6 +224,7 @@ def start_scheduler(
         on_queued=on_queued,
         interval=interval,
         desk=desk,
+        knowledge=knowledge,
     )
     scheduler.start()
     return scheduler

@@ -10,15 +10,23 @@ Feature kinds (prefix):
   Chinese and English so mixed messages meet their entries.
 
 Words in the scope of a negation ("没丢", "不是补办", "not lost") are dropped.
+
+A Chinese character pair the knowledge base never writes, read exactly like one it does
+with one character in common ("注消" for "注销", "公组房" for "公租房"), is read as that
+pair before anything else: a homophone slip then means what the citizen meant, not what a
+neighbouring entry shares with the slip ("公司注消" is deregistration, not 注册).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import pairwise
 
 from faq import lexicon
+from faq.nearmiss import Ask, extract_asks
+from faq.situations import service_words
 from faq.text import canonical, is_cjk, normalize, pinyin_of, split_pinyin, tokens
 
 # Weight of each feature kind, before IDF.
@@ -35,7 +43,14 @@ _NEG_EXEMPT = frozenset(lexicon.ZH_NEGATION_EXEMPT)
 _NEG_STOP = frozenset(lexicon.ZH_NEGATION_STOP)
 _NEG_STOP_FIRST = frozenset(w for w in lexicon.ZH_NEGATION_STOP if len(w) == 1)
 _MULTI_STOP_SET = frozenset(_MULTI_STOP)
+# Characters a homophone slip never stands for: function words and negators, which are
+# rarely mistyped and often read like a content character ("没" mei, "每" mei).
+_NO_SLIP = frozenset(lexicon.ZH_STOP_CHARS) | frozenset("没不未非无别了过着")
 _MULTI_STOP_SIZES = tuple(sorted({len(w) for w in _MULTI_STOP}, reverse=True))
+
+
+def _ignore(_feature: str) -> None:
+    return None
 
 
 def stem(word: str) -> str:
@@ -71,6 +86,14 @@ class Analysis:
     content_chars: int  # informative characters (not stop words / punctuation)
     negated: frozenset[str] = frozenset()  # features the message explicitly rules out
     weak: frozenset[str] = frozenset()  # intents seen only in a weak form (lexicon)
+    norm: str = ""  # the normalised text, for the asks
+    fixes: tuple[tuple[str, str], ...] = ()  # Han runs as read after homophone correction
+
+    @cached_property
+    def asks(self) -> tuple[Ask, ...]:
+        """What the message asks, last question clause first (faq.nearmiss); built on
+        first use (only the best entry of a match is checked)."""
+        return extract_asks(self.norm, self.fixes, stem)
 
 
 class Analyzer:
@@ -80,6 +103,7 @@ class Analyzer:
         self,
         keywords: Iterable[str] = (),
         english_vocab: Iterable[str] = (),
+        zh_texts: Iterable[str] = (),
         *,
         negation: bool = True,
         correct_min: int = 3,
@@ -114,6 +138,16 @@ class Analyzer:
                 self._en_intents[" ".join(stem(t) for t in form.split())] = concept
         self._zh_intent_max = max(len(f) for f in self._zh_intents)
         self._rebuild_vocab()
+        self._bigrams: set[str] = set()
+        self._homophones: dict[tuple[str, str], list[str]] = {}
+        for text in (*zh_texts, *self.zh_keywords):
+            for tok in tokens(canonical(normalize(text))):
+                if is_cjk(tok):
+                    self._bigrams.update(a + b for a, b in pairwise(tok))
+        for pair in sorted(self._bigrams):
+            key = (pinyin_of(pair[0]), pinyin_of(pair[1]))
+            if key[0] and key[1]:
+                self._homophones.setdefault(key, []).append(pair)
 
     def _rebuild_vocab(self) -> None:
         index: dict[str, str] = {}
@@ -124,6 +158,40 @@ class Analyzer:
             for d in _deletes(word):
                 index.setdefault(d, word)
         self._delete_index = index
+
+    def correct_homophones(self, run: str) -> str:
+        """A Han run with homophone slips of the knowledge base's character pairs undone.
+
+        A pair the base never writes becomes the one pair it does write with the same
+        reading and one character in the same place ("注消" -> "注销"); ambiguous readings
+        and pairs of stop characters are left alone.
+        """
+        if len(run) < 2 or not self._homophones:
+            return run
+        chars = list(run)
+        known = self._bigrams
+        for i in range(len(chars) - 1):
+            a, b = chars[i], chars[i + 1]
+            if a + b in known or (a in _SINGLE_STOP and b in _SINGLE_STOP):
+                continue
+            options = self._homophones.get((pinyin_of(a), pinyin_of(b)))
+            if not options:
+                continue
+            fits = [
+                p
+                for p in options
+                if (p[0] == a) != (p[1] == b) and (a if p[0] != a else b) not in _NO_SLIP
+            ]
+            if len(fits) != 1:
+                continue
+            # Only a slip when the surrounding text does not already read as a known pair.
+            fixed = fits[0]
+            if i > 0 and chars[i - 1] + a in known and fixed[0] != a:
+                continue
+            if i + 2 < len(chars) and b + chars[i + 2] in known and fixed[1] != b:
+                continue
+            chars[i], chars[i + 1] = fixed[0], fixed[1]
+        return "".join(chars)
 
     def correct(self, word: str) -> str | None:
         """The vocabulary word within one edit (delete/insert/substitute) of ``word``."""
@@ -139,9 +207,12 @@ class Analyzer:
         return None
 
     # ------------------------------------------------------------------ analysis
-    def analyze(self, text: str) -> Analysis:
+    def analyze(self, text: str, situations: bool = True) -> Analysis:
+        """Features of a message (``situations``: also the usual words of the services it
+        describes, faq.situations; off for the knowledge base's own questions)."""
         norm = canonical(normalize(text))
-        toks = tokens(norm)
+        raw = tokens(norm)
+        toks = [self.correct_homophones(t) if is_cjk(t) else t for t in raw]
         feats: dict[str, float] = {}
         units: set[str] = set()
         content = 0
@@ -163,6 +234,16 @@ class Analyzer:
             before = {f for f in feats if f[0] == "i"}
             content += self._analyze_latin(latin, add, pinyin_units)
             strong.update(f for f in feats if f[0] == "i" and f not in before)
+        # A described situation also says the service's usual words (faq.situations); they
+        # add features and units but no length (the message is as long as it is).
+        for words in service_words(norm) if situations else ():
+            said = tokens(words)
+            for tok in said:
+                if is_cjk(tok):
+                    self._analyze_cjk(tok, add, _ignore, units.add, strong.add)
+            latin_said = [t for t in said if not is_cjk(t)]
+            if latin_said:
+                self._analyze_latin(latin_said, add, pinyin_units)
         units.update(f for f in feats if f[0] == "e")
         units.update(pinyin_units)
         # What a message negates is ruled out only when it says what it is instead
@@ -177,6 +258,8 @@ class Analyzer:
             content_chars=content,
             negated=frozenset(negated),
             weak=frozenset(f for f in feats if f[0] == "i" and f not in strong),
+            norm=norm,
+            fixes=tuple((a, b) for a, b in zip(raw, toks, strict=True) if a != b),
         )
 
     def _analyze_cjk(

@@ -20,7 +20,9 @@ message about 公积金 is not answered by a 社保 entry however alike the rest
 message asks no action the entry lacks, and no topic swap: the message names a topic
 family (a term in the keywords of ``FAMILY_ENTRIES`` or more entries: 社保, 公积金) the
 entry lacks while the entry's best question has such a term the message lacks
-("灵活就业人员怎么交社保" is not "…缴存公积金").
+("灵活就业人员怎么交社保" is not "…缴存公积金"), and no near miss: what the message asks
+names nothing the entry never speaks of (:mod:`faq.nearmiss`: "养猫需要办登记吗" is not the
+dog entry's question, "…可以提前还吗" not the loan application's).
 
 A long message (``LONG_FACTOR`` times its best question) explains little of itself, so
 it is answered instead when it names the entry, covers ``Thresholds.long_coverage`` of
@@ -30,17 +32,25 @@ Suggestions keep free slots for entries whose keywords the message names.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
 from rapidfuzz.distance import Indel
 
-from faq.features import KIND_WEIGHT, Analysis, Analyzer, english_vocabulary
+from faq.features import KIND_WEIGHT, Analysis, Analyzer, english_vocabulary, stem
 from faq.lexicon import is_chitchat
 from faq.models import Candidate, Entry, MatcherConfig, MatchResult, Thresholds
+from faq.nearmiss import Scope
+from faq.semantic import SemanticIndex
+from faq.text import canonical, normalize
+
+log = logging.getLogger(__name__)
 
 BETA2 = 1.0
 MAX_BETA2 = 4.0
@@ -62,6 +72,9 @@ TOPIC_KINDS = "k"  # feature kinds that name a topic for kcov (k: = declared key
 MIN_ANSWER_KCOV = 0.5  # ... and name the entry's topic: half of its keywords (by weight)
 LONG_FACTOR = 2.0  # a message this many times longer than its best question is long
 LONG_MARGIN = 20.0  # lead a long message needs when answered on entry coverage
+# ... and its score may be this much under the answer score: chatter dilutes the score of
+# a long message, not the lead of the entry it names over the others.
+LONG_SCORE_SLACK = 10.0
 MIN_ANSWER_QCOV = 0.5  # an answer must explain at least this share of the message
 # Entry-level evidence: message words the best question lacks but another question or the
 # keywords of the same entry have raise dcov by SUPPORT_WEIGHT x their share of the message,
@@ -105,6 +118,7 @@ class Scored(NamedTuple):
     named: bool = False  # the message names one of this entry's keywords
     swapped: bool = False  # topic swap (see the module docstring)
     long: bool = False  # the message is LONG_FACTOR times as long as its best question
+    near_miss: bool = False  # the message asks what the entry never speaks of (faq.nearmiss)
 
     def rescored(self, score: float) -> Scored:
         # tuple.__new__ directly: NamedTuple._replace costs more than the rest of a re-rank.
@@ -121,6 +135,7 @@ class Scored(NamedTuple):
             and self.kcov >= MIN_ANSWER_KCOV
             and not self.conflict
             and not self.swapped
+            and not self.near_miss
         )
 
     @property
@@ -131,6 +146,7 @@ class Scored(NamedTuple):
             and self.kcov >= MIN_ANSWER_KCOV
             and not self.conflict
             and not self.swapped
+            and not self.near_miss
         )
 
 
@@ -186,6 +202,11 @@ class KnowledgeBase:
             terms = tuple(f for f in d.features if f in topic)
             if terms:
                 self._doc_topic[i] = terms
+        self._scopes: list[Scope | None] = [None] * len(self._entries)  # built in build()
+        # Entries with an expiry date (an expired entry is offered, never answered).
+        self._expires = {i: e.expires for i, e in enumerate(self._entries) if e.expires}
+        self.semantic: SemanticIndex | None = None  # faq.semantic, when configured
+        self.semantic_error: str | None = None
         self.config = config
         self.source = source
         self.thresholds = Thresholds(70.0, 35.0, 8.0, "default")
@@ -201,13 +222,17 @@ class KnowledgeBase:
         config = config or MatcherConfig()
         keywords = [k for e in entries for k in e.keywords]
         vocab = english_vocabulary([q for e in entries for q in e.questions] + keywords)
-        analyzer = Analyzer(keywords=keywords, english_vocab=vocab)
+        analyzer = Analyzer(
+            keywords=keywords,
+            english_vocab=vocab,
+            zh_texts=[q for e in entries for q in e.questions],
+        )
         raw: list[tuple[int, Analysis, int]] = []
         for i, entry in enumerate(entries):
             for j, q in enumerate(entry.questions):
-                raw.append((i, analyzer.analyze(q), j))
+                raw.append((i, analyzer.analyze(q, situations=False), j))
             if entry.keywords:
-                raw.append((i, analyzer.analyze(" , ".join(entry.keywords)), -1))
+                raw.append((i, analyzer.analyze(" , ".join(entry.keywords), situations=False), -1))
         # Document frequency counts entries, not questions.
         df: dict[str, int] = {}
         per_entry: list[set[str]] = [set() for _ in entries]
@@ -241,10 +266,29 @@ class KnowledgeBase:
             config,
             source,
         )
+        # What each entry speaks of (faq.nearmiss), built now rather than on a citizen's
+        # first question about it (~75 µs an entry; a few KB each as strings).
+        for i in range(len(entries)):
+            kb.scope(i)
         from faq.calibration import resolve_thresholds
 
         kb.thresholds = resolve_thresholds(kb, config)
+        if config.semantic:
+            kb._build_semantic(config)
         return kb
+
+    def _build_semantic(self, config: MatcherConfig) -> None:
+        from faq.semantic import build_index
+
+        questions = [(i, q) for i, e in enumerate(self._entries) for q in e.questions]
+        try:
+            self.semantic = build_index(questions, config.embedder)  # type: ignore[arg-type]
+        except ImportError as exc:
+            self.semantic_error = (
+                f"semantic matching needs the [semantic] extra (pip install "
+                f"citizen-desk[semantic]): {exc}"
+            )
+            log.warning("%s; matching lexically only", self.semantic_error)
 
     # ------------------------------------------------------------------ access
     @property
@@ -409,10 +453,74 @@ class KnowledgeBase:
             final = 100.0 * ((1 - RATIO_WEIGHT) * s.score + RATIO_WEIGHT * ratio)
             out.append(s.rescored(final))
         out.sort(key=lambda s: s.score, reverse=True)
+        # Only the best entry can be answered: only it is checked for a near miss, and only
+        # when it could be answered otherwise.
+        if out:
+            top = out[0]
+            if (top.answerable or top.covers_question(LONG_MARGIN, 0.0)) and self._near_miss(
+                analysis, top.entry, top.long
+            ):
+                out[0] = top._replace(near_miss=True)
         out.extend(s.rescored(100.0 * (1 - RATIO_WEIGHT) * s.score) for s in scored[RERANK:])
         return out
 
-    def decide(self, ranked: list[Scored], thresholds: Thresholds | None = None) -> MatchResult:
+    def _near_miss(self, analysis: Analysis, entry_index: int, long: bool) -> bool:
+        """A long message describes a situation in words no entry writes: only the actions
+        it asks are checked; a short one is checked word by word (faq.nearmiss)."""
+        scope = self.scope(entry_index)
+        intents = [f for f in analysis.features if f[0] == "i"]
+        if scope.covers(analysis.units, intents, analysis.norm):
+            return False
+        return bool(scope.unexplained(analysis.asks, self._analyzer.correct, words=not long))
+
+    def scope(self, entry_index: int) -> Scope:
+        """What an entry speaks of (faq.nearmiss); built for every entry at load."""
+        scope = self._scopes[entry_index]
+        if scope is None:
+            entry = self._entries[entry_index]
+            scope = Scope.of(
+                [canonical(normalize(t)) for t in (*entry.questions, *entry.keywords)],
+                [canonical(normalize(t)) for t in entry.answer.values()],
+                stem,
+            )
+            self._scopes[entry_index] = scope
+        return scope
+
+    def today(self) -> date:
+        """The city's date (MatcherConfig.today), else the host's."""
+        return self.config.today() if self.config.today is not None else date.today()
+
+    def expired(self, entry_id: str, today: date | None = None) -> bool:
+        """The entry's ``expires`` date has come: it must not be given as the answer."""
+        i = self._by_id.get(entry_id)
+        if i is None or i not in self._expires:
+            return False
+        return (today or self.today()) >= self._expires[i]
+
+    def _outdated(self, result: MatchResult, today: date | None) -> MatchResult:
+        if not self._expires or not result.candidates:
+            return result
+        day = today or self.today()
+        old = tuple(c.id for c in result.candidates if self.expired(c.id, day))
+        return replace(result, outdated=old) if old else result
+
+    def decide(
+        self,
+        ranked: list[Scored],
+        thresholds: Thresholds | None = None,
+        today: date | None = None,
+    ) -> MatchResult:
+        """The decision for a ranked message; an expired entry is only suggested."""
+        result = self._decide(ranked, thresholds)
+        if result.decision == "answer" and ranked[0].entry in self._expires:
+            day = today or self.today()
+            if day >= self._expires[ranked[0].entry]:
+                result = self._decide(ranked, thresholds, answer=False)
+        return self._outdated(result, today)
+
+    def _decide(
+        self, ranked: list[Scored], thresholds: Thresholds | None = None, answer: bool = True
+    ) -> MatchResult:
         t = thresholds or self.thresholds
         if not ranked:
             return MatchResult("none", None, 0.0, [])
@@ -420,10 +528,12 @@ class KnowledgeBase:
         second = ranked[1].score if len(ranked) > 1 else 0.0
         score = round(top.score, 1)
         lead = top.score - second
-        if (
-            top.score >= t.answer_score
-            and lead >= t.answer_margin
-            and (top.answerable or top.covers_question(lead, t.long_coverage))
+        if answer and (
+            (top.score >= t.answer_score and lead >= t.answer_margin and top.answerable)
+            or (
+                top.score >= t.answer_score - LONG_SCORE_SLACK
+                and top.covers_question(lead, t.long_coverage)
+            )
         ):
             return MatchResult("answer", self._entries[top.entry].id, score, [])
         if top.score >= t.suggest_score:
@@ -452,12 +562,52 @@ class KnowledgeBase:
             return MatchResult("suggest", None, score, cands)
         return MatchResult("none", None, score, [])
 
-    def match(self, text: str, lang: str | None = None) -> MatchResult:
-        """Decide ``answer`` / ``suggest`` / ``none`` for a citizen's message."""
+    def match(self, text: str, lang: str | None = None, today: date | None = None) -> MatchResult:
+        """Decide ``answer`` / ``suggest`` / ``none`` for a citizen's message (``today``:
+        the city's date, for expired entries; default :meth:`today`)."""
         del lang  # the analysis is language independent; kept for the API
         if is_chitchat(text):
             return MatchResult("none", None, 0.0, [])
-        return self.decide(self.rank(self._analyzer.analyze(text)))
+        result = self.decide(self.rank(self._analyzer.analyze(text)), today=today)
+        if self.semantic is None or result.decision == "answer":
+            return result
+        return self._outdated(self._second_opinion(result, self.semantic.embed(text)), today)
+
+    async def amatch(
+        self, text: str, lang: str | None = None, today: date | None = None
+    ) -> MatchResult:
+        """:meth:`match` for the event loop: a semantic embedding runs in a thread."""
+        del lang
+        if is_chitchat(text):
+            return MatchResult("none", None, 0.0, [])
+        result = self.decide(self.rank(self._analyzer.analyze(text)), today=today)
+        if self.semantic is None or result.decision == "answer":
+            return result
+        vec = await asyncio.to_thread(self.semantic.embed, text)
+        return self._outdated(self._second_opinion(result, vec), today)
+
+    def _second_opinion(self, result: MatchResult, vec: Sequence[float]) -> MatchResult:
+        """The lexical suggestions with the entries nearest in meaning (faq.semantic) in the
+        free slots; when none is free, the nearest one takes the last slot unless the
+        lexical suggestions already have it."""
+        assert self.semantic is not None
+        offers = self.semantic.offers(vec, self.config.max_candidates)
+        lexical = list(result.candidates)
+        ids = {c.id for c in lexical}
+        new = [self._entries[n.entry].id for n in offers]
+        new = [eid for eid in new if eid not in ids]
+        if not new:
+            return result
+        slots = self.config.max_candidates - len(lexical)
+        floor = round(min([c.score for c in lexical] + [self.thresholds.suggest_score]), 1)
+        if slots > 0:
+            merged = lexical + [Candidate(eid, floor) for eid in new[:slots]]
+        elif self._entries[offers[0].entry].id in new:
+            merged = [*lexical[: self.config.max_candidates - 1], Candidate(new[0], floor)]
+        else:
+            return result
+        merged.sort(key=lambda c: c.score, reverse=True)
+        return MatchResult("suggest", None, result.score, merged)
 
     def question_docs(self, entry_index: int) -> list[tuple[int, int]]:
         """(doc index, question index) of an entry's indexed questions."""

@@ -167,6 +167,7 @@ ZH_SYNONYMS: dict[str, tuple[str, ...]] = {
     "社保卡": ("社会保障卡", "社会保险卡"),
     "医保": ("医疗保险",),
     "公积金": ("住房公积金",),
+    "租房": ("租屋",),
     "户口": ("户籍",),
     "身份证": ("身分证", "居民身份证"),
     "孩子": ("小孩", "子女", "小朋友", "儿女"),
@@ -299,3 +300,77 @@ EN_ROUTE_FILLER: frozenset[str] = frozenset(
     issues department departments government authority authorities handle handled deal
     solve resolve sort asap urgent urgently nobody report""".split()
 )
+# ---------------------------------------------------------------- near-miss questions
+# What a question asks is in its last clause with a question word ("…，可以提前还吗").
+ZH_QUESTION_MARKERS: tuple[str, ...] = (
+    "吗",
+    "么",
+    "呢",
+    "怎",
+    "如何",
+    "什么",
+    "哪",
+    "多少",
+    "多久",
+    "几",
+    "能不能",
+    "可不可以",
+    "是否",
+    "要不要",
+    "需不需要",
+    "可以",
+    "能否",
+)
+EN_QUESTION_MARKERS: frozenset[str] = frozenset(
+    "how what where when which who why can could do does is are will should may".split()
+)
+# Words of a question's frame that say nothing about its topic: an entry need not write
+# them to answer the question ("献血需要满足什么条件" is answered by the donation entry).
+ZH_GENERIC_ASK: tuple[str, ...] = tuple(
+    sorted(
+        """流程 手续 程序 步骤 要求 条件 满足 材料 东西 准备 电话 部门 单位 地方 情况 问题 具体
+        现在 今天 明天 今年 明年 时间 时候 多少 多久 怎么办 办法 政策 规定 相关 一般 需要 应该
+        哪个 哪些 哪里 什么 这种 那种 这边 那边 里面 只是 以后 之前 办理 申请 参加 国家 政府
+        找谁 谁 可以 能 用 新 问 弄 见 完 才 每 号 本 张 次 月 天 年 后 快 件 钱 找 领 发 办
+        没 不 交给 处理 搞 弄好 解决 帮 帮忙 一定 必须 马上 尽快 先 再 还 哪 几 最 有人 回复 在线
+        等 急 谢谢 麻烦 知道 清楚 告诉 请问 一下 这个 那个 情况下 的话 怎么弄 咋办 老板 老板娘 店家 商家 找回 拿回""".split(),
+        key=len,
+        reverse=True,
+    )
+)
+# Short forms of the generic intents that count only in what a question asks ("填错了怎么改"
+# asks a change); as features they would sit inside too many unrelated words.
+ASK_INTENT_FORMS: dict[str, str] = {
+    "改": "change",
+    "填错": "change",
+    "写错": "change",
+    "弄错": "change",
+}
+EN_GENERIC_ASK: frozenset[str] = frozenset(
+    """use used using online pick up find get make take give go come way ways help done
+    possible allowed able new old really exactly still already now today soon again""".split()
+)
+# Actions a question may ask that an entry answers only if it says so somewhere (its
+# questions, keywords or answer): buying is not applying, repaying is not borrowing.
+ASK_ACTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "buy": (("购买", "可以买", "能买", "能不能买", "买吗", "买得", "买卖"), ("buy", "purchase")),
+    "sell": (("出售", "卖掉", "可以卖", "能卖", "卖吗", "转卖", "转让"), ("sell", "resell")),
+    "flee": (
+        ("逃逸", "逃跑", "开跑了", "跑掉了", "对方跑了"),
+        ("hit and run", "fled", "drove off"),
+    ),
+    "repay": (
+        ("还款", "还贷", "提前还", "月供", "还清", "还钱", "偿还"),
+        ("repay", "repayment", "pay off", "pay back", "early repayment"),
+    ),
+    "increase": (
+        ("上涨", "涨价", "涨了", "涨多少", "涨", "提高多少", "调高"),
+        ("increase", "raise", "rise"),
+    ),
+    "compensate": (
+        ("赔偿", "补偿", "赔钱", "索赔", "赔多少", "怎么赔"),
+        ("compensation", "compensate", "damages"),
+    ),
+    "sublet": (("转租", "出租给", "租给别人", "分租"), ("sublet", "sublease", "let out")),
+    "inherit": (("继承", "过继", "遗产"), ("inherit", "inheritance", "estate")),
+}

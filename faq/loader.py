@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -23,7 +24,17 @@ LANG_RE = re.compile(
     r"^[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$"
 )
 FILE_KEYS = ("department", "entries")
-ENTRY_KEYS = ("id", "questions", "answer", "keywords", "department", "links")
+ENTRY_KEYS = (
+    "id",
+    "questions",
+    "answer",
+    "keywords",
+    "department",
+    "links",
+    "reviewed",
+    "expires",
+    "owner",
+)
 REQUIRED = ("id", "questions", "answer")
 
 try:  # the C loader when PyYAML was built with libyaml
@@ -76,6 +87,19 @@ class _FileReader:
                 continue
             out[key] = (key_node, value_node)
         return out
+
+    def day(self, node: Node, what: str) -> date | None:
+        """A YYYY-MM-DD date (written bare or quoted)."""
+        value = self.text(node, what)
+        if value is None:
+            return None
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+                raise ValueError(value)
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            self.problem(node, f"bad date '{value}' for {what} (use YYYY-MM-DD)")
+            return None
 
     def text_list(self, node: Node, what: str, *, allow_empty: bool = True) -> list[str] | None:
         if isinstance(node, ScalarNode) and node.tag != "tag:yaml.org,2002:null":
@@ -209,6 +233,15 @@ def _parse_entry(
             reader.problem(dep_node, f"bad department slug '{department}' (use a-z 0-9 -)")
     elif not file_has_department:
         reader.problem(node, f"{label}: no department (set it on the file or the entry)")
+    reviewed = reader.day(fields["reviewed"][1], "reviewed") if "reviewed" in fields else None
+    expires = reader.day(fields["expires"][1], "expires") if "expires" in fields else None
+    if reviewed is not None and expires is not None and expires <= reviewed:
+        reader.problem(fields["expires"][1], f"{label}: expires ({expires}) is not after reviewed")
+    owner = None
+    if "owner" in fields:
+        owner = reader.text(fields["owner"][1], "owner")
+        if owner is not None and not SLUG_RE.match(owner):
+            reader.problem(fields["owner"][1], f"bad owner slug '{owner}' (use a-z 0-9 -)")
     if len(reader.problems) > before or entry_id is None or not questions or not answer:
         return None
     return Entry(
@@ -220,6 +253,11 @@ def _parse_entry(
         links=tuple(links or ()),
         source_file=reader.name,
         source_line=node.start_mark.line + 1,
+        reviewed=reviewed,
+        expires=expires,
+        owner=owner,
+        reviewed_line=fields["reviewed"][0].start_mark.line + 1 if "reviewed" in fields else 0,
+        expires_line=fields["expires"][0].start_mark.line + 1 if "expires" in fields else 0,
     )
 
 

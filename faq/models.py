@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -34,6 +36,18 @@ class Entry:
     links: tuple[str, ...] = ()
     source_file: str = ""
     source_line: int = 0
+    reviewed: date | None = None  # when the owner last checked the answer is right
+    expires: date | None = None  # from this day the answer must not be given
+    owner: str | None = None  # department answerable for the text (default: department)
+    reviewed_line: int = 0  # lines of those fields, for faq check (0: not given)
+    expires_line: int = 0
+
+    def expired(self, today: date) -> bool:
+        return self.expires is not None and today >= self.expires
+
+    @property
+    def owning_department(self) -> str | None:
+        return self.owner or self.department
 
     def answer_for(self, lang: str | None) -> str:
         """The answer in ``lang`` (``zh-Hant`` falls back to ``zh``), else the first given."""
@@ -65,6 +79,12 @@ class MatcherConfig:
     # adversarial (an entry's nearest sibling standing in for a missing topic), so a few
     # percent there has measured as well under 1% on real messages.
     target_wrong_rate: float = 0.05
+    # Semantic second opinion (faq.semantic; needs the [semantic] extra): entries nearest
+    # in meaning are offered when the lexical matcher does not answer.
+    semantic: bool = False
+    # The city's date today (expired entries are never answered); default the host's.
+    today: Callable[[], date] | None = field(default=None, compare=False)
+    embedder: object | None = field(default=None, compare=False)  # tests: a faq.semantic.Embedder
 
 
 @dataclass(frozen=True)
@@ -96,14 +116,20 @@ class MatchResult:
     entry_id: str | None
     score: float
     candidates: list[Candidate] = field(default_factory=list)
+    # Candidates whose entry has expired: offered with a note that they may be outdated
+    # (an expired entry is never the answer).
+    outdated: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "decision": self.decision,
             "id": self.entry_id,
             "score": self.score,
             "candidates": [{"id": c.id, "score": c.score} for c in self.candidates],
         }
+        if self.outdated:
+            out["outdated"] = list(self.outdated)
+        return out
 
 
 @dataclass

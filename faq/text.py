@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -149,6 +149,7 @@ def _syllables() -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=8192)
 def split_pinyin(word: str) -> list[str] | None:
     """Split a Latin word typed as toneless pinyin ('shebao' -> ['she', 'bao']), or None."""
     if not word.isascii() or not word.isalpha() or len(word) < 4:

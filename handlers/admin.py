@@ -1,4 +1,4 @@
-"""Administrator commands: /staff, /staffmove, /staffoff, /reload.
+"""Administrator commands: /staff, /staffmove, /staffoff, /reload, /gaps, /stale.
 
 Administrators are the users in ``ADMIN_IDS`` and staff with role ``admin``; everyone else gets
 a refusal (staff: "only administrators"; anyone else: the plain "not allowed").
@@ -140,9 +140,87 @@ async def reload(ctx: StaffContext, command: CommandObject | None) -> None:
     await ctx.say(ctx.t("sh-reload_result", lines="\n".join(lines)))
 
 
+GAP_CLUSTERS = 5
+MAX_DAYS = 365
+STALE_LINES = 30
+
+
+@staff_command("sh-usage-gaps", admin=True)
+async def gaps(ctx: StaffContext, command: CommandObject | None) -> None:
+    """/gaps [DAYS] — the largest groups of questions the FAQ could not answer (default 7 days)."""
+    from datetime import timedelta
+
+    from tickets.gaps import gap_clusters
+
+    args = split_args(command, 2)
+    if len(args) > 1:
+        raise Usage()
+    days = 7
+    if args:
+        if not args[0].isdigit() or not 1 <= int(args[0]) <= MAX_DAYS:
+            raise Usage("sh-bad_days", value=args[0], max=MAX_DAYS)
+        days = int(args[0])
+    since = ctx.deps.clock.now() - timedelta(days=days)
+    found = await gap_clusters(ctx.session, since=since, limit=GAP_CLUSTERS, typical=2)
+    if not found:
+        await ctx.say(ctx.t("sh-gaps_none", days=days))
+        return
+    lines = [ctx.t("sh-gaps_head", days=days, count=len(found))]
+    for rank, c in enumerate(found, 1):
+        where = ", ".join(c.department_name(i, ctx.lang) for i in range(len(c.departments)))
+        lines.append(
+            ctx.t(
+                "sh-gaps_line",
+                rank=rank,
+                count=c.size,
+                questions=" / ".join(q[:50] for q in c.typical),
+                departments=where or "-",
+                id=c.suggested_id,
+            )
+        )
+    lines.append(ctx.t("sh-gaps_tail", days=days))
+    await ctx.say("\n".join(lines))
+
+
+@staff_command("sh-usage-stale", admin=True)
+async def stale(ctx: StaffContext, command: CommandObject | None) -> None:
+    """/stale — FAQ entries that are expired, expiring or not reviewed for too long."""
+    from faq.freshness import review
+
+    if split_args(command, 1):
+        raise Usage()
+    kb = ctx.deps.knowledge
+    if kb is None:
+        await ctx.say(ctx.t("sh-stale_no_faq"))
+        return
+    today = ctx.deps.clock.now().astimezone(ctx.deps.tz).date()
+    days = ctx.deps.faq_review_days
+    found = review(kb.entries, today, days)
+    if not any(e.reviewed is not None for e in kb.entries):
+        found = [f for f in found if f.kind != "unreviewed"]
+    if not found:
+        await ctx.say(ctx.t("sh-stale_none", days=days))
+        return
+    lines = [ctx.t("sh-stale_head", count=len(found), days=days)]
+    for f in found[:STALE_LINES]:
+        lines.append(
+            ctx.t(
+                f"sh-stale_{f.kind}",
+                id=f.entry.id,
+                owner=f.owner or "-",
+                day=f.day.isoformat() if f.day else "",
+            )
+        )
+    if len(found) > STALE_LINES:
+        lines.append(ctx.t("sh-stale_more", count=len(found) - STALE_LINES))
+    await ctx.say("\n".join(lines))
+
+
 ADMIN_COMMANDS = {
     "staff": staff,
     "staffmove": staffmove,
     "staffoff": staffoff,
     "reload": reload,
+    "gaps": gaps,
+    "stale": stale,
 }

@@ -11,7 +11,7 @@ and language). Private chats only; group chats belong to the staff router.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from aiogram import F, Router
@@ -123,6 +123,28 @@ def _answer_text(entry: Entry, lang: str) -> str:
     return t(lang, "faq-answer", answer=entry.answer_for(lang).strip(), links=links)
 
 
+def _today(deps: Deps) -> date:
+    """The city's date (expired FAQ entries are never given as the answer)."""
+    return deps.clock.now().astimezone(deps.tz).date()
+
+
+async def _send_entry(
+    outgoing: Outgoing, chat_id: int, entry: Entry, lang: str, key: int, deps: Deps
+) -> None:
+    """An entry's answer; an expired one with a note that it may be outdated and the
+    offer to send the question to the department instead of 👍/👎."""
+    if entry.expired(_today(deps)):
+        await outgoing.send_message(
+            chat_id,
+            t(lang, "faq-outdated_answer", answer=_answer_text(entry, lang)),
+            reply_markup=offer_ticket_keyboard(lang, key),
+        )
+        return
+    await outgoing.send_message(
+        chat_id, _answer_text(entry, lang), reply_markup=helpful_keyboard(lang, key)
+    )
+
+
 async def _remember(state: FSMContext, key: int, question: dict[str, Any]) -> None:
     data = await state.get_data()
     questions = dict(data.get("questions") or {})
@@ -200,11 +222,7 @@ async def start(
                     "cands": [],
                 },
             )
-            await outgoing.send_message(
-                message.chat.id,
-                _answer_text(entry, lang),
-                reply_markup=helpful_keyboard(lang, message.message_id),
-            )
+            await _send_entry(outgoing, message.chat.id, entry, lang, message.message_id, deps)
             return
     if payload.startswith("dept-") and deps.desk.config.get(payload[5:]) is not None:
         await ticket_flow.start_form(
@@ -272,7 +290,11 @@ async def question(
         await outgoing.send_message(chat_id, t(lang, "chitchat"))
         return
     kb = deps.knowledge
-    result = kb.match(text_for_matching(text), lang) if kb is not None else None
+    result = (
+        await kb.amatch(text_for_matching(text), lang, today=_today(deps))
+        if kb is not None
+        else None
+    )
     key = message.message_id
     remembered: dict[str, Any] = {
         "text": text,
@@ -297,7 +319,7 @@ async def question(
             await _remember(state, key, remembered)
             await outgoing.send_message(
                 chat_id,
-                t(lang, "faq-suggest"),
+                t(lang, "faq-suggest_outdated" if result.outdated else "faq-suggest"),
                 reply_markup=suggestions_keyboard(
                     lang, key, [question_for(e, lang, text) for e in entries]
                 ),
@@ -386,11 +408,7 @@ async def faq_button(
         entry = kb.get(cands[callback_data.idx])
         remembered["entry"] = entry.id
         await _remember(state, callback_data.key, remembered)
-        await outgoing.send_message(
-            chat_id,
-            _answer_text(entry, lang),
-            reply_markup=helpful_keyboard(lang, callback_data.key),
-        )
+        await _send_entry(outgoing, chat_id, entry, lang, callback_data.key, deps)
     elif action == "x":
         await answer_callback(outgoing, query)
         if remembered.get("gap") is None:

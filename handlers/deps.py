@@ -42,6 +42,7 @@ class Deps:
     routing: LiveRouter = field(default_factory=LiveRouter)
     texts: Any = None  # the live texts (bot.texts.TextsService): reloaded by /reload
     console_url: str | None = None  # the web console's base URL (sign-in links), if served
+    faq_review_days: int = 365  # FAQ_REVIEW_DAYS: /stale lists entries reviewed longer ago
 
     def tickets(self, session: AsyncSession) -> TicketService:
         """A ticket service bound to this update's transaction."""

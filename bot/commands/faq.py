@@ -20,8 +20,23 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     faq_sub = parser.add_subparsers(dest="faq_command", metavar="SUBCOMMAND")
     parser.set_defaults(func=lambda _args: (parser.print_help(), 2)[1])
 
-    check = faq_sub.add_parser("check", help="validate a FAQ folder (exit 1 on any problem)")
+    check = faq_sub.add_parser(
+        "check",
+        help="validate a FAQ folder (exit 1 on any problem; stale entries are warnings)",
+    )
     check.add_argument("dir", nargs="?", type=Path, help="FAQ folder (default: FAQ_DIR)")
+    check.add_argument(
+        "--review-days",
+        type=int,
+        help="warn on entries not reviewed within this many days (default: FAQ_REVIEW_DAYS)",
+    )
+    check.add_argument(
+        "--departments",
+        type=Path,
+        help="check owners and departments against this departments file "
+        "(default: DEPARTMENTS_FILE when DIR is not given)",
+    )
+    check.add_argument("--today", help="check as of this date, YYYY-MM-DD (default: today)")
     check.set_defaults(func=_check)
 
     match = faq_sub.add_parser("match", help="match questions against the knowledge base")
@@ -48,6 +63,11 @@ def _kb_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--answer-score", type=float, help="override the answer threshold")
     parser.add_argument("--suggest-score", type=float, help="override the suggest threshold")
     parser.add_argument("--answer-margin", type=float, help="override the answer margin")
+    parser.add_argument(
+        "--semantic",
+        action="store_true",
+        help="add the embedding second opinion (needs citizen-desk[semantic]; FAQ_SEMANTIC)",
+    )
 
 
 def _default_dir() -> Path:
@@ -63,6 +83,7 @@ def _config(args: argparse.Namespace) -> MatcherConfig:
         answer_score=args.answer_score,
         suggest_score=args.suggest_score,
         answer_margin=args.answer_margin,
+        semantic=bool(getattr(args, "semantic", False)),
     )
 
 
@@ -75,21 +96,73 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         for problem in result.problems:
             print(problem, file=sys.stderr)
         print(f"citizen-desk: the FAQ folder {folder} has problems", file=sys.stderr)
+    elif result.kb.semantic_error:
+        print(f"citizen-desk: {result.kb.semantic_error}", file=sys.stderr)
     return result.kb
 
 
 def _check(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from faq.freshness import check
     from faq.loader import read_folder
 
-    folder = args.dir if args.dir is not None else _default_dir()
+    settings = None
+    if args.dir is None or args.review_days is None:
+        from bot.config import SettingsError, load_settings
+
+        try:
+            settings = load_settings()
+        except SettingsError as exc:
+            print(f"citizen-desk: {exc}", file=sys.stderr)
+            return 2
+    folder = args.dir if args.dir is not None else settings.faq_dir  # type: ignore[union-attr]
+    review_days = args.review_days if args.review_days is not None else settings.faq_review_days  # type: ignore[union-attr]
+    if review_days < 1:
+        print("citizen-desk: --review-days must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        today = date.fromisoformat(args.today) if args.today else _city_today(settings)
+    except ValueError:
+        print(f"citizen-desk: bad --today '{args.today}' (use YYYY-MM-DD)", file=sys.stderr)
+        return 2
+    departments_file = args.departments
+    if departments_file is None and args.dir is None and settings is not None:
+        if settings.departments_file.is_file():
+            departments_file = settings.departments_file
+    slugs: list[str] | None = None
+    if departments_file is not None:
+        from tickets.config.desk import load_desk_config
+
+        loaded = load_desk_config(departments_file)
+        if loaded.config is None:
+            for problem in loaded.problems:
+                print(problem)
+            print(f"citizen-desk: the departments file {departments_file} has problems")
+            return 1
+        slugs = list(loaded.config.slugs)
     entries, problems, files = read_folder(folder)
+    warnings = []
+    if not problems:
+        stale, warnings = check(entries, today, review_days, slugs)
+        problems = stale
+    for line in sorted([*problems, *warnings], key=lambda p: (p.file, p.line)):
+        print(line)
     if problems:
-        for problem in sorted(problems, key=lambda p: (p.file, p.line)):
-            print(problem)
         print(f"{len(problems)} problem(s) in {folder}", file=sys.stderr)
         return 1
-    print(f"ok: {len(entries)} entries in {len(files)} files")
+    note = f" ({len(warnings)} warning(s))" if warnings else ""
+    print(f"ok: {len(entries)} entries in {len(files)} files{note}")
     return 0
+
+
+def _city_today(settings: object | None):  # type: ignore[no-untyped-def]
+    """Today in the city's timezone (TIMEZONE), or the host's without settings."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    tz = getattr(settings, "timezone", None)
+    return datetime.now(ZoneInfo(tz)).date() if tz else date.today()
 
 
 def _match(args: argparse.Namespace) -> int:
@@ -100,7 +173,8 @@ def _match(args: argparse.Namespace) -> int:
     if kb is None:
         return 1
     if args.jsonl:
-        return _match_jsonl(kb, args.workers)
+        # The embedding engine runs threads of its own: no forked workers with it.
+        return _match_jsonl(kb, 1 if kb.semantic is not None else args.workers)
     from faq.text import detect_language
 
     text = " ".join(args.text)

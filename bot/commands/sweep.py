@@ -70,6 +70,17 @@ def _sweep(args: argparse.Namespace) -> int:
     return asyncio.run(_run(settings, at, args.dry_run, args.only))
 
 
+def _faq_entries(folder):  # type: ignore[no-untyped-def]
+    """The FAQ entries for the freshness notice (None when the folder does not load)."""
+    from faq.loader import read_folder
+
+    entries, problems, _files = read_folder(folder)
+    if problems:
+        print(f"citizen-desk sweep: the FAQ folder {folder} has problems; no freshness notice")
+        return None
+    return tuple(entries)
+
+
 async def _run(settings, at, dry_run: bool, only) -> int:  # type: ignore[no-untyped-def]
     from bot.db import create_engine, create_session_factory
     from bot.scheduler import policy_from_config
@@ -103,6 +114,8 @@ async def _run(settings, at, dry_run: bool, only) -> int:  # type: ignore[no-unt
         policy=policy_from_config(config),
         calendar=calendar,
         admin_chat_ids=tuple(settings.admin_ids),
+        faq_entries=_faq_entries(settings.faq_dir) if not only or "faq-freshness" in only else None,
+        faq_review_days=settings.faq_review_days,
     )
     engine = create_engine(settings.database_url)
     try:

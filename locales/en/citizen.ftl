@@ -172,3 +172,12 @@ hint-contact = To leave a phone number, tap “📱 Add my phone” while submit
 hint-other = Sorry, I can only read text messages. Please write your question in words, or send /new to submit a request.
 btn-new_with_attachment = 📝 Submit a request
 stale = This button is no longer valid.
+
+# Outdated FAQ entries
+faq-suggest_outdated = Did you mean one of these? Some of these answers may be outdated and are waiting for an update; to be sure, you can send your question to the department.
+faq-outdated_answer =
+    ⚠️ This answer may be outdated and is being updated by the department; for reference only:
+
+    { $answer }
+
+    Shall I send your question to the department to confirm?

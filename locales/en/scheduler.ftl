@@ -47,3 +47,19 @@ late-hours = { $count } h
 late-minutes = { $count } min
 late-sep = {" "}
 late-none = under a minute
+
+# The weekly summary's gap clusters; the weekly FAQ freshness notice
+weekly-gaps = What the FAQ could not answer last week (largest groups, at most 5):
+weekly-gap_line = { $rank }. { $count }×: "{ $question }" and similar (tickets: { $departments })
+weekly-gap_no_ticket = none
+weekly-gaps_tail = YAML drafts of new entries: citizen-desk gaps --clusters --days 7
+weekly-no_gaps = The FAQ left no question unanswered last week.
+fresh-head = 🗂️ { $department }: these FAQ answers need a review ({ $date }):
+fresh-expired = • { $id } "{ $question }" expired on { $day }; the bot no longer gives this answer
+fresh-expiring = • { $id } "{ $question }" expires on { $day }
+fresh-stale = • { $id } "{ $question }" last reviewed on { $day }, over { $days } days ago
+fresh-unreviewed = • { $id } "{ $question }" has no review date
+fresh-tail = Please check the answers, then update their 'reviewed' (and 'expires') dates. Files: { $files }
+fresh-admin_head = 🗂️ FAQ review ({ $date }): { $count } answers need a review
+fresh-admin_dept = { $department } ({ $count }):
+fresh-no_owner = no owning department

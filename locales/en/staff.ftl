@@ -133,6 +133,8 @@ sh-help_admin =
     /staffoff USER_ID — deactivate someone
     /reload — reload the FAQ and the departments file
     /queue [DEPARTMENT] [PAGE] — any department's open tickets, or all of them
+    /gaps [DAYS] — what the FAQ could not answer, grouped by need
+    /stale — FAQ entries that need a review
 sh-event-created = created
 sh-event-taken = taken
 sh-event-replied = replied
@@ -154,3 +156,21 @@ sh-event-contact_revealed = contact revealed
 
 # More audit-trail event names
 sh-event-assigned = assigned
+
+# Administrators: gap clusters (/gaps) and FAQ freshness (/stale)
+sh-usage-gaps = Usage: /gaps [DAYS]
+sh-usage-stale = Usage: /stale
+sh-gaps_head = 🕳️ What the FAQ could not answer in the last { $days } days ({ $count } largest groups):
+sh-gaps_line =
+    { $rank }. { $count }×: { $questions }
+       tickets: { $departments }; suggested entry: { $id }
+sh-gaps_tail = YAML drafts of new entries: citizen-desk gaps --clusters --days { $days }
+sh-gaps_none = No unanswered questions in the last { $days } days.
+sh-stale_head = 🗂️ { $count } FAQ entries need a review (review age { $days } days):
+sh-stale_expired = • { $id } ({ $owner }) expired on { $day }; no longer given as an answer
+sh-stale_expiring = • { $id } ({ $owner }) expires on { $day }
+sh-stale_stale = • { $id } ({ $owner }) last reviewed on { $day }
+sh-stale_unreviewed = • { $id } ({ $owner }) has no review date
+sh-stale_more = … and { $count } more
+sh-stale_none = ✅ Every FAQ entry was reviewed within { $days } days and none has expired.
+sh-stale_no_faq = The FAQ is not loaded.

@@ -172,3 +172,12 @@ hint-contact = 如需留下电话，请在提交诉求时点击「📱 留下电
 hint-other = 抱歉，我只能读懂文字消息。请用文字写下您的问题，或发送 /new 提交诉求。
 btn-new_with_attachment = 📝 提交诉求
 stale = 这个按钮已失效。
+
+# Outdated FAQ entries
+faq-suggest_outdated = 您是想问以下哪个问题？其中有的答复可能已过时，正在等待更新；如需确认，可以把问题提交给相关部门。
+faq-outdated_answer =
+    ⚠️ 这条答复可能已过时，相关部门正在更新，仅供参考：
+
+    { $answer }
+
+    要把您的问题提交给相关部门确认吗？

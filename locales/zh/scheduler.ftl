@@ -44,3 +44,19 @@ late-hours = { $count }小时
 late-minutes = { $count }分钟
 late-sep = {""}
 late-none = 不到1分钟
+
+# The weekly summary's gap clusters; the weekly FAQ freshness notice
+weekly-gaps = 上周常见问题未能解答的主要问题（按问题类别，最多5类）：
+weekly-gap_line = { $rank }. { $count } 次：「{ $question }」等（转工单：{ $departments }）
+weekly-gap_no_ticket = 无
+weekly-gaps_tail = 新增条目的YAML草稿：citizen-desk gaps --clusters --days 7
+weekly-no_gaps = 上周没有未解答的问题。
+fresh-head = 🗂️ { $department }：以下常见问题答复需要复核（{ $date }）：
+fresh-expired = • { $id }「{ $question }」已于 { $day } 过期，机器人不再直接给出这条答复
+fresh-expiring = • { $id }「{ $question }」将于 { $day } 过期
+fresh-stale = • { $id }「{ $question }」上次复核于 { $day }，已超过 { $days } 天
+fresh-unreviewed = • { $id }「{ $question }」没有复核日期
+fresh-tail = 请核对答复后更新 reviewed（及 expires）日期。文件：{ $files }
+fresh-admin_head = 🗂️ 常见问题复核（{ $date }）：共 { $count } 条答复需要复核
+fresh-admin_dept = { $department }（{ $count } 条）：
+fresh-no_owner = 未指定负责部门

@@ -133,6 +133,8 @@ sh-help_admin =
     /staffoff 用户ID — 停用
     /reload — 重新加载知识库和部门配置
     /queue [部门] [页码] — 任一部门或全部部门的待办工单
+    /gaps [天数] — 常见问题未能解答的问题（按类别）
+    /stale — 需要复核的常见问题
 sh-event-created = 创建
 sh-event-taken = 接单
 sh-event-replied = 答复
@@ -154,3 +156,21 @@ sh-event-contact_revealed = 查看联系方式
 
 # More audit-trail event names
 sh-event-assigned = 指派
+
+# Administrators: gap clusters (/gaps) and FAQ freshness (/stale)
+sh-usage-gaps = 用法：/gaps [天数]
+sh-usage-stale = 用法：/stale
+sh-gaps_head = 🕳️ 最近 { $days } 天常见问题未能解答的问题（最大的 { $count } 类）：
+sh-gaps_line =
+    { $rank }. { $count } 次：{ $questions }
+       转工单：{ $departments }；建议条目：{ $id }
+sh-gaps_tail = 新条目的YAML草稿：citizen-desk gaps --clusters --days { $days }
+sh-gaps_none = 最近 { $days } 天没有未解答的问题。
+sh-stale_head = 🗂️ { $count } 条常见问题需要复核（复核期限 { $days } 天）：
+sh-stale_expired = • { $id }（{ $owner }）已于 { $day } 过期，不再直接答复
+sh-stale_expiring = • { $id }（{ $owner }）将于 { $day } 过期
+sh-stale_stale = • { $id }（{ $owner }）上次复核于 { $day }
+sh-stale_unreviewed = • { $id }（{ $owner }）没有复核日期
+sh-stale_more = ……另有 { $count } 条
+sh-stale_none = ✅ 所有常见问题都在 { $days } 天内复核过，没有过期条目。
+sh-stale_no_faq = 知识库未加载。

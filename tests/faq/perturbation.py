@@ -89,8 +89,10 @@ def homophone_typo(text: str, pool: frozenset[str], rng: random.Random) -> str |
     return text[:i] + rng.choice(others) + text[i + 1 :]
 
 
-def build(kb_dir: Path, seed: int = 11) -> tuple[KnowledgeBase, list[dict[str, object]]]:
-    """The reduced knowledge base and the labelled lines."""
+def build(
+    kb_dir: Path, seed: int = 11, config: MatcherConfig | None = None
+) -> tuple[KnowledgeBase, list[dict[str, object]]]:
+    """The reduced knowledge base (matched with ``config``) and the labelled lines."""
     rng = random.Random(seed)
     full = load_knowledge_base(kb_dir, MatcherConfig(calibrate=False)).kb
     assert full is not None
@@ -133,7 +135,7 @@ def build(kb_dir: Path, seed: int = 11) -> tuple[KnowledgeBase, list[dict[str, o
                 wrapped = rng.choice(EN_PREFIXES) + q + rng.choice(EN_SUFFIXES)
                 lines.append({"text": wrapped, "expect": expect, "kind": prefix + "chatter"})
     lines.extend({"text": t, "expect": None, "kind": "chitchat"} for t in CHITCHAT)
-    reduced = KnowledgeBase.build(kept, MatcherConfig(), full.source)
+    reduced = KnowledgeBase.build(kept, config or MatcherConfig(), full.source)
     return reduced, lines
 
 

@@ -52,7 +52,8 @@ def test_unknown_keys_are_reported_at_their_line(tmp_path: Path) -> None:
     path = tmp_path / "ss.yaml"
     assert problems_of(tmp_path) == [
         f"{path}:1: unknown key 'owner' (allowed: department, entries)",
-        f"{path}:12: unknown key 'answr' (allowed: id, questions, answer, keywords, department, links)",
+        f"{path}:12: unknown key 'answr' (allowed: id, questions, answer, keywords, department, "
+        "links, reviewed, expires, owner)",
     ]
 
 

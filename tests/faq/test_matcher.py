@@ -339,3 +339,144 @@ def test_named_entries_fill_free_suggestion_slots() -> None:
     result = kb.match("打扰了，我有个问题，借的书到期了怎么续借？谢谢了")
     assert result.decision == "suggest", result
     assert "renew-books" in [c.id for c in result.candidates], result
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("公司注消流程", "biz-deregister"),  # 注消 reads as 注销, not the 注册 entry's 注
+        ("个体户注消", "biz-deregister"),
+        ("户口签出", "hukou-move-out"),  # 签 (qian) for 迁, not the 签注 of residence permits
+        ("驾照遗时了", "dl-lost"),  # 时 (shi) for 失, not a "when" question
+    ],
+)
+def test_homophone_slips_mean_the_word_they_sound_like(
+    sample_kb: KnowledgeBase, text: str, expect: str
+) -> None:
+    result = sample_kb.match(text)
+    assert result.decision == "answer", result
+    assert result.entry_id == expect
+
+
+def test_homophone_correction_leaves_function_words_and_known_pairs_alone(
+    sample_kb: KnowledgeBase,
+) -> None:
+    analyzer = sample_kb._analyzer
+    assert analyzer.correct_homophones("公司注消流程") == "公司注销流程"
+    assert analyzer.correct_homophones("身份证没丢") == "身份证没丢"  # 没 is not 每
+    assert analyzer.correct_homophones("社保卡丢了") == "社保卡丢了"
+
+
+PETS = """\
+department: urban-management
+entries:
+  - id: dog-registration
+    questions:
+      - 养狗需要办理登记吗？
+      - 犬只登记证在哪里办？
+      - Do I need to register my dog?
+    answer: 城区养犬须办理养犬登记，携带身份证和狂犬病免疫证明到派出所办理。
+    keywords: [养犬登记, 狗证, dog registration]
+  - id: talent-apartment
+    questions:
+      - 人才公寓怎么申请？
+      - 刚引进的人才能住人才公寓吗？
+    answer: 符合条件的人才可由用人单位申报人才公寓，租期一般不超过三年。
+    keywords: [人才公寓]
+  - id: heating-fee
+    questions:
+      - 暖气费怎么交？
+      - 供暖费在哪里缴纳？
+    answer: 供暖费每年10月至11月缴纳，可通过热力公司公众号缴纳。
+    keywords: [暖气费, 供暖费]
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "养猫需要办理登记吗",  # the thing asked about (猫) is not the entry's (狗)
+        "人才公寓可以买吗",  # buying is not applying
+        "How do I register my cat?",
+    ],
+)
+def test_near_miss_questions_are_suggested_not_answered(tmp_path: Path, text: str) -> None:
+    write(tmp_path, "pets.yaml", PETS)
+    kb = load_knowledge_base(tmp_path).kb
+    assert kb is not None
+    result = kb.match(text)
+    assert result.decision != "answer", result
+
+
+def test_near_miss_check_leaves_paraphrases_answered(tmp_path: Path) -> None:
+    write(tmp_path, "pets.yaml", PETS)
+    kb = load_knowledge_base(tmp_path).kb
+    assert kb is not None
+    for text, expect in (
+        ("养狗需要办理登记吗，要带什么", "dog-registration"),  # frame words need no entry
+        ("暖气费在哪里交", "heating-fee"),
+        ("Do I have to register my dog?", "dog-registration"),
+    ):
+        result = kb.match(text)
+        assert (result.decision, result.entry_id) == ("answer", expect), (text, result)
+
+
+def test_repaying_a_loan_is_not_applying_for_one(sample_kb: KnowledgeBase) -> None:
+    result = sample_kb.match("公积金贷款可以提前还吗")
+    assert result.decision == "suggest"
+    assert "hf-loan" in [c.id for c in result.candidates]
+    assert sample_kb.match("公积金贷款怎么申请").entry_id == "hf-loan"
+
+
+def test_near_homophone_next_to_the_entry_word_is_a_slip_not_a_near_miss(
+    sample_kb: KnowledgeBase,
+) -> None:
+    # 执造 (zhi zao) for 执照 (zhi zhao): explained next to 执; a lone reading is not enough.
+    result = sample_kb.match("个体工商户营业执造怎么办")
+    assert (result.decision, result.entry_id) == ("answer", "biz-register-individual")
+
+
+def test_asking_to_correct_what_the_entry_explains_is_a_near_miss(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "tax.yaml",
+        """\
+department: taxation
+entries:
+  - id: special-deduction
+    questions:
+      - 个税专项附加扣除怎么填报？
+      - 孩子上学的个税扣除在哪里申报？
+    answer: 在个人所得税APP中选择子女教育、赡养老人等项目填写。
+    keywords: [专项附加扣除]
+  - id: deed-tax
+    questions:
+      - 买房的契税怎么交？
+    answer: 契税在办理不动产登记前缴纳。
+    keywords: [契税]
+""",
+    )
+    kb = load_knowledge_base(tmp_path).kb
+    assert kb is not None
+    assert kb.match("专项附加扣除填错了怎么改").decision == "suggest"
+    assert kb.match("专项附加扣除怎么填报").entry_id == "special-deduction"
+
+
+def test_long_message_naming_the_entry_is_answered_on_its_lead(
+    sample_kb: KnowledgeBase,
+) -> None:
+    """Chatter dilutes a long message's score, not its lead: a long message covering one
+    question of the entry it names is answered up to LONG_SCORE_SLACK under the answer
+    score; a short one is not."""
+    from faq.knowledge_base import Scored
+    from faq.models import Thresholds
+
+    t = Thresholds(40.0, 18.0, 10.0, "settings", long_coverage=0.6)
+    score = 35.0
+    runner_up = Scored(1, score - 25.0, 0.2, 0.1)
+    long = Scored(0, score, 0.9, 0.2, named=True, long=True)
+    assert sample_kb.decide([long, runner_up], t).decision == "answer"
+    short = long._replace(long=False)
+    assert sample_kb.decide([short, runner_up], t).decision == "suggest"
+    diluted = long._replace(score=29.0)
+    assert sample_kb.decide([diluted, runner_up._replace(score=0.0)], t).decision == "suggest"

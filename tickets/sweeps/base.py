@@ -53,6 +53,9 @@ class SweepContext:
     policy: SweepPolicy
     calendar: WorkCalendar
     admin_chat_ids: tuple[int, ...] = ()
+    # The live FAQ entries (faq.models.Entry) for the weekly freshness notice; None: no FAQ.
+    faq_entries: tuple[Any, ...] | None = None
+    faq_review_days: int = 365
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "now", ensure_utc(self.now))

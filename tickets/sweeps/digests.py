@@ -14,8 +14,9 @@ the same week for the summary). A :class:`~tickets.models.SchedulerMark` (``dige
   and not before working time starts.
 * Weekly summary, on ``weekly_day`` at ``weekly_time``, to every administrator: departments
   ranked by the three rates and the on-time rate over the previous Monday-Sunday week (those
-  without any rate listed apart, unranked), and the tickets reprimanded that week, each once
-  (:mod:`tickets.reports.stats`).
+  without any rate listed apart, unranked), the tickets reprimanded that week, each once
+  (:mod:`tickets.reports.stats`), and the five largest clusters of questions the FAQ could not
+  answer that week (:func:`tickets.gaps.gap_clusters`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import t
 from tickets.clock import ensure_utc
+from tickets.gaps import gap_clusters
 from tickets.models import SchedulerMark
 from tickets.reports import stats
 from tickets.sweeps.base import (
@@ -39,7 +41,9 @@ from tickets.sweeps.base import (
     queue_message,
 )
 
-__all__ = ["format_rate", "sweep_digests", "sweep_weekly", "week_bounds"]
+__all__ = ["WEEKLY_GAPS", "format_rate", "sweep_digests", "sweep_weekly", "week_bounds"]
+
+WEEKLY_GAPS = 5  # clusters of unanswered questions in the weekly summary
 
 
 def _local_midnight(ctx: SweepContext, day: date) -> datetime:
@@ -242,6 +246,27 @@ async def sweep_weekly(
             lines.append(t(lang, "more", count=len(found) - 50))
     else:
         lines.append(t(lang, "weekly-no_reprimands"))
+    lines.append("")
+    clusters = await gap_clusters(session, since=start, until=end, limit=WEEKLY_GAPS, typical=1)
+    if clusters:
+        lines.append(t(lang, "weekly-gaps"))
+        for rank, c in enumerate(clusters, 1):
+            where = t(lang, "list-sep").join(
+                c.department_name(i, lang) for i in range(len(c.departments))
+            )
+            lines.append(
+                t(
+                    lang,
+                    "weekly-gap_line",
+                    rank=rank,
+                    count=c.size,
+                    question=c.typical[0][:60],
+                    departments=where or t(lang, "weekly-gap_no_ticket"),
+                )
+            )
+        lines.append(t(lang, "weekly-gaps_tail"))
+    else:
+        lines.append(t(lang, "weekly-no_gaps"))
     text = "\n".join(lines)
     for chat in ctx.admin_chat_ids:
         row = await queue_message(session, ctx, chat, text, key=f"{key}:{chat}")

@@ -20,13 +20,14 @@ from tickets.sweeps.closure import sweep_auto_close, sweep_closure_callbacks
 from tickets.sweeps.coverage import sweep_calendar_coverage
 from tickets.sweeps.deadlines import sweep_deadlines
 from tickets.sweeps.digests import sweep_digests, sweep_weekly
+from tickets.sweeps.freshness import sweep_faq_freshness
 
 __all__ = ["SWEEPS", "RoundReport", "run_round"]
 
 log = logging.getLogger(__name__)
 
 # Names accepted by ``only`` and the order of the summary lines.
-SWEEPS = ("deadlines", "auto-close", "callbacks", "digests", "weekly", "calendar")
+SWEEPS = ("deadlines", "auto-close", "callbacks", "digests", "weekly", "calendar", "faq-freshness")
 _MAX_BATCHES = 100_000  # a runaway guard, far above any real backlog
 
 
@@ -111,6 +112,8 @@ async def run_round(
                         report.results.append(await sweep_weekly(session, ctx, directory))
                     elif name == "calendar":
                         report.results.append(await sweep_calendar_coverage(session, ctx))
+                    elif name == "faq-freshness":
+                        report.results.append(await sweep_faq_freshness(session, ctx, directory))
                     if commit:
                         await session.commit()
                 except Exception as exc:
