@@ -9,7 +9,8 @@ from handlers.middlewares import LanguageMiddleware, SenderRequired
 
 def build_router() -> Router:
     """All routers under one root; the catch-all basic router comes last."""
-    from handlers import basic, citizen, staff
+    from handlers import basic, staff
+    from handlers.telegram import citizen
 
     root = Router(name="root")
     root.include_router(staff.create_router())

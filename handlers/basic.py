@@ -3,7 +3,7 @@
 Edits of sent messages get a note that edits are not read; payment notices are silently
 logged and payment queries declined (the desk sells nothing); any private message no router
 took gets a "please write text" hint. Group chats are ignored silently (a department's staff
-chat is the staff router's). The citizen conversation itself is :mod:`handlers.citizen`.
+chat is the staff router's). The citizen conversation itself is :mod:`handlers.dialogue` (on Telegram :mod:`handlers.telegram.citizen`).
 Everything goes through the outbox (``outgoing``), in the sender's language (``lang``).
 """
 

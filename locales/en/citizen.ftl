@@ -181,3 +181,14 @@ faq-outdated_answer =
     { $answer }
 
     Shall I send your question to the department to confirm?
+
+# Layout: two texts one after the other (a line break; a blank line between paragraphs)
+lines =
+    { $first }
+    { $rest }
+paragraphs =
+    { $first }
+
+    { $rest }
+spaced = { $first } { $rest }
+joined = { $first }{ $rest }

@@ -181,3 +181,14 @@ faq-outdated_answer =
     { $answer }
 
     要把您的问题提交给相关部门确认吗？
+
+# Layout: two texts one after the other (a line break; a blank line between paragraphs)
+lines =
+    { $first }
+    { $rest }
+paragraphs =
+    { $first }
+
+    { $rest }
+spaced = { $first } { $rest }
+joined = { $first }{ $rest }

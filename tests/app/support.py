@@ -16,7 +16,6 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from faq import load_knowledge_base
-from handlers.keyboards_citizen import FaqCb
 from locales import t
 
 UPDATES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "telegram-updates"
@@ -78,8 +77,8 @@ def offer_buttons(lang: str, key: int) -> list[list[tuple[str, str | None]]]:
     """The "send it to a department?" buttons under a question without an answer."""
     return [
         [
-            (t(lang, "btn-submit_question"), FaqCb(action="t", key=key).pack()),
-            (t(lang, "btn-no_thanks"), FaqCb(action="k", key=key).pack()),
+            (t(lang, "btn-submit_question"), f"fq:t:{key}:0"),
+            (t(lang, "btn-no_thanks"), f"fq:k:{key}:0"),
         ]
     ]
 
@@ -88,8 +87,8 @@ def helpful_buttons(lang: str, key: int) -> list[list[tuple[str, str | None]]]:
     """The "Did this help?" buttons under a FAQ answer."""
     return [
         [
-            (t(lang, "btn-helpful_yes"), FaqCb(action="y", key=key).pack()),
-            (t(lang, "btn-helpful_no"), FaqCb(action="n", key=key).pack()),
+            (t(lang, "btn-helpful_yes"), f"fq:y:{key}:0"),
+            (t(lang, "btn-helpful_no"), f"fq:n:{key}:0"),
         ]
     ]
 

@@ -15,7 +15,6 @@ from sqlmodel import select
 
 from bot.db import SessionFactory
 from handlers.citizen_commands import MENU_CHAT_ID, command_menu_calls
-from handlers.keyboards_citizen import FlowCb
 from handlers.outgoing import Outgoing
 from locales import t
 from tests.app.conftest import (
@@ -475,7 +474,7 @@ async def test_every_real_update_shape_gets_2xx_and_a_sensible_reaction(
         elif name in ATTACHMENT_HINTS:
             assert payload["text"] == t("en", ATTACHMENT_HINTS[name])
             assert buttons(payload["reply_markup"]) == [
-                [(t("en", "btn-new_with_attachment"), FlowCb(action="new").pack())]
+                [(t("en", "btn-new_with_attachment"), "tf:new:")]
             ]
         else:
             assert name in TEXT_ONLY_SHAPES, name

@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
 from bot.processing import TransientError
-from handlers.citizen import FLOOD_LIMIT, FLOOD_WINDOW
+from handlers.dialogue.flood import FLOOD_LIMIT, FLOOD_WINDOW
 from locales import t
 from tests.citizen.conftest import (
     HOUSING_CHAT,

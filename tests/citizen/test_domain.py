@@ -8,7 +8,8 @@ import pytest
 
 from bot.cli import main
 from bot.db import SessionFactory
-from handlers.citizen_context import FloodGuard, resolve_lang
+from handlers.dialogue import FloodGuard
+from locales import choose_lang
 from tests.citizen.conftest import write_config
 from tickets.gaps import normalize_question, record_unanswered, top_unanswered
 from tickets.intake import append_text, guess_demand_type, guess_department
@@ -60,12 +61,12 @@ def test_flood_guard_warns_once_then_drops_until_the_window_passes() -> None:
 
 def test_resolve_lang() -> None:
     chosen = Citizen(language="en")
-    assert resolve_lang(chosen, "zh-hans", "你好") == "en"
-    assert resolve_lang(None, "zh-TW", "hello") == "zh"
-    assert resolve_lang(None, "en-GB", "你好") == "en"
-    assert resolve_lang(None, "ru", "公租房") == "zh"
-    assert resolve_lang(None, "ru", None) == "en"
-    assert resolve_lang(None, None, None) == "zh"
+    assert choose_lang(chosen.language, "zh-hans", "你好") == "en"
+    assert choose_lang(None, "zh-TW", "hello") == "zh"
+    assert choose_lang(None, "en-GB", "你好") == "en"
+    assert choose_lang(None, "ru", "公租房") == "zh"
+    assert choose_lang(None, "ru", None) == "en"
+    assert choose_lang(None, None, None) == "zh"
 
 
 def test_normalize_question() -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from handlers.keyboards_citizen import departments_keyboard
+from handlers.dialogue.form import department_rows
+from handlers.dialogue.model import render
 from locales import t
 from tests.citizen.conftest import ROADS_CHAT, Desk, last_message, messages
 from tickets.authz import Actor
@@ -152,8 +153,8 @@ def test_department_buttons_keep_whole_names() -> None:
     assert loaded.config is not None
     names = {slug: d.name for slug, d in loaded.config.departments.items()}
     for lang in ("zh", "en"):
-        rows = departments_keyboard(lang, loaded.config).inline_keyboard[:-1]
-        labels = [b.text for row in rows for b in row]
+        rows = department_rows(lang, loaded.config)[:-1]
+        labels = [render(b.label, lang) for row in rows for b in row]
         assert labels == [names[slug][lang] for slug in names]  # nothing cut
         assert all("…" not in label for label in labels)
         if lang == "en":  # long names: one per row, so Telegram does not cut them either
@@ -161,7 +162,7 @@ def test_department_buttons_keep_whole_names() -> None:
         else:
             assert all(len(row) == 2 for row in rows[:-1])
     assert "Administration for Market Regulation" in [
-        b.text for row in departments_keyboard("en", loaded.config).inline_keyboard for b in row
+        render(b.label, "en") for row in department_rows("en", loaded.config) for b in row
     ]
 
 

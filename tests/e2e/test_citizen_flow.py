@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-import handlers.citizen
+import handlers.dialogue.flood
 from bot.db import SessionFactory
 from bot.outbox import Rate, RateLimiter, RateLimits
 from handlers.deps import Deps
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.e2e
 async def _start(
     start_app: StartApp, monkeypatch: pytest.MonkeyPatch, flood: int = 200
 ) -> RunningApp:
-    monkeypatch.setattr(handlers.citizen, "FLOOD_LIMIT", flood)
+    monkeypatch.setattr(handlers.dialogue.flood, "FLOOD_LIMIT", flood)
     app = await start_app()
     # The outbox keeps Telegram's 1 message/s per chat; tests need not wait for it.
     assert app.runtime.sender is not None
@@ -294,7 +294,7 @@ async def test_flood_gets_one_polite_message(
         assert [a.status for a in delivery.attempts] == [200]
     await emu.wait_until(lambda: len(emu.sent(citizen, "sendMessage")) >= 6)
     texts = [c.params["text"] for c in emu.sent(citizen, "sendMessage")]
-    window = int(handlers.citizen.FLOOD_WINDOW.total_seconds())
+    window = int(handlers.dialogue.flood.FLOOD_WINDOW.total_seconds())
     assert texts.count(t("en", "flood", seconds=window)) == 1
     assert len(texts) == 6  # five answers, one "slow down", then silence
 
