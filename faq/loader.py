@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from configfiles.yamlnodes import NodeReader, compose_file
 from faq.models import Entry, LoadResult, MatcherConfig, Problem
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -37,11 +37,6 @@ ENTRY_KEYS = (
 )
 REQUIRED = ("id", "questions", "answer")
 
-try:  # the C loader when PyYAML was built with libyaml
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
-
 
 def faq_files(folder: Path) -> list[Path]:
     """The ``.yaml`` / ``.yml`` files of a folder and its sub-folders, sorted, hidden skipped."""
@@ -56,25 +51,21 @@ def faq_files(folder: Path) -> list[Path]:
 
 
 @dataclass
-class _FileReader:
-    name: str
-    problems: list[Problem] = field(default_factory=list)
+class _FileReader(NodeReader):
+    """The shared line-aware reader, with the FAQ format's own text and list rules."""
+
     # Every well-formed id with its line, also of entries with other problems, so that a
     # duplicate id is reported together with them.
     ids: list[tuple[str, int]] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
 
-    def problem(self, node_or_line: Node | int, message: str) -> None:
-        line = node_or_line if isinstance(node_or_line, int) else node_or_line.start_mark.line + 1
-        self.problems.append(Problem(self.name, line, message))
-
-    def text(self, node: Node, what: str) -> str | None:
+    def raw_text(self, node: Node, what: str) -> str | None:
         if isinstance(node, ScalarNode) and node.tag != "tag:yaml.org,2002:null":
             return str(node.value)
         self.problem(node, f"{what} must be text")
         return None
 
-    def mapping(self, node: MappingNode, what: str) -> dict[str, tuple[Node, Node]]:
+    def pairs(self, node: MappingNode, what: str) -> dict[str, tuple[Node, Node]]:
         """Keys -> (key node, value node); duplicate and non-text keys are problems."""
         out: dict[str, tuple[Node, Node]] = {}
         for key_node, value_node in node.value:
@@ -90,7 +81,7 @@ class _FileReader:
 
     def day(self, node: Node, what: str) -> date | None:
         """A YYYY-MM-DD date (written bare or quoted)."""
-        value = self.text(node, what)
+        value = self.raw_text(node, what)
         if value is None:
             return None
         try:
@@ -101,7 +92,7 @@ class _FileReader:
             self.problem(node, f"bad date '{value}' for {what} (use YYYY-MM-DD)")
             return None
 
-    def text_list(self, node: Node, what: str, *, allow_empty: bool = True) -> list[str] | None:
+    def items(self, node: Node, what: str, *, allow_empty: bool = True) -> list[str] | None:
         if isinstance(node, ScalarNode) and node.tag != "tag:yaml.org,2002:null":
             self.problem(node, f"{what} must be a list (write it as [ ... ] or '- ' lines)")
             return None
@@ -118,7 +109,7 @@ class _FileReader:
             return None
         items = []
         for item in node.value:
-            value = self.text(item, f"each item of {what}")
+            value = self.raw_text(item, f"each item of {what}")
             if value is None:
                 continue
             if not value.strip():
@@ -131,48 +122,26 @@ class _FileReader:
 def _parse_file(path: Path, name: str) -> _FileReader:
     """Parse one file: its valid entries (``reader.entries``), problems and ids."""
     reader = _FileReader(name)
-    try:
-        raw = path.read_bytes()
-        source = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        reader.problems.append(Problem(name, line, "not valid UTF-8 text"))
+    root, problems = compose_file(path, name)
+    for problem in problems:
+        if problem.message == "file is empty":  # say what the file should hold
+            problem = Problem(
+                name, problem.line, "file is empty (expected 'department' and 'entries')"
+            )
+        reader.problems.append(problem)
+    if root is None:
         return reader
-    except OSError as exc:
-        reader.problems.append(Problem(name, 1, f"cannot read file: {exc.strerror or exc}"))
-        return reader
-    try:
-        docs = list(yaml.compose_all(source, Loader=_Loader))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        what = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
-        reader.problems.append(Problem(name, line, f"YAML syntax error: {what}{context}"))
-        return reader
-    except yaml.YAMLError as exc:
-        reader.problems.append(Problem(name, 1, f"YAML error: {exc}"))
-        return reader
-    docs = [d for d in docs if d is not None]
-    if not docs:
-        reader.problems.append(
-            Problem(name, 1, "file is empty (expected 'department' and 'entries')")
-        )
-        return reader
-    if len(docs) > 1:
-        reader.problem(docs[1], "only one YAML document per file is allowed")
-    root = docs[0]
     if not isinstance(root, MappingNode):
         reader.problem(root, "the file must be a mapping with 'department' and 'entries'")
         return reader
-    top = reader.mapping(root, "file")
+    top = reader.pairs(root, "file")
     for key, (key_node, _) in top.items():
         if key not in FILE_KEYS:
             reader.problem(key_node, f"unknown key '{key}' (allowed: {', '.join(FILE_KEYS)})")
     file_department: str | None = None
     if "department" in top:
         dep_node = top["department"][1]
-        file_department = reader.text(dep_node, "department")
+        file_department = reader.raw_text(dep_node, "department")
         if file_department is not None and not SLUG_RE.match(file_department):
             reader.problem(dep_node, f"bad department slug '{file_department}' (use a-z 0-9 -)")
             file_department = None
@@ -197,13 +166,13 @@ def _parse_entry(
         reader.problem(node, "an entry must be a mapping with id, questions and answer")
         return None
     before = len(reader.problems)
-    fields = reader.mapping(node, "entry")
+    fields = reader.pairs(node, "entry")
     for key, (key_node, _) in fields.items():
         if key not in ENTRY_KEYS:
             reader.problem(key_node, f"unknown key '{key}' (allowed: {', '.join(ENTRY_KEYS)})")
     entry_id = None
     if "id" in fields:
-        entry_id = reader.text(fields["id"][1], "id")
+        entry_id = reader.raw_text(fields["id"][1], "id")
         if entry_id is not None and not ID_RE.match(entry_id):
             reader.problem(fields["id"][1], f"bad id '{entry_id}' (use a-z 0-9 and -)")
         elif entry_id is not None:
@@ -214,12 +183,12 @@ def _parse_entry(
             reader.problem(node, f"{label}: missing required field '{key}'")
     questions: list[str] | None = []
     if "questions" in fields:
-        questions = reader.text_list(fields["questions"][1], "questions", allow_empty=False)
+        questions = reader.items(fields["questions"][1], "questions", allow_empty=False)
     answer: dict[str, str] = {}
     if "answer" in fields:
         answer = _parse_answer(reader, fields["answer"][1])
-    keywords = reader.text_list(fields["keywords"][1], "keywords") if "keywords" in fields else []
-    links = reader.text_list(fields["links"][1], "links") if "links" in fields else []
+    keywords = reader.items(fields["keywords"][1], "keywords") if "keywords" in fields else []
+    links = reader.items(fields["links"][1], "links") if "links" in fields else []
     for i, link in enumerate(links or []):
         if not re.match(r"^(https?://|tel:|mailto:)\S+$", link):
             link_node = fields["links"][1]
@@ -228,7 +197,7 @@ def _parse_entry(
     department = file_department
     if "department" in fields:
         dep_node = fields["department"][1]
-        department = reader.text(dep_node, "department")
+        department = reader.raw_text(dep_node, "department")
         if department is not None and not SLUG_RE.match(department):
             reader.problem(dep_node, f"bad department slug '{department}' (use a-z 0-9 -)")
     elif not file_has_department:
@@ -239,7 +208,7 @@ def _parse_entry(
         reader.problem(fields["expires"][1], f"{label}: expires ({expires}) is not after reviewed")
     owner = None
     if "owner" in fields:
-        owner = reader.text(fields["owner"][1], "owner")
+        owner = reader.raw_text(fields["owner"][1], "owner")
         if owner is not None and not SLUG_RE.match(owner):
             reader.problem(fields["owner"][1], f"bad owner slug '{owner}' (use a-z 0-9 -)")
     if len(reader.problems) > before or entry_id is None or not questions or not answer:
@@ -263,7 +232,7 @@ def _parse_entry(
 
 def _parse_answer(reader: _FileReader, node: Node) -> dict[str, str]:
     if isinstance(node, ScalarNode):
-        text = reader.text(node, "answer")
+        text = reader.raw_text(node, "answer")
         if text is None:
             return {}
         if not text.strip():
@@ -274,13 +243,13 @@ def _parse_answer(reader: _FileReader, node: Node) -> dict[str, str]:
         reader.problem(node, "answer must be text or a map language -> text")
         return {}
     out: dict[str, str] = {}
-    for lang, (key_node, value_node) in reader.mapping(node, "answer").items():
+    for lang, (key_node, value_node) in reader.pairs(node, "answer").items():
         if not LANG_RE.match(lang):
             reader.problem(
                 key_node, f"bad language code '{lang}' (use BCP-47, e.g. zh, en, zh-Hant)"
             )
             continue
-        text = reader.text(value_node, f"answer in '{lang}'")
+        text = reader.raw_text(value_node, f"answer in '{lang}'")
         if text is None:
             continue
         if not text.strip():

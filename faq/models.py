@@ -8,22 +8,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from configfiles import Problem
+
 if TYPE_CHECKING:
     from faq.knowledge_base import KnowledgeBase
 
 Decision = Literal["answer", "suggest", "none"]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem in the FAQ folder, shown as ``FILE:LINE: message`` (LINE is 1-based)."""
-
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
 
 
 @dataclass(frozen=True)

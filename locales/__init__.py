@@ -31,6 +31,8 @@ from fluent.runtime.types import fluent_number
 from fluent.syntax import FluentParser, ast
 from fluent.syntax.visitor import Visitor
 
+from configfiles import Problem
+
 # Fluent refuses any placeable or part longer than 2,500 characters (a guard against hostile
 # translations). Our parameters are data (a ticket's text, a conversation: up to ~4,000
 # characters) and the catalogue is ours, so the guard is raised well above them.
@@ -92,18 +94,6 @@ def is_traditional(code: str | None) -> bool:
         return False
     norm = _norm_code(code)
     return norm in _TRADITIONAL or norm.startswith("zh-hant")
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One problem in a catalogue file, shown as ``FILE:LINE: message`` (LINE is 1-based)."""
-
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from configfiles.yamlnodes import Field, NodeReader, Problem, compose_file, line_of
 from tickets.lifecycle import DEMAND_TYPES
 from tickets.sweeps.policy import POLICY_KEYS, SweepPolicy
 from tickets.worktime.calendar import (
@@ -39,7 +40,6 @@ from tickets.worktime.calendar import (
 )
 from tickets.worktime.durations import WindowKind, WorkWindow, parse_window
 from tickets.worktime.yearschedule import YearSchedule, load_schedule_dir
-from tickets.yamlsource import Field, NodeReader, Problem, compose_file, line_of
 
 __all__ = [
     "PLACEHOLDERS",

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from yaml.nodes import Node, ScalarNode
 
-from tickets.yamlsource import NodeReader, Problem, compose_file, line_of
+from configfiles.yamlnodes import NodeReader, Problem, compose_file, line_of
 
 __all__ = ["YearSchedule", "load_schedule_dir", "load_schedule_file", "schedule_file_name"]
 

@@ -4,7 +4,7 @@ Files are composed to YAML *nodes* (not plain objects) so every value keeps its 
 and every problem is collected as a :class:`Problem` shown as ``FILE:LINE: message`` instead of
 stopping at the first one. Scalars are read from their source text (``node.value``), so YAML 1.1
 surprises such as ``9:30`` becoming the integer 570 or ``no`` becoming ``False`` never happen
-silently. Generic: nothing here knows about departments; the FAQ loader can use it too.
+silently. Generic: nothing here knows about departments or the FAQ; both read through it.
 
 Typical use::
 
@@ -25,6 +25,8 @@ from typing import NamedTuple
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from configfiles.problems import Problem
+
 __all__ = [
     "Field",
     "NodeReader",
@@ -42,18 +44,6 @@ except AttributeError:  # pragma: no cover
 
 _NULL_TAG = "tag:yaml.org,2002:null"
 _INT_RE = re.compile(r"^[-+]?[0-9]+$")
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One problem in a file, shown as ``FILE:LINE: message`` (LINE is 1-based)."""
-
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
 
 
 class Field(NamedTuple):
