@@ -83,9 +83,7 @@ class Console:
         return datetime.combine(tomorrow, time(0), tzinfo=self.deps.tz)
 
     def wake_outbox(self) -> None:
-        sender = self.runtime.sender
-        if sender is not None:
-            sender.wake()
+        self.runtime.wake_outbox()
 
     @property
     def session_ttl(self) -> timedelta:
