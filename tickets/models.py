@@ -451,7 +451,7 @@ class WeChatFollower(SQLModel, table=True):
     """A WeChat user of the official account, by ``openid``: whether they follow it, when they
     last interacted (customer-service messages are allowed for 48 hours after that), and the
     numbered options of the last message with choices they were shown (``"1"`` -> an action
-    id), so that a digit they reply becomes that choice."""
+    id), so that a digit they reply becomes that choice, and the language last answered in."""
 
     __tablename__ = "wechat_follower"
 
@@ -462,6 +462,8 @@ class WeChatFollower(SQLModel, table=True):
     options: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSONType, nullable=False)
     )
+    # The language of the last answer (WeChat's messages carry none): for choices and events.
+    lang: str | None = Field(default=None, max_length=8)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

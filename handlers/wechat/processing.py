@@ -28,11 +28,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.deps import Deps
 from handlers.dialogue import Dialogue
 from handlers.dialogue.model import Inbound, Outcome, Person, Text
+from handlers.dialogue.state import Conversation
 from handlers.wechat import state as store
 from handlers.wechat.inbound import intake
 from handlers.wechat.render import WxText, from_payload, render_outcome
 from handlers.wechat.wire import WxMessage
-from locales import t
+from locales import DEFAULT_LANG, t
+from tickets.conversations import Conversation as Stored
 from tickets.models import Outbox
 from tickets.outbox import SENT, enqueue
 from tickets.people.citizens import Identity, find_citizen
@@ -120,7 +122,10 @@ class WeChatProcessor:
                 lang = (citizen.language if citizen else None) or "zh"
                 outs = [WxText(t(lang, "wx-voice"), lang=lang)]
             else:
-                outs = await self._dialogue(session, openid, what.inbound, conversation, read, now)
+                lang = found.lang if found is not None else None
+                outs = await self._dialogue(
+                    session, openid, what.inbound, conversation, read, now, lang
+                )
             return await self._queue(session, message, outs, choose, now)
 
     async def _dialogue(
@@ -128,22 +133,23 @@ class WeChatProcessor:
         session: AsyncSession,
         openid: str,
         inbound: Inbound,
-        conversation: object,
-        read: object,
+        conversation: Conversation,
+        read: Stored | None,
         now: datetime,
+        lang: str | None,
     ) -> list[WxText]:
-        person = Person(Identity(store.CHANNEL, openid, openid))
+        # WeChat tells no language: a text speaks for itself; a choice, an event or a photo
+        # is answered in the language of the last answer (the city's at first).
+        code = None if inbound.kind == "text" else (lang or DEFAULT_LANG)
+        person = Person(Identity(store.CHANNEL, openid, openid), language_code=code)
         outcome, after = await self.dialogue.handle(
-            session,
-            self.deps,
-            person,
-            conversation,  # type: ignore[arg-type]
-            inbound,
+            session, self.deps, person, conversation, inbound
         )
         if not outcome.handled:  # a choice that is not the citizen conversation's
             outcome = Outcome(lang=outcome.lang)
             outcome.say(Text("stale"))
-        await store.save_state(session, openid, after, read, now)  # type: ignore[arg-type]
+        await store.save_state(session, openid, after, read, now)
+        await store.set_lang(session, openid, outcome.lang, now)
         return render_outcome(outcome, openid=openid)
 
     async def _queue(

@@ -120,6 +120,19 @@ async def set_options(
     )
 
 
+async def set_lang(session: AsyncSession, openid: str, lang: str, now: datetime) -> None:
+    """The language the follower was last answered in (WeChat's messages carry none)."""
+    await session.exec(
+        update(WeChatFollower)  # type: ignore[call-overload]
+        .where(
+            col(WeChatFollower.openid) == openid,
+            col(WeChatFollower.lang).is_distinct_from(lang[:8]),
+        )
+        .values(lang=lang[:8], updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def in_window(row: WeChatFollower | None, now: datetime) -> bool:
     """Whether a customer-service message may go to this follower now."""
     if row is None:

@@ -33,6 +33,7 @@ def upgrade() -> None:
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
+        sa.Column("lang", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
         sa.Column("updated_at", tickets.dbtypes.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("openid"),
     )
