@@ -83,7 +83,12 @@ class Console:
         return datetime.combine(tomorrow, time(0), tzinfo=self.deps.tz)
 
     def wake_outbox(self) -> None:
-        self.runtime.wake_outbox()
+        sender = self.runtime.sender
+        if sender is not None:
+            sender.wake()
+        wechat = getattr(self.runtime, "wechat", None)  # a ticket's message to a WeChat citizen
+        if wechat is not None:
+            wechat.wake()
 
     @property
     def session_ttl(self) -> timedelta:
