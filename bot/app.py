@@ -1,7 +1,8 @@
 """The composition root of the service: ``create_app(settings)`` -> aiohttp Application.
 
-Routes: ``POST WEBHOOK_PATH`` (webhook mode only), ``GET /healthz``, ``GET /metrics``, and the
-staff console under ``/console`` (``handlers.web.console``).
+Routes: ``POST WEBHOOK_PATH`` (webhook mode only), ``GET /healthz``, ``GET /metrics``, the
+staff console under ``/console`` (``handlers.web.console``), and ``GET``/``POST WECHAT_PATH``
+when the WeChat Official Account is configured (``bot.wechat``).
 Everything the app creates (engine, bot, FSM storage) it also closes; what the caller hands
 in (``bot``, ``session_factory``) stays the caller's.
 """
@@ -24,6 +25,7 @@ from bot.processing import UpdateProcessor
 from bot.runtime import Mode, Runtime
 from bot.texts import TextsService
 from bot.webhook import MAX_BODY, WebhookHandler
+from bot.wechat import setup_wechat
 from handlers.deps import Deps
 from handlers.web.console import setup_console
 from tickets.clock import Clock, SystemClock
@@ -107,6 +109,7 @@ def create_app(
     if runtime.webhook is not None:
         app.router.add_post(settings.webhook_path, runtime.webhook.handle)
     setup_console(app, runtime, _deps(runtime, clock))
+    runtime.wechat = setup_wechat(app, settings, session_factory, _deps(runtime, clock), clock)
 
     async def on_startup(_app: web.Application) -> None:
         await runtime.start()
@@ -172,7 +175,7 @@ def _wire_telegram(
         runtime.session_factory,
         metrics=runtime.metrics,
         clock=clock,
-        on_commit=runtime.sender.wake if runtime.sender is not None else None,
+        on_commit=runtime.wake_outbox,
         data={"faq_holder": runtime.knowledge, "settings": settings, "deps": _deps(runtime, clock)},
     )
     runtime.processor = processor

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/citizen-desk.db"
@@ -76,6 +76,17 @@ class Settings(BaseSettings):
     # Sent and failed outbox rows copy personal data: the scheduler deletes them after this.
     outbox_retention_days: int = Field(default=30, ge=1, le=3650)
 
+    # WeChat Official Account (公众号): the callback at WECHAT_PATH, customer-service messages
+    wechat_token: SecretStr | None = None  # the Token of the server configuration
+    wechat_app_id: str | None = None
+    wechat_app_secret: SecretStr | None = None
+    wechat_aes_key: SecretStr | None = None  # EncodingAESKey: set = safe mode
+    wechat_api_url: str = "https://api.weixin.qq.com"
+    wechat_path: str = "/wechat"
+    # Seconds a callback waits for the answer before it says "success" and sends the answer
+    # as a customer-service message (WeChat gives up after 5 s and retries).
+    wechat_reply_deadline: float = Field(default=4.0, gt=0, le=4.8)
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
@@ -115,7 +126,7 @@ class Settings(BaseSettings):
             raise ValueError("use sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER@HOST/DB")
         return value
 
-    @field_validator("webhook_path")
+    @field_validator("webhook_path", "wechat_path")
     @classmethod
     def _slash(cls, value: str) -> str:
         return value if value.startswith("/") else "/" + value
@@ -132,10 +143,46 @@ class Settings(BaseSettings):
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
 
-    @field_validator("bot_token", "webhook_secret", mode="before")
+    @field_validator(
+        "bot_token",
+        "webhook_secret",
+        "wechat_token",
+        "wechat_app_secret",
+        "wechat_aes_key",
+        mode="before",
+    )
     @classmethod
     def _empty_secret_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("wechat_app_id", mode="before")
+    @classmethod
+    def _empty_app_id_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("wechat_aes_key")
+    @classmethod
+    def _valid_aes_key(cls, value: SecretStr | None) -> SecretStr | None:
+        key = value.get_secret_value() if value is not None else None
+        if key is not None and not (len(key) == 43 and key.isascii() and key.isalnum()):
+            raise ValueError("the EncodingAESKey is 43 letters and digits (the 公众号 console's)")
+        return value
+
+    @field_validator("wechat_api_url")
+    @classmethod
+    def _valid_wechat_api(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("use an http:// or https:// URL, e.g. https://api.weixin.qq.com")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _wechat_complete(self) -> Settings:
+        if self.wechat_token is not None and not (self.wechat_app_id and self.wechat_app_secret):
+            raise ValueError(
+                "WECHAT_TOKEN is set: set WECHAT_APP_ID and WECHAT_APP_SECRET too (the "
+                "公众号 console's 开发 → 基本配置)"
+            )
+        return self
 
     # Derived values -------------------------------------------------------------------
     @cached_property
@@ -145,6 +192,11 @@ class Settings(BaseSettings):
     @property
     def telegram_enabled(self) -> bool:
         return self.bot_token is not None
+
+    @property
+    def wechat_enabled(self) -> bool:
+        """The WeChat channel is served when its Token (and so AppID and AppSecret) is set."""
+        return self.wechat_token is not None
 
     @property
     def use_webhook(self) -> bool:
@@ -177,6 +229,11 @@ class Settings(BaseSettings):
         return digest.hexdigest()[:48]
 
 
+_SECRETS = frozenset(
+    {"bot_token", "webhook_secret", "wechat_token", "wechat_app_secret", "wechat_aes_key"}
+)
+
+
 def _env_name(loc: tuple[object, ...]) -> str:
     return str(loc[0]).upper() if loc else "SETTINGS"
 
@@ -190,7 +247,9 @@ def load_settings(**overrides: object) -> Settings:
         for err in exc.errors():
             msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
             value = err.get("input")
+            secret = str((err.get("loc") or ("",))[0]) in _SECRETS  # never echo a secret
             shown = f" (got {value!r})" if isinstance(value, str | int | float) else ""
+            shown = "" if secret else shown
             lines.append(f"{_env_name(err.get('loc', ()))}: {msg}{shown}")
         raise SettingsError("; ".join(lines)) from None
     except ValueError as exc:  # e.g. ADMIN_IDS=abc fails inside the before-validator

@@ -34,7 +34,11 @@ The rate limits are kept in memory, per sender: run one sender per bot, or give 
 several instances a share of the limits (``RateLimits``). Claiming is safe with any number.
 
 The channel's transport (:class:`Transport`; Telegram's is :mod:`bot.telegram`) makes the
-calls.
+calls. One sender per channel (``channel``): each claims only its channel's rows; the other
+channels keep their order and limits per ``address`` (Telegram's per ``chat_id``), and their
+transport may take the whole row (:class:`RowTransport`: it needs the address). ``on_failed``
+runs in the transaction that records a row's permanent failure (e.g. flag the ticket whose
+message could not be delivered).
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import zlib
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -73,6 +78,7 @@ __all__ = [
     "RefHandler",
     "RetryLater",
     "RoundStats",
+    "RowTransport",
     "Transport",
     "register_ref_handler",
 ]
@@ -113,6 +119,17 @@ class Transport(Protocol):
 
         Raise :class:`RetryLater` or :class:`PermanentFailure` on failure."""
         ...
+
+
+class RowTransport(Protocol):
+    async def deliver(self, row: Outbox) -> Any:
+        """Deliver ``row`` (its channel, address, method and payload); like
+        :meth:`Transport.call`, raise :class:`RetryLater` or :class:`PermanentFailure`."""
+        ...
+
+
+FailureHandler = Callable[[AsyncSession, Outbox, str], Awaitable[None]]
+"""``handler(session, row, error)``: runs in the transaction that records the row as failed."""
 
 
 # --- refs: what to do with a delivered message --------------------------------------------
@@ -377,11 +394,15 @@ class OutboxSender:
         rng: random.Random | None = None,
         call_timeout: float | None = None,
         renew_every: float | None = None,
+        channel: str = "telegram",
+        on_failed: FailureHandler | None = None,
     ) -> None:
         if batch_size < 1 or max_attempts < 1:
             raise ValueError("batch_size and max_attempts must be at least 1")
         self._session_factory = session_factory
         self._transport = transport
+        self.channel = channel
+        self._on_failed = on_failed
         self._clock: Clock = clock or SystemClock()
         self.instance_id = instance_id or uuid4().hex[:12]
         self._batch_size = batch_size
@@ -496,7 +517,7 @@ class OutboxSender:
                     error = f"gave up after {row.attempts - 1} attempts: {row.last_error or 'delivery interrupted'}"
                     outcomes.append(_Outcome(row, FAILED, error=error))
                     continue
-                allowed = self.limiter.reserve(row.chat_id, now, row.method)
+                allowed = self.limiter.reserve(self._chat_key(row), now, row.method)
                 if allowed is None:
                     to_send.append(row)
                 else:
@@ -512,7 +533,7 @@ class OutboxSender:
             self.limiter.settle(
                 now,
                 {
-                    o.row.chat_id: o.done_at or now
+                    self._chat_key(o.row): o.done_at or now
                     for o in delivered
                     if o.row.method not in NOT_CHAT_MESSAGES
                 },
@@ -537,6 +558,13 @@ class OutboxSender:
             self._report(outcomes)
             return stats.handled
 
+    def _chat_key(self, row: Outbox) -> int:
+        """The rate limits' key of the row's chat: Telegram's chat id; for the other channels
+        a positive number derived from the address (negative ids are Telegram's groups)."""
+        if self.channel == "telegram" and row.chat_id is not None:
+            return row.chat_id
+        return zlib.crc32((row.address or "").encode())
+
     async def _claim(self, now: datetime, limit: int) -> tuple[list[Outbox], datetime]:
         """Atomically mark up to ``limit`` due rows ``sending`` for this sender.
 
@@ -551,15 +579,19 @@ class OutboxSender:
             and_(o.c.status == PENDING, o.c.next_attempt_at <= now),
             and_(o.c.status == SENDING, o.c.claimed_until < now),
         )
+        if self.channel == "telegram":
+            same_chat = ahead.c.chat_id == o.c.chat_id
+        else:
+            same_chat = and_(ahead.c.channel == o.c.channel, ahead.c.address == o.c.address)
         first_of_chat = ~exists().where(
-            ahead.c.chat_id == o.c.chat_id,
+            same_chat,
             ahead.c.id < o.c.id,
             ahead.c.status.in_(UNDELIVERED),
             or_(ahead.c.not_before.is_(None), ahead.c.not_before <= now),
         )
         ids = (
             select(o.c.id)
-            .where(due, first_of_chat)
+            .where(o.c.channel == self.channel, due, first_of_chat)
             .order_by(o.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)  # PostgreSQL; SQLite serialises writers anyway
@@ -619,10 +651,14 @@ class OutboxSender:
         return outcome
 
     async def _call(self, row: Outbox) -> _Outcome:
+        deliver = getattr(self._transport, "deliver", None)
+        work = (
+            deliver(row)
+            if deliver is not None
+            else self._transport.call(row.method, dict(row.payload))
+        )
         try:
-            result = await asyncio.wait_for(
-                self._transport.call(row.method, dict(row.payload)), self._call_timeout
-            )
+            result = await asyncio.wait_for(work, self._call_timeout)
         except RetryLater as exc:
             outcome = _Outcome(row, "retry", error=f"retry: {exc}")
             outcome.consume_attempt = exc.consume_attempt
@@ -722,6 +758,8 @@ class OutboxSender:
                 self._apply(row, values, outcome)
                 if outcome.kind == SENT and row.ref and not row.transient:
                     await self._run_ref(session, row, outcome.result)
+                if outcome.kind == FAILED and self._on_failed is not None and not row.transient:
+                    await self._run_on_failed(session, row, outcome.error or "failed")
             await session.commit()
 
     @staticmethod
@@ -744,6 +782,14 @@ class OutboxSender:
                 await handler(session, row, argument, result)
         except Exception:
             log.exception("outbox row %s: ref handler for %r failed", row.id, row.ref)
+
+    async def _run_on_failed(self, session: AsyncSession, row: Outbox, error: str) -> None:
+        assert self._on_failed is not None
+        try:
+            async with session.begin_nested():  # a failing handler must not undo "failed"
+                await self._on_failed(session, row, error)
+        except Exception:
+            log.exception("outbox row %s: failure handler failed", row.id)
 
     def _report(self, outcomes: list[_Outcome]) -> None:
         for outcome in outcomes:

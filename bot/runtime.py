@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from bot.processing import UpdateProcessor
     from bot.scheduler import SweepScheduler
     from bot.webhook import WebhookHandler
+    from bot.wechat import WeChatChannel
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ class Runtime:
     clock: Any = None
     webhook: WebhookHandler | None = None
     poller: Poller | None = None
+    wechat: WeChatChannel | None = None  # the WeChat Official Account channel, when configured
     drain_timeout: float = 20.0
     set_webhook_retry: float = 5.0
     _background: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -85,6 +87,8 @@ class Runtime:
             await self._queue_command_menus()
         if self.sender is not None:
             await self.sender.start()
+        if self.wechat is not None:
+            await self.wechat.start()
         await self._warn_about_calendar()
         if self.settings.scheduler_enabled:
             self._start_scheduler()
@@ -96,6 +100,13 @@ class Runtime:
         elif self.poller is not None:
             await self.poller.start()
             log.info("Telegram: long polling (WEBHOOK_BASE_URL is not set)")
+
+    def wake_outbox(self) -> None:
+        """Deliver now, on every channel (after committing a transaction that queued)."""
+        if self.sender is not None:
+            self.sender.wake()
+        if self.wechat is not None:
+            self.wechat.wake()
 
     def _spawn(self, work: Any, name: str) -> None:
         """A background task, cancelled at shutdown."""
@@ -216,7 +227,7 @@ class Runtime:
             self.clock or SystemClock(),
             holder.config,
             holder.calendar,
-            on_queued=self.sender.wake if self.sender is not None else None,
+            on_queued=self.wake_outbox,
             desk=holder,
             knowledge=self.knowledge,
         )
@@ -263,6 +274,8 @@ class Runtime:
                 log.warning(
                     "%d update(s) still in flight after %.0f s", in_flight, self.drain_timeout
                 )
+        if self.wechat is not None:
+            await self.wechat.shutdown(self.drain_timeout)
         if self.sender is not None:
             await self.sender.stop(self.drain_timeout)
         await self.knowledge.stop()
@@ -275,5 +288,7 @@ class Runtime:
         if self.bot is not None and self.owns_bot:
             with contextlib.suppress(Exception):
                 await self.bot.session.close()
+        if self.wechat is not None:
+            await self.wechat.cleanup()
         if self.engine is not None:
             await self.engine.dispose()

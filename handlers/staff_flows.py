@@ -82,7 +82,7 @@ async def send_reply(ctx: StaffContext, ref: int | str, text: str) -> Ticket:
     files = list(ctx.attachments)
     ticket = await ctx.service.reply(ref, ctx.actor, text, attachments=files)
     address = await ctx.service.citizen_address(ticket)
-    if address is not None:
+    if address is not None and address.chat_id is not None:  # files go by Telegram file id
         caption = t(address.lang, "sh-citizen_attachment", number=ticket.number)
         for item in files:
             method, field_name = SEND_ATTACHMENT[item.kind]

@@ -89,6 +89,8 @@ def _event_detail(lang: str, event: TicketEvent) -> str:
         parts.append(f"{data.get('from_department', '?')} → {data.get('to_department', '?')}")
     if event.kind == "retyped":
         parts.append(f"{data.get('old', '?')} → {data.get('new', '?')}")
+    if event.kind == "citizen_unreachable":  # a message the citizen's channel refused
+        parts.append(f"{data.get('channel', '?')}: {t(lang, f'unreachable-{unreachable(data)}')}")
     for key in ("days", "rating"):
         if key in data:
             parts.append(str(data[key]))
@@ -149,6 +151,12 @@ async def details_text(ctx: StaffContext, details: TicketDetails) -> str:
         lines = [_line(lang, tz, e, names, label) for e in events] or [none]
         sections.append("\n".join([t(lang, key), *lines]))
     return "\n\n".join(sections)
+
+
+def unreachable(data: dict[str, Any]) -> str:
+    """Why a ``citizen_unreachable`` event's message could not be delivered (a known code)."""
+    why = str(data.get("why") or "")
+    return why if why in ("window", "unsubscribed") else "failed"
 
 
 def event_label(lang: str | None, kind: str) -> str:

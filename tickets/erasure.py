@@ -42,7 +42,11 @@ table of the schema is listed there):
     and ``erased_at`` is set. Nothing links to it any more; writing again creates a new citizen.
 ``conversation_state``
     The person's stored conversations (form drafts, recent questions) are deleted: their key is
-    the chat and the user id. With Redis the handler clears the aiogram FSM of the chat.
+    the chat and the user id. With Redis the handler clears the aiogram FSM of the chat. The
+    other channels keep a person's conversation under ``<channel>:<external id>``: deleted too.
+``wechat_follower``
+    Deleted: the WeChat openid with its follow state, last interaction time and the numbered
+    options last shown.
 
 Other tables hold no citizen data: departments, staff and their invites (staff are not
 citizens), ticket numbering, processed update ids (id, kind, time), scheduler alerts and marks.
@@ -71,12 +75,14 @@ from tickets.conversations import delete_conversation_state
 from tickets.models import (
     Citizen,
     CitizenIdentity,
+    ConversationState,
     Outbox,
     RouteLesson,
     Ticket,
     TicketEvent,
     TicketMessage,
     UnansweredQuestion,
+    WeChatFollower,
 )
 from tickets.privacy import scrub_text
 
@@ -101,6 +107,8 @@ PERSONAL_DATA: dict[str, str] = {
     "conversation_state": "the citizen's conversations (keyed by their chat and user id) "
     "deleted; the others expire after CONVERSATION_TTL_DAYS",
     "citizen_identity": "deleted: every channel's id and address of the citizen",
+    "wechat_follower": "deleted: the citizen's openid, follow state, last interaction, options",
+    "wechat_token": "no citizen data (the official account's access token)",
     "console_login": "no citizen data (staff sign-in links, hashed)",
     "console_session": "no citizen data (staff browser sessions, hashed)",
     "faq_feedback": "no citizen data (an FAQ entry, helpful or not, a time)",
@@ -266,6 +274,24 @@ async def _conversations(session: AsyncSession, subject: Subject) -> None:
         await delete_conversation_state(session, chat_id=chat_id)
     if subject.telegram_user_id is not None:
         await delete_conversation_state(session, user_id=subject.telegram_user_id)
+    # The other channels' conversations are keyed by channel and the person's id there.
+    keys = [f"{channel}:{value}" for channel, value in subject.addresses]
+    if keys:
+        await session.exec(
+            delete(ConversationState)  # type: ignore[call-overload]
+            .where(col(ConversationState.key).in_(keys))
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def _wechat_followers(session: AsyncSession, subject: Subject) -> None:
+    openids = [value for channel, value in subject.addresses if channel == "wechat"]
+    if openids:
+        await session.exec(
+            delete(WeChatFollower)  # type: ignore[call-overload]
+            .where(col(WeChatFollower.openid).in_(openids))
+            .execution_options(synchronize_session=False)
+        )
 
 
 async def _route_lessons(session: AsyncSession, subject: Subject) -> None:
@@ -303,6 +329,7 @@ register_eraser("ticket", _tickets)
 register_eraser("unanswered_question", _questions)
 register_eraser("conversation_state", _conversations)
 register_eraser("route_lesson", _route_lessons)
+register_eraser("wechat_follower", _wechat_followers)
 register_eraser("citizen_identity", _identities)
 
 

@@ -442,3 +442,43 @@ Index(
 )
 
 ALL_TABLES = (*ALL_TABLES, ConsoleLogin, ConsoleSession, FaqFeedback)
+
+
+# --- WeChat Official Account (issue 16): followers and the shared access token ---------------
+
+
+class WeChatFollower(SQLModel, table=True):
+    """A WeChat user of the official account, by ``openid``: whether they follow it, when they
+    last interacted (customer-service messages are allowed for 48 hours after that), and the
+    numbered options of the last message with choices they were shown (``"1"`` -> an action
+    id), so that a digit they reply becomes that choice, and the language last answered in."""
+
+    __tablename__ = "wechat_follower"
+
+    openid: str = Field(max_length=64, primary_key=True)
+    subscribed: bool = True
+    last_interaction_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    unsubscribed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    options: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONType, nullable=False)
+    )
+    # The language of the last answer (WeChat's messages carry none): for choices and events.
+    lang: str | None = Field(default=None, max_length=8)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class WeChatToken(SQLModel, table=True):
+    """The account's access_token, shared by every instance: one row per AppID. A refresh is
+    claimed with a conditional UPDATE of ``refreshing_until`` (a short lease), so only one
+    instance asks WeChat for a new token at a time."""
+
+    __tablename__ = "wechat_token"
+
+    app_id: str = Field(max_length=64, primary_key=True)
+    access_token: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    refreshing_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+ALL_TABLES = (*ALL_TABLES, WeChatFollower, WeChatToken)

@@ -1206,6 +1206,20 @@ class TicketService:
         member = await self.session.get(StaffMember, ticket.assignee_id)
         return member.telegram_user_id if member is not None and member.active else None
 
+    async def citizen_unreachable(self, ticket_id: int, *, channel: str, why: str) -> Ticket:
+        """A message to the ticket's citizen could not be delivered on ``channel`` (``why``:
+        ``window``, the channel allows no message so long after their last one; ``unsubscribed``;
+        ``failed``): recorded on the ticket (``citizen_unreachable``, shown in its audit trail)
+        and told to the department, so that staff reach the citizen another way."""
+        ticket = await self.session.get(Ticket, ticket_id)
+        if ticket is None:
+            raise NotFound()
+        self._event(ticket, "citizen_unreachable", "system", None, channel=channel, why=why)
+        reason = t(self.staff_lang, f"unreachable-{why}")
+        text = t(self.staff_lang, "staff-citizen_unreachable", number=ticket.number, reason=reason)
+        await self._to_staff(ticket, text)
+        return ticket
+
     async def citizen_address(self, ticket: Ticket) -> CitizenAddress | None:
         """Where the ticket's citizen gets messages; None when they cannot be reached (they
         erased their personal data, or never had a chat): then nothing is sent to them."""

@@ -59,7 +59,8 @@ StartApp = Callable[..., Awaitable[RunningApp]]
 async def start_app(
     emu: BotAPIEmulator, token: str, db_url: str, session_factory: SessionFactory, tmp_path: Path
 ) -> AsyncIterator[StartApp]:
-    """Start ``create_app`` on a free port: webhook mode by default, ``webhook=False`` polls."""
+    """Start ``create_app`` on a free port: webhook mode by default, ``webhook=False`` polls
+    (``clock=`` hands the app a clock)."""
     started: list[RunningApp] = []
     faq = write_faq(tmp_path / "faq")
 
@@ -77,11 +78,13 @@ async def start_app(
         }
         values.update(settings)
         fsm_prefix = values.pop("fsm_prefix", "citizen-desk:fsm")
+        clock = values.pop("clock", None)
         app = create_app(
             load_settings(**values),
             session_factory=session_factory,
             polling_timeout=5,
             fsm_prefix=fsm_prefix,
+            clock=clock,
         )
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()

@@ -86,6 +86,9 @@ class Console:
         sender = self.runtime.sender
         if sender is not None:
             sender.wake()
+        wechat = getattr(self.runtime, "wechat", None)  # a ticket's message to a WeChat citizen
+        if wechat is not None:
+            wechat.wake()
 
     @property
     def session_ttl(self) -> timedelta:

@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import web
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.staff_views import event_label
+from handlers.staff_views import event_label, unreachable
 from handlers.web.console.context import PREFIX, console_of, lang_of, read_form, render, user_of
 from handlers.web.console.rows import is_overdue, staff_in
 from locales import catalogue, t
@@ -257,6 +257,7 @@ async def _page(
         location=location if isinstance(location, dict) else None,
         who=who,
         event_label=lambda kind: event_label(lang, kind),
+        unreachable=unreachable,
         error=error,
         done_text=_done_text(request, lang),
         failed=failed,
@@ -365,6 +366,8 @@ async def photo(request: web.Request) -> web.StreamResponse:
     photos = details.ticket.details.get("photos") or []
     if not index.isdigit() or int(index) >= len(photos):
         return _unavailable(request)
+    if str(photos[int(index)]).startswith("wechat:"):  # a WeChat follower's: from WeChat
+        return await _wechat_photo(request, details.ticket.number, str(photos[int(index)]))
     bot = console.runtime.bot
     if bot is None:
         raise web.HTTPServiceUnavailable(text=t(lang_of(request), "con-photo_unavailable"))
@@ -384,6 +387,24 @@ async def photo(request: web.Request) -> web.StreamResponse:
         kind = "application/octet-stream"
     return web.Response(
         body=buffer.getvalue(),
+        content_type=kind,
+        headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+async def _wechat_photo(request: web.Request, number: str, file_id: str) -> web.StreamResponse:
+    """A WeChat follower's photo, fetched by its MediaId (WeChat keeps it three days)."""
+    channel = console_of(request).runtime.wechat
+    if channel is None:
+        raise web.HTTPServiceUnavailable(text=t(lang_of(request), "con-photo_unavailable"))
+    try:
+        media = await channel.media(file_id.removeprefix("wechat:"))
+    except Exception as exc:  # WeChat down, the photo expired: the page still works
+        log.warning("photo of %s unavailable: %s: %s", number, type(exc).__name__, exc)
+        raise web.HTTPBadGateway(text=t(lang_of(request), "con-photo_unavailable")) from None
+    kind = media.content_type if media.content_type.startswith("image/") else "image/jpeg"
+    return web.Response(
+        body=media.content,
         content_type=kind,
         headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"},
     )
