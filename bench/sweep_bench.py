@@ -32,6 +32,7 @@ from sqlalchemy.engine import make_url
 
 from bot.db import create_engine, create_session_factory
 from bot.migrate import upgrade
+from handlers.notify import notifier_factory
 from tickets.models import Department, Outbox, Ticket, TicketAlert
 from tickets.sweeps import SweepContext, SweepPolicy, run_round
 from tickets.worktime.calendar import WorkCalendar
@@ -134,7 +135,9 @@ async def measure(url: str, n: int) -> tuple[float, float, int, int]:
     engine = create_engine(url)
     try:
         factory = create_session_factory(engine)
-        ctx = SweepContext(now=NOW, policy=SweepPolicy(), calendar=WorkCalendar(tz="Asia/Shanghai"))
+        calendar = WorkCalendar(tz="Asia/Shanghai")
+        notifiers = notifier_factory(None, calendar.tz)
+        ctx = SweepContext(now=NOW, policy=SweepPolicy(), calendar=calendar, notifiers=notifiers)
         t0 = time.perf_counter()
         report = await run_round(factory, ctx, only=("deadlines",))
         nag = time.perf_counter() - t0

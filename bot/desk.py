@@ -56,10 +56,12 @@ class DeskService:
 
     def warn_about_calendar(self) -> None:
         """Log when this year's holidays (and, from 1 November, next year's) are not known."""
+        from handlers.notify.format import coverage_warning
+
         calendar = self.holder.calendar
         today = self.clock.now().astimezone(calendar.tz).date()
-        for _year, warning in calendar.due_coverage_warnings(today):
-            log.warning("%s", warning)
+        for gap in calendar.due_coverage_gaps(today):
+            log.warning("%s", coverage_warning(gap, "en"))
 
     def status(self) -> tuple[bool, dict[str, Any]]:
         path = str(self.holder.path)

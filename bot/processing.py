@@ -43,6 +43,7 @@ from bot.db import SessionFactory
 from bot.fsm import ConversationConflict, FsmBuffer, TransactionalStorage
 from bot.logging import log_update
 from bot.metrics import Metrics
+from handlers.notify.outbox import queued_in
 from handlers.outgoing import Outgoing, chat_of
 from handlers.texts import lang_of
 from locales import t
@@ -276,7 +277,9 @@ class UpdateProcessor:
             if buffer is not None and not buffer.transactional:
                 await self._flush_fsm(update, buffer)
         outcome = "ignored" if response is UNHANDLED and not outgoing.queued else "ok"
-        return Result(update.update_id, kind, outcome, outgoing.queued)
+        # Every row the update queued (its handlers' and the ticket service's): the sender is
+        # woken after the commit when there is any.
+        return Result(update.update_id, kind, outcome, queued_in(session))
 
     async def _flush_fsm(self, update: Update, buffer: FsmBuffer) -> None:
         try:
@@ -312,4 +315,4 @@ class UpdateProcessor:
                 exc,
             )
             return Result(update.update_id, kind, "error")
-        return Result(update.update_id, kind, "error", outgoing.queued)
+        return Result(update.update_id, kind, "error", queued_in(session))

@@ -27,7 +27,7 @@ from bot.desk import DeskService
 from bot.knowledge import KnowledgeService
 from bot.metrics import Metrics
 from bot.texts import TextsService
-from locales import t
+from tickets.notify import NotifierFactory, ToStaff
 
 if TYPE_CHECKING:
     from bot.outbox import OutboxSender
@@ -108,6 +108,15 @@ class Runtime:
         if self.wechat is not None:
             self.wechat.wake()
 
+    def notifiers(self, staff_lang: str | None = None) -> NotifierFactory:
+        """Notifiers (:mod:`handlers.notify`) with the live departments file, for the messages
+        the service queues itself (FAQ problems, the calendar warning)."""
+        from handlers.notify import notifier_factory
+
+        holder = self.desk.holder
+        config = holder.config if holder.loaded else None
+        return notifier_factory(config, self.settings.tz, staff_lang)
+
     def _spawn(self, work: Any, name: str) -> None:
         """A background task, cancelled at shutdown."""
         task = asyncio.create_task(work, name=name)
@@ -148,26 +157,29 @@ class Runtime:
         stays). Deduplicated per set of problems, so several instances send it once."""
         import hashlib
 
-        from tickets.outbox import enqueue
+        from tickets.clock import SystemClock
+        from tickets.notify import FaqProblems
+        from tickets.people.directory import staff_languages
 
         problems = [str(p) for p in getattr(result, "problems", [])]
         if not self.settings.admin_ids or self.bot is None:
             return
-        listing = "\n".join(problems[:20])
-        digest = hashlib.sha256(listing.encode()).hexdigest()[:16]
-        now = self.clock.now() if self.clock is not None else None
+        shown = tuple(problems[:20])
+        digest = hashlib.sha256("\n".join(shown).encode()).hexdigest()[:16]
+        now = (self.clock or SystemClock()).now()
         try:
             async with self.session_factory() as session:
+                notifier = self.notifiers()(session)
+                languages = await staff_languages(session, self.settings.admin_ids)
                 for admin in self.settings.admin_ids:
-                    text = t("zh", "admin-faq_reload_failed", count=len(problems), problems=listing)
-                    await enqueue(
-                        session,
-                        admin,
-                        "sendMessage",
-                        {"text": text},
+                    event = FaqProblems(
+                        at=now,
+                        recipients=(ToStaff(admin, admin, languages.get(admin)),),
                         dedupe_key=f"faq-problems:{admin}:{digest}",
-                        now=now,
+                        problems=shown,
+                        count=len(problems),
                     )
+                    await notifier.publish(event)
                 await session.commit()
         except Exception as exc:  # the log line (KnowledgeService._note) still has it
             log.warning("could not queue the FAQ problems for admins: %s", exc)
@@ -187,11 +199,13 @@ class Runtime:
         from tickets.sweeps.coverage import warn_calendar_coverage
 
         holder = self.desk.holder
+        policy = policy_from_config(holder.config)
         ctx = SweepContext(
             now=(self.clock or SystemClock()).now(),
-            policy=policy_from_config(holder.config),
+            policy=policy,
             calendar=holder.calendar,
             admin_chat_ids=tuple(self.settings.admin_ids),
+            notifiers=self.notifiers(policy.staff_lang),
         )
         try:
             async with self.session_factory() as session:

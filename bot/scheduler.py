@@ -94,9 +94,13 @@ class SweepScheduler:
         self._scheduler: AsyncIOScheduler | None = None
 
     def context(self) -> SweepContext:
+        from handlers.notify import notifier_factory
+
+        config = None
         if self.desk is not None and self.desk.loaded:  # follow /reload of the departments file
             self.calendar = self.desk.calendar
-            self.policy = policy_from_config(self.desk.config)
+            config = self.desk.config
+            self.policy = policy_from_config(config)
         kb = getattr(self.knowledge, "current", None)
         return SweepContext(
             now=self.clock.now(),
@@ -105,6 +109,7 @@ class SweepScheduler:
             admin_chat_ids=tuple(self.settings.admin_ids),
             faq_entries=tuple(kb.entries) if kb is not None else None,
             faq_review_days=self.settings.faq_review_days,
+            notifiers=notifier_factory(config, self.calendar.tz, self.policy.staff_lang),
         )
 
     async def run(self, only: Collection[str] | None = None) -> RoundReport:

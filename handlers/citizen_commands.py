@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.notify.outbox import write
 from locales import t
-from tickets.outbox import enqueue
 
 COMMANDS = ("start", "new", "mytickets", "language", "mydata", "deleteme", "cancel", "help")
 MENU_CHAT_ID = 0  # outbox rows need a chat: these calls are not about one chat
@@ -49,8 +49,6 @@ async def queue_command_menus(session: AsyncSession, *, now: datetime | None = N
             json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
         ).hexdigest()[:16]
         key = f"commands:{payload.get('language_code', 'default')}:{digest}"
-        row = await enqueue(
-            session, MENU_CHAT_ID, "setMyCommands", payload, dedupe_key=key, now=now
-        )
+        row = await write(session, MENU_CHAT_ID, "setMyCommands", payload, dedupe_key=key, now=now)
         queued += row is not None
     return queued

@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from faq import KnowledgeBase
 from faq.routing import RouteResult
-from handlers.attachments import telegram_attachment_calls
+from handlers.notify import NotifySetup, OutboxNotifier
 from tickets.clock import Clock, SystemClock
 from tickets.config.live import DeskConfigHolder
 from tickets.routing import LiveRouter
@@ -51,11 +51,16 @@ class Deps:
             clock=self.clock,
             config=self.desk.config,
             calendar=self.desk.calendar,
+            notifier=self.notifier(session),
             tz=self.tz,
             admin_ids=self.admin_ids,
             citizen_reopen_days=self.citizen_reopen_days,
-            attachment_calls=telegram_attachment_calls,
         )
+
+    def notifier(self, session: AsyncSession) -> OutboxNotifier:
+        """The notifier of this update's transaction, with the live departments file (names,
+        the staff language)."""
+        return OutboxNotifier(session, NotifySetup.of(self.desk.config, self.tz))
 
     @property
     def knowledge(self) -> KnowledgeBase | None:

@@ -1,6 +1,6 @@
 """Inline keyboards of the staff interface and their callback data.
 
-Ticket buttons under posts use the domain's ``tk:<action>:<ticket_id>`` (:mod:`tickets.texts`).
+Ticket buttons under posts use ``tk:<action>:<ticket_id>`` (:mod:`handlers.notify.actions`).
 The staff interface's own buttons use ``sf:<action>:...`` (always under 64 bytes):
 
 ================================  =================================================

@@ -2,7 +2,9 @@
 
 Handlers never call the Bot API while an update is being processed: they receive an
 :class:`Outgoing` (handler argument ``outgoing``) bound to the update's database session and
-queue what should be sent; the outbox sender delivers it after the transaction commits.
+queue what should be sent, through the one outbox writer (:func:`handlers.notify.outbox.write`,
+which also counts the rows for the sender's wake-up); the outbox sender delivers it after the
+transaction commits.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from aiogram.types import (
 )
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from tickets.outbox import enqueue
+from handlers.notify.outbox import write
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 MESSAGE_LIMIT = 4096  # Telegram's limit, in UTF-16 code units
@@ -110,11 +112,11 @@ class Outgoing:
     ) -> None:
         """Queue any Bot API call (``chat_id`` orders and rate-limits the delivery);
         ``transient``: deleted once delivered or failed (see :func:`tickets.outbox.enqueue`)."""
-        await enqueue(
+        await write(
             self.session,
             chat_id,
-            method=method,
-            payload=payload,
+            method,
+            payload,
             ref=ref,
             dedupe_key=dedupe_key,
             citizen_id=citizen_id if citizen_id is not None else self.about,

@@ -31,8 +31,8 @@ from handlers.staff_callbacks import (
     ticket_callback_filter,
     transfer_reason,
 )
-from handlers.staff_commands import COMMANDS
-from handlers.staff_common import StaffFlow, has_text_or_media
+from handlers.staff_commands import COMMANDS, language
+from handlers.staff_common import StaffFlow, has_text_or_media, is_active_staff
 from handlers.staff_console import console
 from locales import t
 from tickets.people.staff import INVITE_PREFIX, redeem_invite
@@ -41,7 +41,7 @@ __all__ = ["STAFF_COMMANDS", "create_router", "start_staff"]
 
 log = logging.getLogger(__name__)
 
-STAFF_COMMANDS = (*COMMANDS, *ADMIN_COMMANDS, "console", "cancel")
+STAFF_COMMANDS = (*COMMANDS, *ADMIN_COMMANDS, "console", "cancel", "language")
 
 
 async def start_staff(
@@ -63,6 +63,7 @@ async def start_staff(
         display_name=user.full_name,
         username=user.username,
         now=deps.clock.now(),
+        language=lang,  # their Telegram language: notifications to them come in it
     )
     if not result.ok or result.staff is None or result.department is None:
         log.info("staff invite refused for user %s: %s", user.id, result.reason)
@@ -110,6 +111,8 @@ def create_router() -> Router:
     for name, handler in {**COMMANDS, **ADMIN_COMMANDS}.items():
         router.message.register(handler, Command(name))
     router.message.register(console, Command("console"))
+    # Staff choose their own language; anyone else's /language is the citizen's.
+    router.message.register(language, Command("language"), is_active_staff)
     router.message.register(cancel, Command("cancel"), StateFilter(StaffFlow))
     not_command = Magic(F.text & ~F.text.startswith("/"))
     router.message.register(reply_text, StateFilter(StaffFlow.reply_text), has_text_or_media)

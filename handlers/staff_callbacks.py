@@ -13,10 +13,11 @@ from aiogram.types import CallbackQuery, Message
 
 from handlers import staff_flows as flows
 from handlers.keyboards import parse_staff_callback
+from handlers.notify.actions import parse_callback
+from handlers.notify.format import format_time
 from handlers.staff_common import GROUP_TYPES, StaffContext, Usage, staff_button, staff_command
 from handlers.staff_views import PAGE_SIZE, details_text, queue_view
 from tickets.lookups import ticket_id_for_message
-from tickets.texts import format_time, parse_callback
 
 __all__ = [
     "STAFF_TICKET_ACTIONS",

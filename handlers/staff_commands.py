@@ -5,11 +5,12 @@ from __future__ import annotations
 from aiogram.filters import CommandObject
 
 from handlers import staff_flows as flows
+from handlers.notify.format import format_time
 from handlers.staff_common import StaffContext, Usage, split_args, staff_command
 from handlers.staff_views import PAGE_SIZE, details_text, queue_view
-from tickets.texts import format_time
+from tickets.people.staff import LANGUAGES, set_language
 
-__all__ = ["COMMANDS"]
+__all__ = ["COMMANDS", "language"]
 
 
 def _ref(args: list[str]) -> str:
@@ -236,3 +237,20 @@ COMMANDS = {
     "contact": contact,
     "staffhelp": staffhelp,
 }
+
+
+@staff_command("sh-usage-language")
+async def language(ctx: StaffContext, command: CommandObject | None) -> None:
+    """/language [zh|en] — the language the bot writes to this staff member in (answers and
+    the notifications sent to them privately; group chats keep the desk's language)."""
+    args = split_args(command, 2)
+    if not args:
+        current = ctx.t(f"sh-language-{ctx.lang}")
+        await ctx.say(ctx.t("sh-language_current", language=current))
+        return
+    chosen = args[0].strip().lower()
+    if len(args) != 1 or chosen not in LANGUAGES:
+        raise Usage()
+    await set_language(ctx.session, ctx.user_id, chosen, now=ctx.deps.clock.now())
+    ctx.lang = chosen
+    await ctx.say(ctx.t("sh-language_set", language=ctx.t(f"sh-language-{chosen}")))

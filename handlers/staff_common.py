@@ -25,12 +25,14 @@ from aiogram.types import CallbackQuery, Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.deps import Deps
+from handlers.errors import render_error
 from handlers.outgoing import Outgoing
 from locales import t
 from tickets.attachments import Attachment
 from tickets.authz import Actor, actor_for
 from tickets.errors import TicketError
 from tickets.people.directory import department_for_chat
+from tickets.people.staff import get_active_staff
 from tickets.queries import TicketDetails
 from tickets.service import TicketService
 
@@ -200,6 +202,20 @@ async def _actor(session: AsyncSession, deps: Deps, user_id: int) -> Actor:
     return await actor_for(session, user_id, deps.admin_ids)
 
 
+def _lang(actor: Actor, data: dict[str, Any]) -> str:
+    """The language to answer a staff member in: their own choice (``/language``, set from
+    their Telegram language when they joined), else their Telegram language."""
+    own = actor.staff.language if actor.staff is not None and actor.staff.active else None
+    return own or data.get("lang") or "zh"
+
+
+async def is_active_staff(message: Message, session: AsyncSession) -> bool:
+    """A filter: the sender is active staff (with a staff record, administrators too)."""
+    if message.from_user is None:
+        return False
+    return await get_active_staff(session, message.from_user.id) is not None
+
+
 Handler = Callable[..., Awaitable[None]]
 
 
@@ -217,12 +233,13 @@ def staff_command(
                 return
             deps: Deps = data["deps"]
             session: AsyncSession = data["session"]
+            actor = await _actor(session, deps, message.from_user.id)
             ctx = StaffContext(
                 session=session,
                 outgoing=data["outgoing"],
-                lang=data.get("lang") or "zh",
+                lang=_lang(actor, data),
                 deps=deps,
-                actor=await _actor(session, deps, message.from_user.id),
+                actor=actor,
                 state=data.get("state"),
                 chat_id=message.chat.id,
                 chat_type=message.chat.type,
@@ -264,12 +281,13 @@ def staff_button(
         message = query.message
         chat_id = message.chat.id if message is not None else query.from_user.id
         chat_type = message.chat.type if message is not None else "private"
+        actor = await _actor(session, deps, query.from_user.id)
         ctx = StaffContext(
             session=session,
             outgoing=data["outgoing"],
-            lang=data.get("lang") or "zh",
+            lang=_lang(actor, data),
             deps=deps,
-            actor=await _actor(session, deps, query.from_user.id),
+            actor=actor,
             state=data.get("state"),
             chat_id=chat_id,
             chat_type=chat_type,
@@ -298,7 +316,7 @@ async def run(
     except Usage as exc:
         text = ctx.t(exc.key or usage_key, **exc.params)
     except TicketError as exc:
-        text = exc.render(ctx.lang)
+        text = render_error(exc, ctx.lang, ctx.deps.tz)
     else:
         return
     if toast:

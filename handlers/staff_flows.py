@@ -72,26 +72,12 @@ async def start_reply(ctx: StaffContext, ref: int | str) -> None:
     )
 
 
-# How each attachment kind reaches a Telegram chat: (Bot API method, its file parameter).
-SEND_ATTACHMENT = {"photo": ("sendPhoto", "photo"), "document": ("sendDocument", "document")}
-
-
 async def send_reply(ctx: StaffContext, ref: int | str, text: str) -> Ticket:
     """Reply with ``text`` and the message's photo/document (``ctx.attachments``): the reply
-    goes to the citizen first, then each file, captioned with the ticket's number."""
+    goes to the citizen first, then each file, captioned with the ticket's number (the
+    service's ``ticket.replied`` event, see :mod:`handlers.notify.render`)."""
     files = list(ctx.attachments)
     ticket = await ctx.service.reply(ref, ctx.actor, text, attachments=files)
-    address = await ctx.service.citizen_address(ticket)
-    if address is not None and address.chat_id is not None:  # files go by Telegram file id
-        caption = t(address.lang, "sh-citizen_attachment", number=ticket.number)
-        for item in files:
-            method, field_name = SEND_ATTACHMENT[item.kind]
-            await ctx.outgoing.call(
-                method,
-                address.chat_id,
-                {field_name: item.file_id, "caption": caption},
-                ref=f"ticket:{ticket.id}",
-            )
     await clear_state(ctx)
     await ctx.say(await reply_confirmation(ctx, ticket, len(files)))
     return ticket

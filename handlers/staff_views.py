@@ -6,13 +6,13 @@ from datetime import tzinfo
 from typing import Any
 
 from handlers.keyboards import queue_keyboard
+from handlers.notify.format import format_time
 from handlers.staff_common import StaffContext
 from locales import catalogue, t
 from tickets.lookups import staff_names_by_id, staff_names_by_user
 from tickets.models import Department, Ticket, TicketEvent
 from tickets.privacy import redact_text
 from tickets.queries import QueuePage, TicketDetails
-from tickets.texts import format_time
 
 __all__ = ["department_name", "details_text", "queue_view"]
 

@@ -1,7 +1,8 @@
 """Errors of the ticket domain.
 
-Each error carries an i18n key and its parameters, so a handler shows it in the user's
-language with ``err.render(lang)`` (see :mod:`locales`). ``str(err)`` is English, for logs.
+Each error carries a message-catalogue key and its parameters (data: numbers, names,
+datetimes); the interaction layer renders it in the user's language (``handlers.errors.
+render_error``). ``str(err)`` is the key and the parameters, for logs.
 
 Privacy rule: :class:`NotAllowed` is raised both when a ticket exists but the actor may not see
 it and when it does not exist at all (for anyone but an administrator), with the same text, so
@@ -11,8 +12,6 @@ the message never confirms that a ticket exists.
 from __future__ import annotations
 
 from typing import Any
-
-from locales import t
 
 __all__ = [
     "Conflict",
@@ -32,11 +31,8 @@ class TicketError(Exception):
     def __init__(self, key: str | None = None, **params: Any) -> None:
         self.key = key or self.default_key
         self.params = params
-        super().__init__(self.render("en"))
-
-    def render(self, lang: str | None) -> str:
-        """The message in ``lang`` (falls back to zh, the city's default language)."""
-        return t(lang, self.key, **self.params)
+        shown = ", ".join(f"{k}={v!r}" for k, v in params.items())
+        super().__init__(f"{self.key} ({shown})" if shown else self.key)
 
 
 class NotFound(TicketError):
@@ -64,7 +60,8 @@ class ValidationError(TicketError):
 
 
 class InvalidTransition(TicketError):
-    """The action is not possible in the ticket's current status."""
+    """The action is not possible in the ticket's current status (``current``, ``action``:
+    the status and the action, rendered by their catalogue labels)."""
 
     default_key = "error-invalid_transition"
 
@@ -72,12 +69,3 @@ class InvalidTransition(TicketError):
         self.current = current
         self.action = action
         super().__init__(self.default_key, current=current, action=action, number=number)
-
-    def render(self, lang: str | None) -> str:
-        return t(
-            lang,
-            self.key,
-            number=self.params.get("number", ""),
-            status=t(lang, f"status-{self.current}"),
-            action=t(lang, f"action-{self.action}"),
-        )

@@ -4,7 +4,7 @@ Statuses::
 
     new ──take──▶ in_progress ──reply──▶ answered ──confirm/close──▶ closed
      │                 │  ▲                 │  ▲                       │
-     │           ask_info  follow_up        │  reply                   │ reopen
+     │           ask_info  follow_up        │  reply    auto_close     │ reopen
      │                 ▼  │                 │                          ▼
      │           waiting_citizen            └──reopen/follow_up──▶ in_progress (or new)
      └──transfer──▶ new (in the other department, unassigned)
@@ -12,7 +12,7 @@ Statuses::
 :func:`transition` is the single source of truth: for a ``(status, action)`` pair it returns
 the new status and the audit-event kind, or raises :class:`~tickets.errors.InvalidTransition`.
 Actions that do not change the status (note, extend, rate, comment on a rating, retype, mark
-urgent, reveal) are listed too, so
+urgent, reveal, the citizen's answer to the post-closure question) are listed too, so
 every action is checked against the current status in one place. The service
 (:mod:`tickets.service`) applies the result with a conditional UPDATE on ``Ticket.version`` and
 appends the event to the audit trail (``TicketEvent``).
@@ -76,6 +76,9 @@ class Action(StrEnum):
     COMMENT_RATING = "comment_rating"  # citizen adds a comment to the rating given
     REVEAL = "reveal"  # staff reveals the citizen's contact
     ASSIGN = "assign"  # a head or an administrator assigns the ticket to a named clerk
+    AUTO_CLOSE = "auto_close"  # the system: answered, and the citizen did not react in time
+    CALLBACK_SOLVED = "callback_solved"  # citizen: "really solved?" after closure -> yes
+    CALLBACK_UNSOLVED = "callback_unsolved"  # ... -> no (a closed ticket is then reopened)
 
 
 # Sentinel targets resolved by :func:`transition`.
@@ -118,6 +121,9 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
     **{(s, Action.REVEAL): (_SAME, "contact_revealed") for s in (N, P, W, A, C)},
     (N, Action.ASSIGN): (P, "assigned"),
     **{(s, Action.ASSIGN): (_SAME, "assigned") for s in (P, W, A)},
+    (A, Action.AUTO_CLOSE): (C, "closed"),
+    **{(s, Action.CALLBACK_SOLVED): (_SAME, "callback_solved") for s in (N, P, W, A, C)},
+    **{(s, Action.CALLBACK_UNSOLVED): (_SAME, "callback_unsolved") for s in (N, P, W, A, C)},
 }
 
 

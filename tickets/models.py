@@ -53,6 +53,8 @@ class StaffMember(SQLModel, table=True):
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Their own language (zh | en) for notifications and answers; None: the desk's staff_lang.
+    language: str | None = Field(default=None, max_length=8)
 
 
 class StaffInvite(SQLModel, table=True):
@@ -220,7 +222,7 @@ class Outbox(SQLModel, table=True):
     )
     address: str | None = Field(default=None, max_length=128)
     chat_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
-    method: str = Field(default="sendMessage", max_length=48)
+    method: str = Field(max_length=48)  # the channel's call (Telegram: a Bot API method)
     payload: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSONType, nullable=False)
     )

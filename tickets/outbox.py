@@ -3,7 +3,9 @@ causes it, in the caller's transaction, and delivered after commit by a sender
 (:mod:`bot.outbox`).
 
 * :func:`enqueue` adds an :class:`~tickets.models.Outbox` row to the caller's session; it is
-  committed (or rolled back) with everything else in that transaction.
+  committed (or rolled back) with everything else in that transaction. The domain does not
+  call it: it raises events (:mod:`tickets.notify`), and the interaction layer's one writer
+  (``handlers.notify.outbox.write``) renders and queues them through it.
 * Privacy: a row may name the citizen whose personal data it carries (``citizen_id``), so
   erasing them deletes it (:mod:`tickets.erasure`); a ``transient`` row is deleted instead of
   being marked sent or failed; :func:`prune` deletes sent and failed rows after the retention
@@ -62,7 +64,7 @@ _OUTBOX_INSERT = _OUTBOX.insert()
 async def enqueue(
     session: AsyncSession,
     chat_id: int | None,
-    method: str = "sendMessage",
+    method: str,
     payload: dict[str, Any] | None = None,
     *,
     ref: str | None = None,

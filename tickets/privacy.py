@@ -31,6 +31,7 @@ import unicodedata
 from collections.abc import Iterable
 
 __all__ = [
+    "compose_identity",
     "mask_id_number",
     "mask_name",
     "mask_phone",
@@ -110,9 +111,14 @@ def redact_text(text: str) -> str:
 
 def masked_identity(display_name: str | None, phone: str | None, fallback: str) -> str:
     """``张* (138****5678)``, ``J.``, or ``fallback`` (e.g. "Citizen #12") when nothing is known."""
-    name = mask_name(display_name) or fallback
-    masked = mask_phone(phone)
-    return f"{name} ({masked})" if masked else name
+    return compose_identity(mask_name(display_name), mask_phone(phone), fallback)
+
+
+def compose_identity(masked_name: str | None, masked_phone: str | None, fallback: str) -> str:
+    """An identity from its masked parts (:func:`mask_name`, :func:`mask_phone`):
+    ``张* (138****5678)``, or ``fallback`` for a missing name."""
+    name = masked_name or fallback
+    return f"{name} ({masked_phone})" if masked_phone else name
 
 
 def _phone_pattern(phone: str) -> re.Pattern[str] | None:

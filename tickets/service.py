@@ -3,8 +3,11 @@ extensions, citizen follow-ups, ratings, demand-type correction, contact reveal.
 
 Every operation works in the caller's session and never commits: the handler commits once
 (together with its ``ProcessedUpdate`` record), so the state change, its audit event
-(``TicketEvent``) and the messages it causes (``Outbox`` rows, via :func:`tickets.outbox.enqueue`)
-land together or not at all. Ticket rows are changed with a conditional
+(``TicketEvent``) and the messages it causes land together or not at all. The service tells
+people what happened by raising events (:mod:`tickets.notify`: data, not text) to recipients
+resolved by the department directory, through the :class:`~tickets.notify.Notifier` it was
+given, which renders them for each channel and queues them into the outbox in the same
+session. Ticket rows are changed with a conditional
 ``UPDATE ... WHERE id = :id AND version = :seen`` that bumps ``version``: of two concurrent
 actions on the same ticket exactly one succeeds, the other gets :class:`~tickets.errors.Conflict`.
 
@@ -30,7 +33,7 @@ Deadlines count working time in the :class:`~tickets.worktime.calendar.WorkCalen
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -41,8 +44,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from locales import t
-from tickets import queries
+from tickets import notify, queries
 from tickets.attachments import Attachment, check_attachments
 from tickets.authz import (
     Actor,
@@ -54,34 +56,25 @@ from tickets.authz import (
 )
 from tickets.clock import Clock
 from tickets.config.desk import DepartmentConfig, DeskConfig, Sla
-from tickets.errors import Conflict, NotAllowed, NotFound, ValidationError
+from tickets.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationError
 from tickets.lessons import record_lesson, staff_actor
 from tickets.lifecycle import DEMAND_TYPES, Action, Status, transition
 from tickets.models import Citizen, Department, StaffMember, Ticket, TicketEvent
+from tickets.notify import Files, Notifier, Post, Queued, Recipient, TicketRef, ToCitizen, ToStaff
 from tickets.numbering import next_number
-from tickets.outbox import enqueue
 from tickets.people.citizens import Identity, addresses_of, reach
-from tickets.people.directory import recipients
-from tickets.privacy import masked_identity, redact_text
+from tickets.people.directory import staff_recipients
+from tickets.privacy import mask_name, mask_phone, redact_text
 from tickets.sla_change import deadline_keeping_moves
-from tickets.texts import (
-    Notice,
-    add_info_keyboard,
-    citizen_reply_keyboard,
-    extension_keyboard,
-    format_time,
-    rating_keyboard,
-    staff_ticket_keyboard,
-)
 from tickets.worktime.calendar import WorkCalendar
+from tickets.worktime.durations import WorkWindow
 
 __all__ = [
     "ATTACHMENT_KINDS",
-    "AttachmentCalls",
+    "CallbackAnswer",
     "CitizenAddress",
     "Contact",
     "TicketService",
-    "default_attachment_calls",
 ]
 
 MAX_TEXT = 4000
@@ -89,30 +82,7 @@ EXTENSION_KINDS = ("extension_requested", "extension_approved", "extension_refus
 # What a citizen can attach, as kept in ``Ticket.details``: lists of the channel's file ids.
 ATTACHMENT_KINDS = ("photos", "documents")
 MAX_ATTACHMENTS = 20  # per kind and ticket (the form allows fewer)
-
-AttachmentCalls = Callable[[dict[str, Any], str], list[tuple[str, dict[str, Any]]]]
-"""How a ticket's attachments reach a staff chat: ``(details, caption)`` -> the calls to queue
-(method, payload). The channel layer provides it (``handlers.attachments``); the default below
-sends photos and the location only."""
-
-
-def default_attachment_calls(
-    details: dict[str, Any], caption: str
-) -> list[tuple[str, dict[str, Any]]]:
-    """Photos (file ids are reused: nothing is downloaded), then the location."""
-    calls: list[tuple[str, dict[str, Any]]] = [
-        ("sendPhoto", {"photo": file_id, "caption": caption})
-        for file_id in details.get("photos") or []
-    ]
-    location = details.get("location")
-    if isinstance(location, dict) and {"latitude", "longitude"} <= location.keys():
-        calls.append(
-            (
-                "sendLocation",
-                {"latitude": location["latitude"], "longitude": location["longitude"]},
-            )
-        )
-    return calls
+CALLBACK_KINDS = ("callback_solved", "callback_unsolved")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +96,20 @@ class CitizenAddress:
     @property
     def chat_id(self) -> int | None:
         return int(self.identity.address) if self.identity.channel == "telegram" else None
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackAnswer:
+    """What happened when the citizen answered the post-closure question
+    (:meth:`TicketService.answer_closure_callback`): ``already`` answered before (nothing
+    recorded), ``reopened`` for ``department`` (its slug)."""
+
+    ticket_id: int
+    number: str
+    solved: bool
+    reopened: bool
+    already: bool
+    department: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,23 +133,21 @@ class TicketService:
         clock: Clock,
         config: DeskConfig,
         calendar: WorkCalendar | None = None,
+        notifier: Notifier,
         tz: str | tzinfo = "Asia/Shanghai",
         admin_ids: Iterable[int] = (),
-        staff_lang: str = "zh",
         citizen_reopen_days: int = 7,
         max_extension_days: int = 30,
-        attachment_calls: AttachmentCalls = default_attachment_calls,
     ) -> None:
         self.session = session
         self.clock = clock
         self.config = config
+        self.notifier = notifier
         self.tz: tzinfo = ZoneInfo(tz) if isinstance(tz, str) else tz
         self.calendar = calendar if calendar is not None else config.calendar(self.tz)
         self.admin_ids = tuple(admin_ids)
-        self.staff_lang = staff_lang
         self.citizen_reopen_days = citizen_reopen_days
         self.max_extension_days = max_extension_days
-        self.attachment_calls = attachment_calls
 
     # ------------------------------------------------------------------------------------------
     # creation
@@ -221,20 +203,15 @@ class TicketService:
             response_due_at=_iso(ticket.response_due_at),
             resolution_due_at=_iso(ticket.resolution_due_at),
         )
-        body = self._staff_body(ticket, dept, cfg, citizen)
-        staff_text = t(self.staff_lang, "staff-new_ticket", body=body)
-        keyboard = staff_ticket_keyboard(self.staff_lang, ticket.id)  # type: ignore[arg-type]
         admins = self.admin_ids if admin_ids is None else tuple(admin_ids)
-        for chat_id in await recipients(self.session, dept, "post", admins=admins):
-            await self._send(ticket, Notice(chat_id, staff_text, keyboard))
-            await self._send_attachments(ticket, chat_id)
+        to: list[Recipient] = list(
+            await staff_recipients(self.session, dept, "post", admins=admins)
+        )
         if notify_citizen:
-            await self._to_citizen(
-                ticket,
-                citizen,
-                "citizen-created",
-                response_due=format_time(ticket.response_due_at, self.tz),
-            )
+            to += self._citizen_of(ticket)
+        await self._publish(
+            notify.TicketCreated, ticket, dept.slug, to, post=self._post(ticket, citizen)
+        )
         return ticket
 
     # ------------------------------------------------------------------------------------------
@@ -254,10 +231,11 @@ class TicketService:
             raise
         self._event(ticket, tr.event_kind, "staff", actor.actor_id)
         dept, _cfg = await self._department(ticket.department_id)
-        text = t(self.staff_lang, "staff-taken", staff=actor.display_name, number=ticket.number)
         taken_by = (actor.telegram_user_id,)
-        for chat_id in await recipients(self.session, dept, "taken", exclude=taken_by):
-            await self._send(ticket, Notice(chat_id, text))
+        to = await staff_recipients(self.session, dept, "taken", exclude=taken_by)
+        await self._publish(
+            notify.TicketTaken, ticket, dept.slug, to, staff_name=actor.display_name
+        )
         return ticket
 
     async def reply(
@@ -270,9 +248,8 @@ class TicketService:
     ) -> Ticket:
         """Answer the citizen: stops the response clock, status ``answered``.
 
-        ``attachments`` (photos, documents) are recorded on the ``replied`` event; the text may
-        then be empty. The caller's channel sends the files after the reply's message, to
-        :meth:`citizen_address` (this layer names no channel method)."""
+        ``attachments`` (photos, documents) are recorded on the ``replied`` event and go to
+        the citizen after the reply's text; the text may then be empty."""
         files = check_attachments(attachments)
         text = "" if files and not (text or "").strip() else self._text(text)
         ticket = await self._staff_ticket(ref, actor)
@@ -294,8 +271,7 @@ class TicketService:
             text=text,
             attachments=[f.as_data() for f in files] or None,
         )
-        key = "citizen-reply" if text else "citizen-reply_attachments"
-        await self._from_department(ticket, key, citizen_reply_keyboard, text=text)
+        await self._to_citizen(notify.TicketReplied, ticket, text=text, files=files)
         return ticket
 
     async def note(self, ref: int | str, actor: Actor, text: str) -> TicketEvent:
@@ -324,7 +300,7 @@ class TicketService:
             assignee_id=ticket.assignee_id or _staff_id(actor),
         )
         self._event(ticket, tr.event_kind, "staff", actor.actor_id, text=text)
-        await self._from_department(ticket, "citizen-ask_info", add_info_keyboard, text=text)
+        await self._to_citizen(notify.InfoRequested, ticket, text=text)
         return ticket
 
     async def transfer(self, ref: int | str, actor: Actor, to_slug: str, reason: str) -> Ticket:
@@ -335,7 +311,7 @@ class TicketService:
         if new_dept.id == ticket.department_id:
             raise ValidationError("error-same_department")
         tr = transition(ticket.status, Action.TRANSFER, number=ticket.number)
-        old_dept, old_cfg = await self._department(ticket.department_id)
+        old_dept, _old_cfg = await self._department(ticket.department_id)
         now = self.clock.now()
         changes = self._resume_changes(ticket, now)
         changes.update(
@@ -372,21 +348,18 @@ class TicketService:
             ticket_id=ticket.id,
         )
         citizen = await self._citizen(ticket)
-        body = self._staff_body(ticket, new_dept, new_cfg, citizen)
-        text = t(
-            self.staff_lang,
-            "staff-transferred_in",
-            from_department=self._dept_name(old_dept, old_cfg, self.staff_lang),
-            reason=redact_text(reason),
-            body=body,
+        to: list[Recipient] = list(
+            await staff_recipients(self.session, new_dept, "post", admins=self.admin_ids)
         )
-        keyboard = staff_ticket_keyboard(self.staff_lang, ticket.id)  # type: ignore[arg-type]
-        for chat_id in await recipients(self.session, new_dept, "post", admins=self.admin_ids):
-            await self._send(ticket, Notice(chat_id, text, keyboard))
-            await self._send_attachments(ticket, chat_id)
-        lang = self._citizen_lang(ticket, citizen)
-        await self._to_citizen(
-            ticket, citizen, "citizen-transferred", department=new_cfg.name_for(lang)
+        to += self._citizen_of(ticket)
+        await self._publish(
+            notify.TicketTransferred,
+            ticket,
+            new_dept.slug,
+            to,
+            from_department=old_dept.slug,
+            reason=redact_text(reason),
+            post=self._post(ticket, citizen),
         )
         return ticket
 
@@ -397,14 +370,7 @@ class TicketService:
         now = self.clock.now()
         await self._update(ticket, status=tr.new, closed_at=now, paused_at=None)
         self._event(ticket, tr.event_kind, "staff", actor.actor_id, resolution=resolution.strip())
-        citizen = await self._citizen(ticket)
-        await self._to_citizen(
-            ticket,
-            citizen,
-            "citizen-closed",
-            keyboard=lambda lang: rating_keyboard(lang, ticket.id),  # type: ignore[arg-type]
-            resolution=resolution.strip(),
-        )
+        await self._to_citizen(notify.TicketClosed, ticket, resolution=resolution.strip())
         return ticket
 
     async def reopen(self, ref: int | str, actor: Actor, reason: str = "") -> Ticket:
@@ -430,7 +396,12 @@ class TicketService:
             ticket.status, Action.REOPEN, assigned=assignee is not None, number=ticket.number
         )
         was = ticket.status
-        changes: dict[str, Any] = {"status": tr.new, "closed_at": None, "assignee_id": assignee}
+        changes: dict[str, Any] = {
+            "status": tr.new,
+            "closed_at": None,
+            "assignee_id": assignee,
+            "next_reminder_at": None,  # active again: the scheduler plans it afresh
+        }
         if ticket.resolution_due_at is not None and ticket.resolution_due_at <= now:
             _dept, cfg = await self._department(ticket.department_id)
             sla = self._sla(cfg, ticket.demand_type, ticket.urgent)
@@ -444,12 +415,11 @@ class TicketService:
             reason=reason.strip(),
             previous=was,
         )
+        facts = {"by_citizen": not by_staff, "was_closed": was == Status.CLOSED}
         if by_staff:
-            citizen = await self._citizen(ticket)
-            await self._to_citizen(ticket, citizen, "citizen-reopened")
+            await self._to_citizen(notify.TicketReopened, ticket, **facts)
         else:
-            key = "staff-reopened_by_citizen" if was == Status.CLOSED else "staff-not_resolved"
-            await self._to_staff(ticket, t(self.staff_lang, key, number=ticket.number))
+            await self._to_staff(notify.TicketReopened, ticket, **facts)
         return ticket
 
     async def request_extension(
@@ -466,9 +436,7 @@ class TicketService:
         now = self.clock.now()
         due = ticket.resolution_due_at
         if due is None or now >= due:
-            raise ValidationError(
-                "error-deadline_passed", deadline=format_time(due, self.tz, self.staff_lang)
-            )
+            raise ValidationError("error-deadline_passed", deadline=due)
         if await self._pending_extension(ticket) is not None:
             raise ValidationError("error-extension_pending")
         proposed = self.calendar.add_working_days(due, days)
@@ -484,24 +452,23 @@ class TicketService:
             proposed_deadline=_iso(proposed),
         )
         dept, _cfg = await self._department(ticket.department_id)
-        text = t(
-            self.staff_lang,
-            "staff-extension_request",
-            staff=actor.display_name,
-            number=ticket.number,
+        to = await staff_recipients(self.session, dept, "extension", admins=self.admin_ids)
+        await self._publish(
+            notify.ExtensionRequested,
+            ticket,
+            dept.slug,
+            to,
+            staff_name=actor.display_name,
             days=days,
-            old_deadline=format_time(due, self.tz),
-            new_deadline=format_time(proposed, self.tz),
+            old_deadline=due,
+            new_deadline=proposed,
             reason=redact_text(reason),
         )
-        keyboard = extension_keyboard(self.staff_lang, ticket.id)  # type: ignore[arg-type]
-        for chat_id in await recipients(self.session, dept, "extension", admins=self.admin_ids):
-            await self._send(ticket, Notice(chat_id, text, keyboard))
         return ticket
 
     async def approve_extension(self, ref: int | str, actor: Actor) -> Ticket:
         """Head/admin approves the pending extension: new deadline, the citizen is told why."""
-        ticket, _dept, _cfg = await self._head_ticket(ref, actor)
+        ticket, dept, _cfg = await self._head_ticket(ref, actor)
         tr = transition(ticket.status, Action.APPROVE_EXTENSION, number=ticket.number)
         request = await self._pending_extension(ticket)
         if request is None:
@@ -522,21 +489,14 @@ class TicketService:
             old_deadline=_iso(old),
             new_deadline=_iso(new),
         )
-        await self._to_staff(
+        to = [*await self._notice_recipients(ticket, dept), *self._citizen_of(ticket)]
+        await self._publish(
+            notify.ExtensionDecided,
             ticket,
-            t(
-                self.staff_lang,
-                "staff-extension_approved",
-                number=ticket.number,
-                deadline=format_time(new, self.tz),
-            ),
-        )
-        citizen = await self._citizen(ticket)
-        await self._to_citizen(
-            ticket,
-            citizen,
-            "citizen-extended",
-            deadline=format_time(new, self.tz),
+            dept.slug,
+            to,
+            approved=True,
+            deadline=new,
             reason=reason,
         )
         return ticket
@@ -558,13 +518,11 @@ class TicketService:
             reason=reason.strip(),
         )
         await self._to_staff(
+            notify.ExtensionDecided,
             ticket,
-            t(
-                self.staff_lang,
-                "staff-extension_refused",
-                number=ticket.number,
-                reason=redact_text(reason.strip()),
-            ),
+            approved=False,
+            deadline=ticket.resolution_due_at,
+            reason=redact_text(reason.strip()),
         )
         return ticket
 
@@ -637,15 +595,13 @@ class TicketService:
         response_moved = ticket.first_response_at is None and before[0] != ticket.response_due_at
         if not response_moved and before[1] == ticket.resolution_due_at:
             return
-        citizen = await self._citizen(ticket)
-        lang = self._citizen_lang(ticket, citizen)
         await self._to_citizen(
+            notify.TicketRetyped,
             ticket,
-            citizen,
-            "citizen-retyped_response" if ticket.first_response_at is None else "citizen-retyped",
-            type=t(lang, f"type-{ticket.demand_type}"),
-            response_due=format_time(ticket.response_due_at, self.tz, lang),
-            deadline=format_time(ticket.resolution_due_at, self.tz, lang),
+            demand_type=ticket.demand_type,
+            response_due_at=ticket.response_due_at,
+            resolution_due_at=ticket.resolution_due_at,
+            with_response=ticket.first_response_at is None,
         )
 
     async def set_urgent(self, ref: int | str, actor: Actor, urgent: bool) -> Ticket:
@@ -654,8 +610,7 @@ class TicketService:
         resolution deadline moves."""
         ticket = await self._staff_ticket(ref, actor)
         if bool(ticket.urgent) == urgent:
-            state = t(self.staff_lang, "label-urgent_yes" if urgent else "label-urgent_no")
-            raise ValidationError("error-same_urgency", number=ticket.number, state=state)
+            raise ValidationError("error-same_urgency", number=ticket.number, urgent=urgent)
         tr = transition(ticket.status, Action.MARK_URGENT, number=ticket.number)
         _dept, cfg = await self._department(ticket.department_id)
         old_due = ticket.resolution_due_at
@@ -674,12 +629,11 @@ class TicketService:
             resolution_due_at=_iso(ticket.resolution_due_at),
         )
         if ticket.resolution_due_at != old_due:
-            citizen = await self._citizen(ticket)
             await self._to_citizen(
+                notify.UrgencyChanged,
                 ticket,
-                citizen,
-                "citizen-urgent_on" if urgent else "citizen-urgent_off",
-                deadline=format_time(ticket.resolution_due_at, self.tz),
+                urgent=urgent,
+                resolution_due_at=ticket.resolution_due_at,
             )
         return ticket
 
@@ -724,23 +678,20 @@ class TicketService:
             assignee=member.telegram_user_id,
             previous_assignee_id=previous,
         )
-        name = Actor(member.telegram_user_id, member).display_name
-        text = t(
-            self.staff_lang,
-            "staff-assigned",
-            staff=actor.display_name,
-            number=ticket.number,
-            assignee=name,
-        )
         told = (member.telegram_user_id, actor.telegram_user_id)
-        for chat_id in await recipients(self.session, dept, "taken", exclude=told):
-            await self._send(ticket, Notice(chat_id, text))
-        if member.telegram_user_id != actor.telegram_user_id:
-            personal = t(
-                self.staff_lang, "staff-assigned_to_you", staff=actor.display_name,
-                number=ticket.number,
-            )  # fmt: skip
-            await self._send(ticket, Notice(member.telegram_user_id, personal))
+        to = list(await staff_recipients(self.session, dept, "taken", exclude=told))
+        if member.telegram_user_id != actor.telegram_user_id:  # told personally
+            uid = member.telegram_user_id
+            to.append(ToStaff(uid, uid, member.language))
+        await self._publish(
+            notify.TicketAssigned,
+            ticket,
+            dept.slug,
+            to,
+            staff_name=actor.display_name,
+            assignee_name=Actor(member.telegram_user_id, member).display_name,
+            assignee_user_id=member.telegram_user_id,
+        )
         return ticket
 
     # ------------------------------------------------------------------------------------------
@@ -791,40 +742,25 @@ class TicketService:
             paused_seconds=paused,
             **{kind: list(ids) for kind, ids in added.items()},
         )
-        if was == Status.WAITING_CITIZEN:
-            staff_text = t(
-                self.staff_lang,
-                "staff-info_received",
-                number=ticket.number,
-                resolution_due=format_time(ticket.resolution_due_at, self.tz),
-                text=redact_text(text),
-            )
-        else:
-            staff_text = t(
-                self.staff_lang, "staff-follow_up", number=ticket.number, text=redact_text(text)
-            )
-        count = sum(len(ids) for ids in added.values())
-        if count:
-            staff_text += "\n" + t(self.staff_lang, "staff-with_attachments", count=count)
-        for chat_id in await self._to_staff(ticket, staff_text):
-            if added:
-                await self._send_attachments(ticket, chat_id, dict(added))
+        await self._to_staff(
+            notify.FollowedUp,
+            ticket,
+            text=redact_text(text),
+            resumed=was == Status.WAITING_CITIZEN,
+            resolution_due_at=ticket.resolution_due_at,
+            files=Files.from_details(added),
+        )
         return ticket
 
     async def confirm_resolved(self, ref: int | str, actor: Actor) -> Ticket:
         """The citizen says the answer solved it: the ticket closes."""
-        ticket, citizen = await self._citizen_ticket(ref, actor)
+        ticket, _citizen = await self._citizen_ticket(ref, actor)
         tr = transition(ticket.status, Action.CONFIRM, number=ticket.number)
         await self._update(ticket, status=tr.new, closed_at=self.clock.now(), paused_at=None)
         self._event(ticket, tr.event_kind, "citizen", actor.actor_id)
-        await self._to_staff(ticket, t(self.staff_lang, "staff-confirmed", number=ticket.number))
-        await self._to_citizen(
-            ticket,
-            citizen,
-            "citizen-closed",
-            keyboard=lambda lang: rating_keyboard(lang, ticket.id, with_reopen=False),  # type: ignore[arg-type]
-            resolution="",
-        )
+        dept, _cfg = await self._department(ticket.department_id)
+        to = [*await self._notice_recipients(ticket, dept), *self._citizen_of(ticket)]
+        await self._publish(notify.TicketConfirmed, ticket, dept.slug, to)
         return ticket
 
     async def rate(
@@ -850,14 +786,7 @@ class TicketService:
             raise
         self._event(ticket, tr.event_kind, "citizen", actor.actor_id, rating=score, comment=comment)
         await self._to_staff(
-            ticket,
-            t(
-                self.staff_lang,
-                "staff-rated",
-                number=ticket.number,
-                rating=score,
-                comment=redact_text(comment or ""),
-            ),
+            notify.TicketRated, ticket, rating=score, comment=redact_text(comment or "")
         )
         return ticket
 
@@ -878,22 +807,100 @@ class TicketService:
             comment=comment,
         )
         await self._to_staff(
+            notify.RatingCommented,
             ticket,
-            t(
-                self.staff_lang,
-                "staff-rating_comment",
-                number=ticket.number,
-                rating=ticket.rating,
-                comment=redact_text(comment),
-            ),
+            rating=int(ticket.rating),
+            comment=redact_text(comment),
         )
         return ticket
+
+    async def answer_closure_callback(
+        self, ref: int | str, actor: Actor, solved: bool
+    ) -> CallbackAnswer:
+        """The citizen pressed [Solved] (``tk:solved:<id>``) or [Not solved]
+        (``tk:unsolved:<id>``) under the post-closure question (:mod:`tickets.sweeps.closure`).
+
+        Records ``callback_solved`` / ``callback_unsolved`` in the audit trail (counted by the
+        resolution rate, :mod:`tickets.reports.stats`); "not solved" on a closed ticket reopens
+        it for its department (:meth:`reopen`, which tells the department and may give a
+        fresh resolution window). A second answer changes nothing (``already``). Raises
+        :class:`~tickets.errors.NotAllowed` when ``actor`` is not the ticket's citizen."""
+        ticket, _citizen = await self._citizen_ticket(ref, actor)
+        dept, _cfg = await self._department(ticket.department_id)
+        action = Action.CALLBACK_SOLVED if solved else Action.CALLBACK_UNSOLVED
+        tr = transition(ticket.status, action, number=ticket.number)
+        stmt = select(TicketEvent.id).where(
+            TicketEvent.ticket_id == ticket.id, col(TicketEvent.kind).in_(CALLBACK_KINDS)
+        )
+        answer = dict(
+            ticket_id=ticket.id, number=ticket.number, solved=solved, department=dept.slug
+        )
+        if (await self.session.exec(stmt)).first() is not None:
+            return CallbackAnswer(**answer, reopened=False, already=True)  # type: ignore[arg-type]
+        self._event(ticket, tr.event_kind, "citizen", actor.actor_id)
+        await self.session.flush()
+        reopened = False
+        if not solved and ticket.status == Status.CLOSED:
+            try:
+                await self.reopen(ticket.id, actor, reason="callback: not solved")  # type: ignore[arg-type]
+                reopened = True
+            except (InvalidTransition, ValidationError):  # e.g. closed too long ago
+                pass
+        return CallbackAnswer(**answer, reopened=reopened, already=False)  # type: ignore[arg-type]
 
     def _check_not_rated(self, ticket: Ticket) -> None:
         if ticket.rating is not None:
             raise ValidationError(
                 "error-already_rated", number=ticket.number, stars="⭐" * int(ticket.rating)
             )
+
+    # ------------------------------------------------------------------------------------------
+    # the system's actions (the sweeps)
+    # ------------------------------------------------------------------------------------------
+    async def auto_close(
+        self, ticket_id: int, now: datetime, window: WorkWindow
+    ) -> tuple[Ticket, list[Queued]] | None:
+        """Close an answered ticket the citizen did not react to within ``window`` of working
+        time (the deadline sweep's caller checked it is due): the system's action
+        (``Action.AUTO_CLOSE``), through the conditional update, so it never overrides a
+        concurrent citizen action; the citizen is told and may rate it or reopen it. None when
+        someone acted first (the ticket is no longer answered, or changed meanwhile);
+        otherwise the ticket and the messages queued."""
+        ticket = await self._load(ticket_id)
+        if ticket is None:
+            return None
+        try:
+            tr = transition(ticket.status, Action.AUTO_CLOSE, number=ticket.number)
+            await self._update(
+                ticket,
+                now=now,
+                status=tr.new,
+                closed_at=now,
+                paused_at=None,
+                next_reminder_at=None,
+            )
+        except (InvalidTransition, Conflict):
+            return None
+        self._event(
+            ticket,
+            tr.event_kind,
+            "system",
+            None,
+            at=now,
+            auto=True,
+            reason="no_reaction",
+            after=str(window),
+        )
+        dept, _cfg = await self._department(ticket.department_id)
+        event = notify.TicketAutoClosed(
+            at=now,
+            recipients=notify.unique_recipients(self._citizen_of(ticket)),
+            dedupe_key=f"autoclose:{ticket.id}:{ticket.version}",
+            ticket=self._ticket_ref(ticket, dept.slug),
+            answered_at=ticket.answered_at or now,
+            window=window,
+        )
+        return ticket, await self.notifier.publish(event)
 
     # ------------------------------------------------------------------------------------------
     # queries (see tickets.queries)
@@ -1005,10 +1012,10 @@ class TicketService:
     # ------------------------------------------------------------------------------------------
     # helpers: changes
     # ------------------------------------------------------------------------------------------
-    async def _update(self, ticket: Ticket, **changes: Any) -> None:
+    async def _update(self, ticket: Ticket, *, now: datetime | None = None, **changes: Any) -> None:
         """Conditional UPDATE on ``version``; raises :class:`Conflict` if someone was first."""
         changes.pop("_paused", None)
-        changes["updated_at"] = self.clock.now()
+        changes["updated_at"] = now or self.clock.now()
         if "response_due_at" in changes or "resolution_due_at" in changes:
             # A moved deadline (earlier after a retype or transfer, later after a pause): the
             # scheduler plans this ticket afresh on its next round.
@@ -1050,11 +1057,13 @@ class TicketService:
         kind: str,
         actor_kind: str,
         actor_id: int | None,
+        *,
+        at: datetime | None = None,
         **data: Any,
     ) -> TicketEvent:
         event = TicketEvent(
             ticket_id=ticket.id,  # type: ignore[arg-type]
-            at=self.clock.now(),
+            at=at or self.clock.now(),
             actor_kind=actor_kind,
             actor_id=actor_id,
             kind=kind,
@@ -1102,102 +1111,76 @@ class TicketService:
         return cfg.sla_for(demand_type, urgent)
 
     # ------------------------------------------------------------------------------------------
-    # helpers: messages
+    # helpers: events (see tickets.notify)
     # ------------------------------------------------------------------------------------------
-    def _dept_name(self, dept: Department, cfg: DepartmentConfig | None, lang: str | None) -> str:
-        if cfg is not None:
-            return cfg.name_for(lang)
-        return dept.name_en if (lang or "").startswith("en") else dept.name_zh
-
     def _citizen_lang(self, ticket: Ticket, citizen: Citizen | None) -> str | None:
         return (citizen.language if citizen is not None else None) or ticket.lang
 
-    def _staff_body(
-        self,
-        ticket: Ticket,
-        dept: Department,
-        cfg: DepartmentConfig | None,
-        citizen: Citizen | None,
-    ) -> str:
+    def _ticket_ref(self, ticket: Ticket, department: str) -> TicketRef:
+        return TicketRef(
+            ticket.id,  # type: ignore[arg-type]
+            ticket.number,
+            department,
+            ticket.lang,
+            ticket.citizen_id,
+        )
+
+    def _post(self, ticket: Ticket, citizen: Citizen | None) -> Post:
         """The ticket as staff see it in a chat: masked identity, redacted text."""
-        lang = self.staff_lang
-        fallback = f"{t(lang, 'label-citizen')} #{ticket.citizen_id or '?'}"
-        identity = masked_identity(
-            citizen.display_name if citizen else None,
-            citizen.phone if citizen else None,
-            fallback,
-        )
-        return t(
-            lang,
-            "staff-ticket_body",
-            number=ticket.number,
-            department=self._dept_name(dept, cfg, lang),
-            type=t(lang, f"type-{ticket.demand_type}"),
-            urgent=f" {t(lang, 'label-urgent')}" if ticket.urgent else "",
-            citizen=identity,
-            response_due=format_time(ticket.response_due_at, self.tz, lang),
-            resolution_due=format_time(ticket.resolution_due_at, self.tz, lang),
+        return Post(
+            demand_type=ticket.demand_type,
+            urgent=bool(ticket.urgent),
+            name=mask_name(citizen.display_name if citizen else None) or None,
+            phone=mask_phone(citizen.phone if citizen else None) or None,
             text=redact_text(ticket.text),
+            response_due_at=ticket.response_due_at,
+            resolution_due_at=ticket.resolution_due_at,
+            files=Files.from_details(ticket.details),
         )
 
-    async def _send(self, ticket: Ticket, notice: Notice, to: Identity | None = None) -> None:
-        """Queue a message about ``ticket`` to a staff chat (``notice.chat_id``) or to the
-        citizen's identity ``to``; tagged with its citizen, whose erasure deletes it (to staff it
-        may show their masked identity and words)."""
-        if to is not None and to.channel != "telegram":
-            await enqueue(
-                self.session,
-                None,
-                "message",
-                notice.payload(),
-                ref=f"ticket:{ticket.id}",
-                now=self.clock.now(),
-                citizen_id=ticket.citizen_id,
-                channel=to.channel,
-                address=to.address,
-            )
-            return
-        chat_id = int(to.address) if to is not None and to.address else notice.chat_id
-        await enqueue(
-            self.session,
-            chat_id,
-            "sendMessage",
-            notice.payload(),
-            ref=f"ticket:{ticket.id}",
-            now=self.clock.now(),
-            citizen_id=ticket.citizen_id,
+    def _citizen_of(self, ticket: Ticket) -> list[Recipient]:
+        """The ticket's citizen as a recipient (the notifier skips one who cannot be reached:
+        they erased their data, see :meth:`citizen_address`)."""
+        return [ToCitizen(ticket.citizen_id)] if ticket.citizen_id is not None else []
+
+    async def _publish(
+        self,
+        event_type: type[notify.TicketNotice],
+        ticket: Ticket,
+        department: str,
+        recipients: Sequence[Recipient],
+        **facts: Any,
+    ) -> list[Queued]:
+        """Raise an event about ``ticket``; its messages are tagged with the ticket's citizen,
+        whose erasure deletes them (to staff they may show their masked identity and words)."""
+        event = event_type(
+            at=self.clock.now(),
+            recipients=notify.unique_recipients(recipients),
+            about=ticket.citizen_id,
+            ticket=self._ticket_ref(ticket, department),
+            **facts,
         )
+        return await self.notifier.publish(event)
 
-    async def _send_attachments(
-        self, ticket: Ticket, chat_id: int, details: dict[str, Any] | None = None
-    ) -> None:
-        """The citizen's attachments (all of the ticket's, or ``details``), after the post
-        (see :data:`AttachmentCalls`). A reply to them, like to the post, finds the ticket."""
-        caption = t(self.staff_lang, "staff-attachment", number=ticket.number)
-        for method, payload in self.attachment_calls(
-            ticket.details or {} if details is None else details, caption
-        ):
-            await enqueue(
-                self.session,
-                chat_id,
-                method,
-                payload,
-                ref=f"ticket:{ticket.id}",
-                now=self.clock.now(),
-                citizen_id=ticket.citizen_id,
-            )
-
-    async def _to_staff(self, ticket: Ticket, text: str) -> list[int]:
-        """A notice about the ticket to its department (see :mod:`tickets.people.directory`); returns
-        the chats it went to."""
+    async def _to_citizen(
+        self, event_type: type[notify.TicketNotice], ticket: Ticket, **facts: Any
+    ) -> list[Queued]:
         dept, _cfg = await self._department(ticket.department_id)
+        return await self._publish(event_type, ticket, dept.slug, self._citizen_of(ticket), **facts)
+
+    async def _to_staff(
+        self, event_type: type[notify.TicketNotice], ticket: Ticket, **facts: Any
+    ) -> list[Queued]:
+        """An event about the ticket to its department (see :mod:`tickets.people.directory`)."""
+        dept, _cfg = await self._department(ticket.department_id)
+        to = await self._notice_recipients(ticket, dept)
+        return await self._publish(event_type, ticket, dept.slug, to, **facts)
+
+    async def _notice_recipients(self, ticket: Ticket, dept: Department) -> list[ToStaff]:
         assignee = await self._assignee_chat(ticket)
-        chats = await recipients(
+        return await staff_recipients(
             self.session, dept, "notice", assignee=assignee, admins=self.admin_ids
         )
-        for chat_id in chats:
-            await self._send(ticket, Notice(chat_id, text))
-        return list(chats)
 
     async def _assignee_chat(self, ticket: Ticket) -> int | None:
         """The private chat of the ticket's assignee, while they are active staff."""
@@ -1215,9 +1198,11 @@ class TicketService:
         if ticket is None:
             raise NotFound()
         self._event(ticket, "citizen_unreachable", "system", None, channel=channel, why=why)
-        reason = t(self.staff_lang, f"unreachable-{why}")
-        text = t(self.staff_lang, "staff-citizen_unreachable", number=ticket.number, reason=reason)
-        await self._to_staff(ticket, text)
+        dept, _cfg = await self._department(ticket.department_id)
+        to = await self._notice_recipients(ticket, dept)
+        await self._publish(
+            notify.CitizenUnreachable, ticket, dept.slug, to, channel=channel, why=why
+        )
         return ticket
 
     async def citizen_address(self, ticket: Ticket) -> CitizenAddress | None:
@@ -1228,44 +1213,6 @@ class TicketService:
         if identity is None:
             return None
         return CitizenAddress(identity, self._citizen_lang(ticket, citizen))
-
-    async def _to_citizen(
-        self,
-        ticket: Ticket,
-        citizen: Citizen | None,
-        key: str,
-        *,
-        keyboard: Callable[[str], dict[str, Any]] | None = None,
-        **params: Any,
-    ) -> None:
-        """Tell the citizen ``key`` in their language; ``keyboard(lang)`` builds the buttons."""
-        identity = await reach(self.session, citizen)
-        if identity is None:  # erased (see citizen_address): nothing to send
-            return
-        lang = self._citizen_lang(ticket, citizen)
-        text = t(lang, key, number=ticket.number, **params)
-        notice = Notice(0, text, keyboard(lang) if keyboard else None)
-        await self._send(ticket, notice, identity)
-
-    async def _from_department(
-        self,
-        ticket: Ticket,
-        key: str,
-        keyboard: Callable[[str, int], dict[str, Any]],
-        **params: Any,
-    ) -> None:
-        """A message to the citizen in the name of the ticket's department (reply, question)."""
-        dept, cfg = await self._department(ticket.department_id)
-        citizen = await self._citizen(ticket)
-        lang = self._citizen_lang(ticket, citizen)
-        await self._to_citizen(
-            ticket,
-            citizen,
-            key,
-            keyboard=lambda lang: keyboard(lang, ticket.id),  # type: ignore[arg-type]
-            department=self._dept_name(dept, cfg, lang),
-            **params,
-        )
 
 
 def _staff_id(actor: Actor) -> int | None:

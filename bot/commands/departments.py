@@ -81,8 +81,10 @@ def _check(args: argparse.Namespace) -> int:
         print(f"yearly holiday schedules: {listed}")
     calendar = config.calendar(_city_tz())
     today = SystemClock().now().astimezone(calendar.tz).date()
-    for _year, warning in calendar.due_coverage_warnings(today):
-        print(f"warning: {warning}")
+    from handlers.notify.format import coverage_warning
+
+    for gap in calendar.due_coverage_gaps(today):
+        print(f"warning: {coverage_warning(gap, 'en')}")
     return 0
 
 

@@ -84,6 +84,7 @@ def _faq_entries(folder):  # type: ignore[no-untyped-def]
 async def _run(settings, at, dry_run: bool, only) -> int:  # type: ignore[no-untyped-def]
     from bot.db import create_engine, create_session_factory
     from bot.scheduler import policy_from_config
+    from handlers.notify import notifier_factory
     from tickets.clock import FixedClock, SystemClock
     from tickets.config.desk import default_schedule_dir, load_desk_config
     from tickets.sweeps import SweepContext, run_round
@@ -109,13 +110,15 @@ async def _run(settings, at, dry_run: bool, only) -> int:  # type: ignore[no-unt
             return 1
         calendar = WorkCalendar(tz=settings.tz, schedules=schedules, schedule_dir=str(folder))
     clock = FixedClock(at) if at is not None else SystemClock()
+    policy = policy_from_config(config)
     ctx = SweepContext(
         now=clock.now(),
-        policy=policy_from_config(config),
+        policy=policy,
         calendar=calendar,
         admin_chat_ids=tuple(settings.admin_ids),
         faq_entries=_faq_entries(settings.faq_dir) if not only or "faq-freshness" in only else None,
         faq_review_days=settings.faq_review_days,
+        notifiers=notifier_factory(config, calendar.tz, policy.staff_lang),
     )
     engine = create_engine(settings.database_url)
     try:
@@ -126,7 +129,7 @@ async def _run(settings, at, dry_run: bool, only) -> int:  # type: ignore[no-unt
         print(f"dry run as of {ctx.now.astimezone(calendar.tz).isoformat()}: nothing was changed")
         for row in report.messages:
             text = str(row.payload.get("text", ""))
-            print(f"would send to chat {row.chat_id}:")
+            print(f"would send to chat {row.chat_id or row.address}:")
             for line in text.splitlines():
                 print(f"    {line}")
     for line in report.lines():

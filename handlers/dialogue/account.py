@@ -6,8 +6,8 @@ from __future__ import annotations
 from handlers.dialogue import ask, form, mytickets
 from handlers.dialogue.model import Action, Raw, Text, render
 from handlers.dialogue.turn import Turn
+from handlers.notify.format import format_time
 from tickets.people.citizens import erase_citizen, export_citizen_data, set_language
-from tickets.texts import format_time
 
 __all__ = ["start"]
 

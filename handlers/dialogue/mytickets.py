@@ -25,13 +25,13 @@ from datetime import timedelta
 
 from handlers.dialogue.model import Action, Raw, Text, render
 from handlers.dialogue.turn import Turn
+from handlers.notify.format import format_time
+from handlers.notify.replies import closure_answer_text
 from tickets.errors import TicketError, ValidationError
 from tickets.lifecycle import Status
 from tickets.models import Department, Ticket
 from tickets.people.departments import get_department_by_id
 from tickets.queries import latest_info_request
-from tickets.sweeps.closure import answer_closure_callback
-from tickets.texts import format_time
 
 __all__ = ["CITIZEN_ACTIONS", "CONSUMED", "PAGE_SIZE", "ticket_for_message"]
 
@@ -248,9 +248,10 @@ async def ticket_button(turn: Turn, action: str, ticket_id: int) -> None:
             state.since = turn.now
             turn.say(Text("tk-followup_prompt", {"number": details.ticket.number}))
         elif action in ("solved", "unsolved"):
-            answer = await answer_closure_callback(svc, ticket_id, actor, action == "solved")
+            answer = await svc.answer_closure_callback(ticket_id, actor, action == "solved")
             turn.ack()
-            turn.say(Raw(answer.text))
+            config = turn.deps.desk.config
+            turn.say(Raw(await closure_answer_text(turn.session, config, answer, turn.lang)))
         elif action == "reopen":
             ticket = await svc.reopen(ticket_id, actor)
             turn.ack()

@@ -67,7 +67,7 @@ class Turn:
         self.out.ack = Ack(text, alert=alert, **options)
 
     def error(self, exc: TicketError) -> Raw:
-        return Raw(render_error(exc, self.lang))
+        return Raw(render_error(exc, self.lang, self.deps.tz))
 
     @staticmethod
     def text(key: str, **params: Any) -> Text:

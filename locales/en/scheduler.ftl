@@ -63,3 +63,24 @@ fresh-tail = Please check the answers, then update their 'reviewed' (and 'expire
 fresh-admin_head = 🗂️ FAQ review ({ $date }): { $count } answers need a review
 fresh-admin_dept = { $department } ({ $count }):
 fresh-no_owner = no owning department
+# A deadline window in words (window-within: "within 3 working days")
+window-within = within { $window }
+window-same_day = the same working day
+window-days = { $count ->
+    [one] { $count } working day
+   *[other] { $count } working days
+}
+window-hours = { $count ->
+    [one] { $count } working hour
+   *[other] { $count } working hours
+}
+window-minutes = { $count ->
+    [one] { $count } working minute
+   *[other] { $count } working minutes
+}
+window-hours_minutes = { $hours } h { $minutes } min of working time
+window-none = less than a working minute
+
+# A year the holiday calendar does not cover (to the administrators, `departments check`, the log)
+calendar-gap_estimated = The official { $year } holiday schedule is not known: festival dates are estimated by the holidays package, and make-up working days are unknown (every weekend day counts as a day off). Copy the State Council notice for { $year } into { $path } (format: README, 'Yearly holiday schedules') and /reload.
+calendar-gap_fixed_dates = The official { $year } holiday schedule is not known: only fixed-date holidays (New Year, Labour Day, National Day) are known; lunar festivals such as Spring Festival are missing, and make-up working days are unknown (every weekend day counts as a day off). Copy the State Council notice for { $year } into { $path } (format: README, 'Yearly holiday schedules') and /reload.

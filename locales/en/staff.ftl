@@ -124,6 +124,7 @@ sh-help =
     /urgent N [off] — mark the ticket urgent (off: not urgent); deadlines are recomputed
     /contact N — reveal the citizen's contact (recorded in the audit trail)
     /console — a one-time sign-in link to the web console (sent privately)
+    /language [zh|en] — the language the bot writes to you in (your notifications too)
     /cancel — cancel what you started
     /staffhelp — this help
 sh-help_admin =
@@ -174,3 +175,9 @@ sh-stale_unreviewed = • { $id } ({ $owner }) has no review date
 sh-stale_more = … and { $count } more
 sh-stale_none = ✅ Every FAQ entry was reviewed within { $days } days and none has expired.
 sh-stale_no_faq = The FAQ is not loaded.
+# /language for staff: their own language (answers, and notifications sent to them privately)
+sh-usage-language = Usage: /language zh or /language en — the language the bot writes to you in, notifications about tickets included.
+sh-language_current = The bot writes to you in { $language }. To change it: /language zh or /language en.
+sh-language_set = From now on the bot writes to you in { $language }.
+sh-language-zh = Chinese (中文)
+sh-language-en = English

@@ -144,3 +144,8 @@ error-not_assignable = A ticket can only be assigned to active staff of its depa
 error-same_assignee = Ticket { $number } is already assigned to this person.
 staff-assigned = 👤 { $staff } assigned ticket { $number } to { $assignee }
 staff-assigned_to_you = 👤 { $staff } assigned ticket { $number } to you.
+
+# The system's actions, and the citizen's answer to the post-closure question
+action-auto_close = close automatically
+action-callback_solved = confirm as solved
+action-callback_unsolved = report as not solved

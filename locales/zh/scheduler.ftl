@@ -60,3 +60,15 @@ fresh-tail = 请核对答复后更新 reviewed（及 expires）日期。文件�
 fresh-admin_head = 🗂️ 常见问题复核（{ $date }）：共 { $count } 条答复需要复核
 fresh-admin_dept = { $department }（{ $count } 条）：
 fresh-no_owner = 未指定负责部门
+# A deadline window in words (window-within: "3个工作日内")
+window-within = { $window }内
+window-same_day = 当个工作日
+window-days = { $count }个工作日
+window-hours = { $count }小时工作时间
+window-minutes = { $count }分钟工作时间
+window-hours_minutes = { $hours }小时{ $minutes }分钟工作时间
+window-none = 不到1分钟工作时间
+
+# A year the holiday calendar does not cover (to the administrators, `departments check`, the log)
+calendar-gap_estimated = 尚无国务院{ $year }年节假日安排：节日日期由 holidays 包推算，调休上班日未知（周末一律按休息日计）。请依据《国务院办公厅关于{ $year }年部分节假日安排的通知》建立 { $path }（格式见 README“Yearly holiday schedules”），然后 /reload。
+calendar-gap_fixed_dates = 尚无国务院{ $year }年节假日安排：仅计入元旦、劳动节、国庆节等固定日期假日，春节等农历节日未计入，调休上班日未知（周末一律按休息日计）。请依据《国务院办公厅关于{ $year }年部分节假日安排的通知》建立 { $path }（格式见 README“Yearly holiday schedules”），然后 /reload。

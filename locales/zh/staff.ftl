@@ -124,6 +124,7 @@ sh-help =
     /urgent N [off] — 标记为紧急诉求（加 off 取消），按紧急时限重新计算期限
     /contact N — 查看市民联系方式（会记入审计记录）
     /console — 网页工作台的一次性登录链接（私信发送）
+    /language [zh|en] — 机器人给您发消息所用的语言（包括给您的工单通知）
     /cancel — 取消正在进行的操作
     /staffhelp — 显示本帮助
 sh-help_admin =
@@ -174,3 +175,9 @@ sh-stale_unreviewed = • { $id }（{ $owner }）没有复核日期
 sh-stale_more = ……另有 { $count } 条
 sh-stale_none = ✅ 所有常见问题都在 { $days } 天内复核过，没有过期条目。
 sh-stale_no_faq = 知识库未加载。
+# /language for staff: their own language (answers, and notifications sent to them privately)
+sh-usage-language = 用法：/language zh 或 /language en —— 设置机器人给您发消息（包括工单通知）所用的语言。
+sh-language_current = 机器人目前用{ $language }给您发消息。如需更改：/language zh 或 /language en。
+sh-language_set = 今后机器人将用{ $language }给您发消息。
+sh-language-zh = 中文
+sh-language-en = 英文（English）

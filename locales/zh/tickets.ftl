@@ -144,3 +144,8 @@ error-not_assignable = 只能指派给本部门在职的工作人员。
 error-same_assignee = 工单 { $number } 已由此人负责。
 staff-assigned = 👤 { $staff } 将工单 { $number } 指派给 { $assignee }
 staff-assigned_to_you = 👤 { $staff } 将工单 { $number } 指派给您。
+
+# The system's actions, and the citizen's answer to the post-closure question
+action-auto_close = 自动办结
+action-callback_solved = 确认已解决
+action-callback_unsolved = 反馈未解决

@@ -113,16 +113,3 @@ def test_window_validation() -> None:
         WorkWindow(WindowKind.WORKING_TIME, working_time=timedelta(hours=1), working_days=1)
     with pytest.raises(ValueError, match="no amount"):
         WorkWindow(WindowKind.SAME_DAY, working_days=1)
-
-
-def test_describe_in_both_languages() -> None:
-    assert WorkWindow.hours(4).describe("en") == "within 4 working hours"
-    assert WorkWindow.hours(4).describe("zh") == "4小时工作时间内"
-    assert WorkWindow.minutes(90).describe("en") == "within 1 h 30 min of working time"
-    assert WorkWindow.minutes(90).describe("zh-hans") == "1小时30分钟工作时间内"
-    assert WorkWindow.minutes(45).describe("en") == "within 45 working minutes"
-    assert WorkWindow.days(1).describe("en") == "within 1 working day"
-    assert WorkWindow.days(13).describe("en") == "within 13 working days"
-    assert WorkWindow.days(13).describe("zh") == "13个工作日内"
-    assert WorkWindow.same_day().describe("en") == "within the same working day"
-    assert WorkWindow.same_day().describe("zh") == "当个工作日内"

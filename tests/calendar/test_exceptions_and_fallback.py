@@ -6,7 +6,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from tests.calendar.helpers import sh
+from tests.calendar.helpers import sh, warning
 from tickets.worktime.calendar import (
     CalendarSource,
     WorkCalendar,
@@ -63,7 +63,7 @@ def test_from_config_parses_strings() -> None:
     assert cal.is_working_day(date(2026, 2, 16))
     assert cal.is_working_day(date(2026, 3, 7))  # Saturday works in this city
     assert cal.add_working_time(sh(2026, 3, 7, 16), 2 * H) == sh(2026, 3, 10, 9, 30)
-    assert cal.coverage_warning(2027) is None  # acknowledged
+    assert cal.coverage_gap(2027) is None  # acknowledged
 
 
 def test_from_config_defaults_equal_constructor_defaults(cal: WorkCalendar) -> None:
@@ -139,11 +139,11 @@ def test_misconfiguration_does_not_hang() -> None:
 # --- beyond the package's coverage ----------------------------------------------------------
 def test_2027_falls_back_to_holidays_estimate_and_warns(cal: WorkCalendar) -> None:
     assert cal.source(2027) is CalendarSource.HOLIDAYS_ESTIMATE
-    warning = cal.coverage_warning(2027)
-    assert warning is not None
-    assert "2027" in warning and "make-up working days are unknown" in warning
-    assert "config/calendar/2027.yaml" in warning
-    zh = cal.coverage_warning(2027, lang="zh")
+    text = warning(cal, 2027)
+    assert text is not None
+    assert "2027" in text and "make-up working days are unknown" in text
+    assert "config/calendar/2027.yaml" in text
+    zh = warning(cal, 2027, "zh")
     assert zh is not None and "2027" in zh and "调休" in zh and "2027.yaml" in zh
     # Spring Festival 2027 is on Saturday 6 Feb: Monday 8 Feb is a holiday.
     assert not cal.is_working_day(date(2027, 2, 8))
@@ -164,9 +164,9 @@ def test_2027_falls_back_to_holidays_estimate_and_warns(cal: WorkCalendar) -> No
 def test_2027_make_up_days_can_be_added_locally() -> None:
     cal = WorkCalendar(extra_working_days=[date(2027, 2, 20)])
     assert cal.is_working_day(date(2027, 2, 20))
-    assert cal.coverage_warning(2027) is not None  # still warns until acknowledged
+    assert warning(cal, 2027) is not None  # still warns until acknowledged
     acknowledged = WorkCalendar(extra_working_days=[date(2027, 2, 20)], acknowledged_years=[2027])
-    assert acknowledged.coverage_warning(2027) is None
+    assert acknowledged.coverage_gap(2027) is None
 
 
 def test_fixed_date_fallback_without_packages() -> None:
@@ -179,8 +179,8 @@ def test_fixed_date_fallback_without_packages() -> None:
     assert not cal.is_working_day(date(2028, 10, 3))
     assert cal.is_working_day(date(2027, 10, 4))  # Monday: substitute days are unknown
     assert cal.is_working_day(date(2027, 2, 8))  # lunar festivals unknown without a package
-    warning = cal.coverage_warning(2027)
-    assert warning is not None and "Spring Festival" in warning
+    text = warning(cal, 2027)
+    assert text is not None and "Spring Festival" in text
     # Before 2025 Labour Day was a single day.
     assert cal.is_working_day(date(2024, 5, 2))
     assert not cal.is_working_day(date(2024, 5, 1))

@@ -47,14 +47,14 @@ def test_calendar_agrees_with_package_for_every_day_2004_2026(cal: WorkCalendar)
     assert mismatches == []
     assert cal.source(2004) is CalendarSource.CHINESE_CALENDAR
     assert cal.source(2026) is CalendarSource.CHINESE_CALENDAR
-    assert cal.coverage_warning(2026) is None
+    assert cal.coverage_gap(2026) is None
 
 
 def test_holidays_package_agrees_with_chinesecalendar_2025_2026() -> None:
     """The fallback package carries the same official schedule where both have it."""
     only_holidays = WorkCalendar(sources=("holidays",))
     assert only_holidays.source(2026) is CalendarSource.HOLIDAYS
-    assert only_holidays.coverage_warning(2026) is None
+    assert only_holidays.coverage_gap(2026) is None
     day = date(2025, 1, 1)
     while day.year <= 2026:
         assert only_holidays.is_working_day(day) == chinese_calendar.is_workday(day), day

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.calendar.helpers import due_warnings
 from tickets.worktime.calendar import CalendarSource, WorkCalendar
 from tickets.worktime.yearschedule import load_schedule_dir, load_schedule_file
 
@@ -82,7 +83,7 @@ def test_a_yearly_file_decides_its_year_before_the_packages(tmp_path: Path) -> N
         cal.deadline(cal.working_periods(date(2027, 2, 19))[0].start, "1d")
         == cal.working_periods(date(2027, 2, 20))[-1].end
     )
-    assert cal.coverage_warning(2027) is None
+    assert cal.coverage_gap(2027) is None
     # Local exceptions come first.
     city = WorkCalendar(schedules=[schedule], extra_holidays=[date(2027, 2, 20)])
     assert not city.is_working_day(date(2027, 2, 20))
@@ -113,20 +114,20 @@ def test_estimates_never_make_a_weekend_day_working(monkeypatch: pytest.MonkeyPa
 
 def test_coverage_is_due_for_next_year_from_1_november(tmp_path: Path) -> None:
     cal = WorkCalendar()
-    assert cal.due_coverage_warnings(date(2026, 10, 31)) == []
-    ((year, warning),) = cal.due_coverage_warnings(date(2026, 11, 1))
+    assert due_warnings(cal, date(2026, 10, 31)) == []
+    ((year, warning),) = due_warnings(cal, date(2026, 11, 1))
     assert year == 2027 and "config/calendar/2027.yaml" in warning
-    ((_, zh),) = cal.due_coverage_warnings(date(2026, 12, 31), lang="zh")
+    ((_, zh),) = due_warnings(cal, date(2026, 12, 31), "zh")
     assert "国务院办公厅关于2027年部分节假日安排的通知" in zh
     # Still missing in January: this year's warning, whatever the month.
-    assert [y for y, _ in cal.due_coverage_warnings(date(2027, 1, 4))] == [2027]
-    assert [y for y, _ in cal.due_coverage_warnings(date(2027, 11, 1))] == [2027, 2028]
+    assert [y for y, _ in due_warnings(cal, date(2027, 1, 4))] == [2027]
+    assert [y for y, _ in due_warnings(cal, date(2027, 11, 1))] == [2027, 2028]
     schedules, _ = load_schedule_dir(write(tmp_path / "cal", "2027.yaml", TEST_2027).parent)
     covered = WorkCalendar(schedules=schedules, schedule_dir="/etc/desk/calendar")
-    assert covered.due_coverage_warnings(date(2026, 11, 1)) == []
-    assert [y for y, _ in covered.due_coverage_warnings(date(2027, 11, 1))] == [2028]
-    assert "/etc/desk/calendar/2028.yaml" in covered.due_coverage_warnings(date(2027, 11, 1))[0][1]
-    assert WorkCalendar(acknowledged_years=[2027]).due_coverage_warnings(date(2026, 11, 1)) == []
+    assert due_warnings(covered, date(2026, 11, 1)) == []
+    assert [y for y, _ in due_warnings(covered, date(2027, 11, 1))] == [2028]
+    assert "/etc/desk/calendar/2028.yaml" in due_warnings(covered, date(2027, 11, 1))[0][1]
+    assert due_warnings(WorkCalendar(acknowledged_years=[2027]), date(2026, 11, 1)) == []
 
 
 def test_a_folder_reads_only_year_files(tmp_path: Path) -> None:

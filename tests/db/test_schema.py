@@ -62,7 +62,13 @@ async def test_telegram_ids_are_64_bit_and_json_round_trips(session_factory):
                 settings={"response": "4h", "canned": ["你好，{name}"]},
             )
         )
-        session.add(Outbox(chat_id=group_id, payload={"text": "新工单 🆕", "reply_markup": None}))
+        session.add(
+            Outbox(
+                method="sendMessage",
+                chat_id=group_id,
+                payload={"text": "新工单 🆕", "reply_markup": None},
+            )
+        )
         await session.commit()
     async with session_factory() as session:
         dept = (await session.exec(select(Department))).scalars().one()  # type: ignore[call-overload]

@@ -582,7 +582,7 @@ def test_yearly_schedules_beside_the_file_reach_the_calendar(tmp_path: Path) -> 
     assert config.schedule_dir == tmp_path / "calendar"
     calendar = config.calendar("Asia/Shanghai")
     assert calendar.is_working_day(date(2027, 2, 20))
-    assert calendar.coverage_warning(2027) is None
+    assert calendar.coverage_gap(2027) is None
 
 
 def test_schedule_dir_is_relative_to_the_file(tmp_path: Path) -> None:

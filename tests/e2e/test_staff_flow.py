@@ -130,7 +130,7 @@ async def test_staff_work_a_ticket_in_telegram(
     assert (await emu.next_message(citizen))["text"] == t("zh", "error-not_allowed")
 
     async with session_factory() as session:
-        service = TicketService(session, clock=deps.clock, config=deps.desk.config)
+        service = deps.tickets(session)
         details = await service.details(tid, Actor(0, is_admin=True))
     kinds = [e.kind for e in details.audit]
     assert kinds == ["created", "taken", "replied", "transferred", "closed"]

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import ast
 import re
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 import locales
+from handlers.errors import render_error
 from locales import LANGS, catalogue, choose_lang, is_traditional, normalize_lang, resolve_lang, t
 from tickets.errors import Conflict, NotAllowed, NotFound, ValidationError
 from tickets.lifecycle import DEMAND_TYPES, Action, Status
@@ -179,11 +182,27 @@ def test_fallback_numbers_and_traditional_characters() -> None:
 
 
 def test_errors_render_in_both_languages() -> None:
-    assert NotAllowed().render("en") == NotFound().render("en")  # nothing is revealed
-    assert "2026-000001" in Conflict("error-conflict", number="2026-000001").render("zh")
+    assert render_error(NotAllowed(), "en") == render_error(NotFound(), "en")  # nothing is revealed
+    assert "2026-000001" in render_error(Conflict("error-conflict", number="2026-000001"), "zh")
     err = ValidationError("error-bad_days", max=30)
-    assert "30" in err.render("en") and "30" in err.render("zh")
-    assert re.search(r"[\u4e00-\u9fff]", err.render("zh"))
+    assert "30" in render_error(err, "en") and "30" in render_error(err, "zh")
+    assert re.search(r"[\u4e00-\u9fff]", render_error(err, "zh"))
+
+
+def test_domain_errors_carry_data_and_are_rendered_at_the_edge() -> None:
+    """The domain gives data (a flag, a datetime); the words, the labels and the city's time
+    are the edge's, all in the reader's language."""
+    same = ValidationError("error-same_urgency", number="2026-000001", urgent=False)
+    assert render_error(same, "en") == (
+        "The urgent flag of ticket 2026-000001 is unchanged (not urgent)."
+    )
+    assert "非紧急" in render_error(same, "zh")
+    due = datetime(2026, 12, 4, 9, 30, tzinfo=UTC)
+    passed = ValidationError("error-deadline_passed", deadline=due)
+    assert "(2026-12-04 17:30)" in render_error(passed, "en", ZoneInfo("Asia/Shanghai"))
+    assert "(2026-12-04 09:30)" in render_error(passed, "en")  # no zone given: as it is
+    assert "（无）" in render_error(ValidationError("error-deadline_passed", deadline=None), "zh")
+    assert str(same) == "error-same_urgency (number='2026-000001', urgent=False)"  # for logs
 
 
 def _write(path: Path, text: str) -> Path:

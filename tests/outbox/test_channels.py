@@ -31,7 +31,7 @@ class RowTransport:
 
 async def _queue_mixed(session_factory: SessionFactory) -> None:
     async with session_factory() as session:
-        await enqueue(session, 11, payload={"text": "tg"}, now=START)
+        await enqueue(session, 11, "sendMessage", {"text": "tg"}, now=START)
         for address, text in (("oA", "a1"), ("oB", "b1"), ("oA", "a2")):
             await enqueue(
                 session, None, "message", {"text": text}, channel="wechat", address=address,

@@ -238,9 +238,9 @@ async def test_background_sender_in_real_time(emu, engine, session_factory, bot)
     await sender.start()
     try:
         async with session_factory() as session:
-            await enqueue(session, USER, payload={"text": "m0"})
-            await enqueue(session, USER, payload={"text": "m1"})
-            await enqueue(session, USER + 1, payload={"text": "other"})
+            await enqueue(session, USER, "sendMessage", payload={"text": "m0"})
+            await enqueue(session, USER, "sendMessage", payload={"text": "m1"})
+            await enqueue(session, USER + 1, "sendMessage", payload={"text": "other"})
             await session.commit()
         sender.wake()
         other = await emu.next_message(USER + 1, timeout=1)
@@ -262,10 +262,12 @@ async def test_emulator_enforcing_limits_never_refuses(emu, session_factory, sen
     emu.enforce_limits = True
     async with session_factory() as session:
         for i in range(3):
-            await enqueue(session, USER, payload={"text": f"u{i}"}, now=START)
-            await enqueue(session, GROUP, payload={"text": f"g{i}"}, now=START)
+            await enqueue(session, USER, "sendMessage", payload={"text": f"u{i}"}, now=START)
+            await enqueue(session, GROUP, "sendMessage", payload={"text": f"g{i}"}, now=START)
         for chat in range(40):
-            await enqueue(session, USER + 1 + chat, payload={"text": "all"}, now=START)
+            await enqueue(
+                session, USER + 1 + chat, "sendMessage", payload={"text": "all"}, now=START
+            )
         await session.commit()
     for _ in range(40):  # 4 simulated seconds
         while await sender.run_once():

@@ -26,7 +26,7 @@ async def _rows(session_factory: SessionFactory) -> list[Outbox]:
 async def test_new_sender_delivers_what_the_old_one_left(session_factory, clock, transport):
     async with session_factory() as session:
         for i in range(3):
-            await enqueue(session, 100 + i, payload={"text": f"t{i}"}, now=START)
+            await enqueue(session, 100 + i, "sendMessage", payload={"text": f"t{i}"}, now=START)
         await session.commit()
     old = OutboxSender(session_factory, FakeTransport(clock), clock=clock)
     await old.start()
@@ -45,6 +45,7 @@ async def test_expired_sending_lease_is_claimed_again(session_factory, clock, tr
         # died mid-send a minute ago, and one whose claim is still valid
         session.add(
             Outbox(
+                method="sendMessage",
                 chat_id=1,
                 payload={"chat_id": 1, "text": "orphan"},
                 status=SENDING,
@@ -55,6 +56,7 @@ async def test_expired_sending_lease_is_claimed_again(session_factory, clock, tr
         )
         session.add(
             Outbox(
+                method="sendMessage",
                 chat_id=2,
                 payload={"chat_id": 2, "text": "busy"},
                 status=SENDING,
@@ -80,6 +82,7 @@ async def test_process_dying_every_time_ends_failed(session_factory, clock, tran
     async with session_factory() as session:
         session.add(
             Outbox(
+                method="sendMessage",
                 chat_id=1,
                 payload={"chat_id": 1, "text": "poison"},
                 status=SENDING,
@@ -99,7 +102,7 @@ async def test_process_dying_every_time_ends_failed(session_factory, clock, tran
 
 async def test_late_result_after_lost_lease_is_not_recorded(session_factory, clock):
     async with session_factory() as session:
-        await enqueue(session, 1, payload={"text": "slow"}, now=START)
+        await enqueue(session, 1, "sendMessage", payload={"text": "slow"}, now=START)
         await session.commit()
     slow = FakeTransport(clock, hold=asyncio.Event())
     fast = FakeTransport(clock)
@@ -123,7 +126,9 @@ async def test_two_senders_deliver_each_row_exactly_once(db_url, session_factory
     async with session_factory() as session:
         for n in range(5):
             for chat in chats:
-                await enqueue(session, chat, payload={"text": f"{chat}:{n}"}, now=START)
+                await enqueue(
+                    session, chat, "sendMessage", payload={"text": f"{chat}:{n}"}, now=START
+                )
         await session.commit()
 
     shared = FakeTransport(clock)
@@ -175,7 +180,7 @@ async def test_backlog_after_failures_and_retries(session_factory, clock):
     transport.fail(RetryLater("503"), chat_id=2)
     async with session_factory() as session:
         for chat in (1, 2, 3):
-            await enqueue(session, chat, payload={"text": "x"}, now=START)
+            await enqueue(session, chat, "sendMessage", payload={"text": "x"}, now=START)
         await session.commit()
     sender = OutboxSender(session_factory, transport, clock=clock)
     assert await sender.run_once() == 3
@@ -188,7 +193,7 @@ async def test_backlog_after_failures_and_retries(session_factory, clock):
 async def test_a_killed_senders_rows_go_out_within_seconds_in_order(session_factory, clock):
     async with session_factory() as session:
         for text in ("in flight when killed", "next", "last"):
-            await enqueue(session, 7, payload={"text": text}, now=START)
+            await enqueue(session, 7, "sendMessage", payload={"text": text}, now=START)
         await session.commit()
     dying = FakeTransport(clock, hold=asyncio.Event())  # never answers: killed mid-send
     old = OutboxSender(session_factory, dying, clock=clock, limits=WIDE_OPEN)
@@ -215,7 +220,7 @@ async def test_a_killed_senders_rows_go_out_within_seconds_in_order(session_fact
 
 async def test_a_live_sender_keeps_its_rows_through_a_long_call(session_factory, clock):
     async with session_factory() as session:
-        await enqueue(session, 8, payload={"text": "slow upload"}, now=START)
+        await enqueue(session, 8, "sendMessage", payload={"text": "slow upload"}, now=START)
         await session.commit()
     slow = FakeTransport(clock, hold=asyncio.Event())
     live = OutboxSender(session_factory, slow, clock=clock, renew_every=0.01)

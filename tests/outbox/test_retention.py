@@ -30,12 +30,22 @@ async def test_transient_rows_are_deleted_once_delivered_or_failed(
 ):
     ticket_id = await make_ticket(session_factory)
     async with session_factory() as session:
-        await enqueue(session, 1, payload={"text": "erased"}, transient=True, now=START)
-        await enqueue(session, 2, payload={"text": "blocked"}, transient=True, now=START)
         await enqueue(
-            session, 3, payload={"text": "t"}, ref=f"ticket:{ticket_id}", transient=True, now=START
+            session, 1, "sendMessage", payload={"text": "erased"}, transient=True, now=START
         )
-        await enqueue(session, 4, payload={"text": "kept"}, now=START)
+        await enqueue(
+            session, 2, "sendMessage", payload={"text": "blocked"}, transient=True, now=START
+        )
+        await enqueue(
+            session,
+            3,
+            "sendMessage",
+            payload={"text": "t"},
+            ref=f"ticket:{ticket_id}",
+            transient=True,
+            now=START,
+        )
+        await enqueue(session, 4, "sendMessage", payload={"text": "kept"}, now=START)
         await session.commit()
     transport.fail(PermanentFailure("403: Forbidden: bot was blocked by the user"), chat_id=2)
     transport.fail(RetryLater("502: Bad Gateway"), chat_id=1)
@@ -70,6 +80,7 @@ async def _delivered(session_factory: SessionFactory, days_ago: dict[str, int]) 
             at = START - timedelta(days=days)
             session.add(
                 Outbox(
+                    method="sendMessage",
                     chat_id=100 + index,
                     payload={"text": status},
                     status=status.split("-")[0],

@@ -20,7 +20,7 @@ from .conftest import START, WIDE_OPEN, Call, make_ticket
 async def _queue(session_factory: SessionFactory, *items: tuple[int, str], **kw) -> None:  # type: ignore[no-untyped-def]
     async with session_factory() as session:
         for chat_id, text in items:
-            await enqueue(session, chat_id, payload={"text": text}, now=START, **kw)
+            await enqueue(session, chat_id, "sendMessage", payload={"text": text}, now=START, **kw)
         await session.commit()
 
 
@@ -227,9 +227,14 @@ async def test_ticket_ref_links_the_sent_message(session_factory, make_sender, t
     ticket_id = await make_ticket(session_factory)
     async with session_factory() as session:
         await enqueue(
-            session, -100, payload={"text": "new ticket"}, ref=f"ticket:{ticket_id}", now=START
+            session,
+            -100,
+            "sendMessage",
+            payload={"text": "new ticket"},
+            ref=f"ticket:{ticket_id}",
+            now=START,
         )
-        await enqueue(session, 77, payload={"text": "no ref"}, now=START)
+        await enqueue(session, 77, "sendMessage", payload={"text": "no ref"}, now=START)
         await session.commit()
     assert await make_sender().run_once() == 2
     rows = await _rows(session_factory)
@@ -242,8 +247,12 @@ async def test_ticket_ref_links_the_sent_message(session_factory, make_sender, t
 
 async def test_broken_ref_does_not_undo_sent(session_factory, make_sender, transport):
     async with session_factory() as session:
-        await enqueue(session, 3, payload={"text": "x"}, ref="ticket:999999", now=START)
-        await enqueue(session, 3, payload={"text": "y"}, ref="unknown-kind:1", now=START)
+        await enqueue(
+            session, 3, "sendMessage", payload={"text": "x"}, ref="ticket:999999", now=START
+        )
+        await enqueue(
+            session, 3, "sendMessage", payload={"text": "y"}, ref="unknown-kind:1", now=START
+        )
         await session.commit()
     sender = make_sender(limits=WIDE_OPEN)
     assert await sender.run_once() == 1
@@ -332,11 +341,12 @@ async def test_a_row_queued_for_later_does_not_hold_back_a_live_reply(
         await enqueue(
             session,
             7,
+            "sendMessage",
             payload={"text": "scheduled"},
             not_before=START + timedelta(hours=12),
             now=START,
         )
-        await enqueue(session, 7, payload={"text": "reply"}, now=START)
+        await enqueue(session, 7, "sendMessage", payload={"text": "reply"}, now=START)
         await session.commit()
     sender = make_sender(limits=WIDE_OPEN)
     assert await sender.run_once() == 1
@@ -344,7 +354,7 @@ async def test_a_row_queued_for_later_does_not_hold_back_a_live_reply(
     clock.advance(timedelta(hours=12))
     # Due now: it is the oldest row of the chat again, ahead of what is queued after it.
     async with session_factory() as session:
-        await enqueue(session, 7, payload={"text": "after"}, now=clock.now())
+        await enqueue(session, 7, "sendMessage", payload={"text": "after"}, now=clock.now())
         await session.commit()
     assert await sender.run_once() == 1
     assert await sender.run_once() == 1
@@ -358,7 +368,12 @@ async def test_a_due_scheduled_row_that_fails_holds_back_its_chat(
 ):
     async with session_factory() as session:
         await enqueue(
-            session, 8, payload={"text": "s"}, not_before=START + timedelta(minutes=1), now=START
+            session,
+            8,
+            "sendMessage",
+            payload={"text": "s"},
+            not_before=START + timedelta(minutes=1),
+            now=START,
         )
         await session.commit()
     clock.advance(timedelta(minutes=1))

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.notify import notifier_factory
 from tests.support import people
 from tickets.models import (
     Citizen,
@@ -20,6 +21,7 @@ from tickets.models import (
     TicketAlert,
     TicketEvent,
 )
+from tickets.notify import NotifierFactory
 from tickets.sweeps import SweepContext, SweepPolicy
 from tickets.worktime.calendar import WorkCalendar
 
@@ -35,9 +37,19 @@ def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> da
 
 
 def ctx_at(now: datetime, policy: SweepPolicy | None = None) -> SweepContext:
+    policy = policy or SweepPolicy()
     return SweepContext(
-        now=now, policy=policy or SweepPolicy(), calendar=CAL, admin_chat_ids=ADMINS
+        now=now,
+        policy=policy,
+        calendar=CAL,
+        admin_chat_ids=ADMINS,
+        notifiers=notifiers(policy.staff_lang),
     )
+
+
+def notifiers(staff_lang: str = "zh") -> NotifierFactory:
+    """The notifiers the service wires (no departments file: names from the database)."""
+    return notifier_factory(None, TZ, staff_lang)
 
 
 async def add_department(

@@ -4,15 +4,39 @@ from __future__ import annotations
 
 import pytest
 
+from handlers.notify.replies import closure_answer_text
 from tickets.authz import Actor
 from tickets.clock import FixedClock
 from tickets.config.desk import DeskConfig
 from tickets.errors import NotAllowed
 from tickets.models import Ticket
 from tickets.service import TicketService
-from tickets.sweeps import SweepPolicy, answer_closure_callback, run_round
+from tickets.sweeps import SweepPolicy, run_round
+from tickets.worktime.durations import WorkWindow
 
-from .helpers import CAL, TZ, add_citizen, add_department, add_ticket, ctx_at, events, local, outbox
+from .helpers import (
+    CAL,
+    TZ,
+    add_citizen,
+    add_department,
+    add_ticket,
+    ctx_at,
+    events,
+    local,
+    notifiers,
+    outbox,
+)
+
+
+def _service(session, clock) -> TicketService:  # type: ignore[no-untyped-def]
+    return TicketService(
+        session,
+        clock=clock,
+        config=DeskConfig(departments={}),
+        calendar=CAL,
+        tz=TZ,
+        notifier=notifiers()(session),
+    )
 
 
 async def _round(session_factory, now, only):
@@ -58,14 +82,13 @@ async def test_callback_next_working_day_and_not_solved_reopens(session_factory)
 
     clock = FixedClock(local(2026, 3, 9, 9, 30))
     async with session_factory() as s:
-        service = TicketService(
-            s, clock=clock, config=DeskConfig(departments={}), calendar=CAL, tz=TZ
+        service = _service(s, clock)
+        answer = await service.answer_closure_callback(
+            t.id, Actor.for_citizen(citizen.id), solved=False
         )
-        answer = await answer_closure_callback(
-            service, t.id, Actor.for_citizen(citizen.id), solved=False
-        )
+        text = await closure_answer_text(s, service.config, answer, "en")  # the citizen's
         await s.commit()
-    assert answer.reopened and not answer.already and "Roads" in answer.text
+    assert answer.reopened and not answer.already and "Roads" in text
     async with session_factory() as s:
         row = await s.get(Ticket, t.id)
         assert row.status == "new" and row.closed_at is None
@@ -75,15 +98,15 @@ async def test_callback_next_working_day_and_not_solved_reopens(session_factory)
         assert len(staff) == 1 and t.number in staff[0].payload["text"]
 
     async with session_factory() as s:
-        service = TicketService(
-            s, clock=clock, config=DeskConfig(departments={}), calendar=CAL, tz=TZ
-        )
-        again = await answer_closure_callback(
-            service, t.id, Actor.for_citizen(citizen.id), solved=True
+        service = _service(s, clock)
+        again = await service.answer_closure_callback(
+            t.id, Actor.for_citizen(citizen.id), solved=True
         )
         assert again.already
+        text = await closure_answer_text(s, service.config, again, "en")
+        assert text == f"You have already answered about ticket {t.number}, thank you!"
         with pytest.raises(NotAllowed):
-            await answer_closure_callback(service, t.id, Actor.for_citizen(other.id), solved=True)
+            await service.answer_closure_callback(t.id, Actor.for_citizen(other.id), solved=True)
 
 
 async def test_callback_solved_is_recorded_and_can_be_disabled(session_factory):
@@ -102,18 +125,13 @@ async def test_callback_solved_is_recorded_and_can_be_disabled(session_factory):
     assert off.results[0].count == 0 and "disabled" in off.results[0].summary()
     assert (await _round(session_factory, local(2026, 3, 3, 9, 0), ("callbacks",))).count == 1
     async with session_factory() as s:
-        service = TicketService(
-            s,
-            clock=FixedClock(local(2026, 3, 3, 9, 5)),
-            config=DeskConfig(departments={}),
-            calendar=CAL,
-            tz=TZ,
+        service = _service(s, FixedClock(local(2026, 3, 3, 9, 5)))
+        answer = await service.answer_closure_callback(
+            t.id, Actor.for_citizen(citizen.id), solved=True
         )
-        answer = await answer_closure_callback(
-            service, t.id, Actor.for_citizen(citizen.id), solved=True
-        )
+        text = await closure_answer_text(s, service.config, answer, "zh")  # the citizen's
         await s.commit()
-        assert answer.solved and not answer.reopened and answer.text == "感谢您的反馈！"
+        assert answer.solved and not answer.reopened and text == "感谢您的反馈！"
     async with session_factory() as s:
         assert (await s.get(Ticket, t.id)).status == "closed"
         assert [e.kind for e in await events(s, "callback_solved")] == ["callback_solved"]
@@ -158,3 +176,32 @@ async def test_auto_close_after_three_working_days_without_reaction(session_fact
         )
         (ev,) = await events(s, "closed")
         assert ev.data["auto"] is True and ev.actor_kind == "system"
+
+
+async def test_auto_close_goes_through_the_service_once_and_wakes_the_sender(session_factory):
+    """The round's rows are queued by the ticket service (the citizen's notice): the sender is
+    woken after the round; a second close of the same ticket is refused by the lifecycle."""
+    answered = local(2026, 3, 2, 10, 0)
+    async with session_factory() as s:
+        dept = await add_department(s, "roads", chat=-400)
+        citizen = await add_citizen(s, 7171, lang="en")
+        t = await add_ticket(
+            s, dept, citizen_id=citizen.id, status="answered", answered_at=answered
+        )
+        await s.commit()
+    woken: list[int] = []
+    report = await run_round(
+        session_factory,
+        ctx_at(local(2026, 3, 5, 17, 30)),
+        only=("auto-close",),
+        on_queued=lambda: woken.append(1),
+    )
+    (result,) = report.results
+    assert result.count == 1 and len(result.messages) == 1 and woken == [1]
+    (msg,) = result.messages
+    assert msg.chat_id == 7171 and msg.dedupe_key == f"autoclose:{t.id}:2"
+    assert "we heard nothing from you within 3 working days" in msg.payload["text"]
+    async with session_factory() as s:
+        service = _service(s, FixedClock(local(2026, 3, 5, 17, 31)))
+        assert await service.auto_close(t.id, local(2026, 3, 5, 17, 31), WorkWindow.days(3)) is None
+        assert (await s.get(Ticket, t.id)).version == 2

@@ -10,7 +10,7 @@ from tickets.sweeps.coverage import warn_calendar_coverage
 from tickets.worktime.calendar import WorkCalendar
 from tickets.worktime.yearschedule import YearSchedule
 
-from .helpers import ADMINS, TZ, ctx_at, local, outbox
+from .helpers import ADMINS, TZ, ctx_at, local, notifiers, outbox
 
 
 async def _calendar_round(session_factory, ctx):
@@ -54,6 +54,7 @@ async def test_nothing_is_sent_once_the_year_has_its_file(session_factory):
         policy=SweepPolicy(),
         calendar=WorkCalendar(tz=TZ, schedules=[schedule]),
         admin_chat_ids=ADMINS,
+        notifiers=notifiers(),
     )
     assert (await _calendar_round(session_factory, ctx)).count == 0
     async with session_factory() as s:
@@ -85,6 +86,7 @@ async def test_without_administrators_the_round_says_so(session_factory):
         now=local(2026, 11, 2, 10),
         policy=SweepPolicy(),
         calendar=ctx_at(local(2026, 1, 1)).calendar,
+        notifiers=notifiers(),
     )
     result = await _calendar_round(session_factory, ctx)
     assert result.summary() == "calendar: 0 queued (2027 not covered, no administrators)"

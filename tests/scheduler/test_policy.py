@@ -5,7 +5,6 @@ from datetime import time, timedelta
 import pytest
 
 from tickets.sweeps import POLICY_KEYS, SweepPolicy
-from tickets.sweeps.texts import describe_late
 from tickets.worktime.durations import WorkWindow
 
 
@@ -67,12 +66,3 @@ def test_from_mapping_reads_every_key_and_round_trips():
 def test_bad_values_are_named(data, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         SweepPolicy.from_mapping(data)
-
-
-def test_lateness_in_words():
-    day = timedelta(hours=7)
-    assert describe_late(timedelta(hours=2, minutes=5), "zh", day) == "2小时5分钟"
-    assert describe_late(timedelta(hours=16), "zh", day) == "2个工作日2小时"
-    assert describe_late(timedelta(hours=16), "en", day) == "2 working days 2 h"
-    assert describe_late(timedelta(minutes=7), "en", day) == "7 min"
-    assert describe_late(timedelta(0), "en", day) == "under a minute"

@@ -53,8 +53,9 @@ async def test_reasons(desk: Desk) -> None:
         f"/type {number} gossip": t("en", "sh-bad_type", value="gossip"),
         f"/type {number} help now": t("en", "sh-bad_type", value="help now"),
         f"/type {number} help": t("en", "error-same_demand_type"),
+        # the whole answer in the clerk's language (the state was the desk's language before)
         f"/urgent {number} off": t(
-            "en", "error-same_urgency", number=number, state=t("zh", "label-urgent_no")
+            "en", "error-same_urgency", number=number, state=t("en", "label-urgent_no")
         ),
         "/take 2026-009999": t("en", "error-unavailable"),
         f"/reopen {number}": t(

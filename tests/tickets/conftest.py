@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db import SessionFactory, create_engine, create_session_factory
+from handlers.notify import NotifySetup, OutboxNotifier
 from tests.support.people import add_citizen
 from tickets.authz import Actor, actor_for
 from tickets.clock import FixedClock
@@ -93,6 +94,7 @@ class World:
 
     def service(self, session, **kwargs) -> TicketService:  # type: ignore[no-untyped-def]
         kwargs.setdefault("admin_ids", (ADMIN,))
+        kwargs.setdefault("notifier", OutboxNotifier(session, NotifySetup.of(self.desk, SHANGHAI)))
         return TicketService(session, clock=self.clock, config=self.desk, tz=SHANGHAI, **kwargs)
 
     async def actor(self, session, uid: int) -> Actor:  # type: ignore[no-untyped-def]

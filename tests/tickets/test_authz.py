@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from handlers.errors import render_error
 from tickets.authz import Actor
 from tickets.errors import NotAllowed, NotFound, TicketError
 from tickets.service import TicketService
@@ -79,7 +80,7 @@ async def _prepare(w: World, state: str) -> int:
 async def test_authorisation_matrix(world: World, name: str) -> None:
     state, op, allowed = OPERATIONS[name]
     tid = await _prepare(world, state)
-    unavailable = NotAllowed().render("en")
+    unavailable = render_error(NotAllowed(), "en")
     for role in ROLES:
         async with world.factory() as session:
             svc = world.service(session)
@@ -92,7 +93,7 @@ async def test_authorisation_matrix(world: World, name: str) -> None:
                     await op(svc, tid, actor)
                 if not (name.endswith("_extension") and role == "clerk"):
                     # the same text as for a ticket that does not exist
-                    assert info.value.render("en") == unavailable, (name, role)
+                    assert render_error(info.value, "en") == unavailable, (name, role)
             # nothing allowed or refused here is kept: the next role sees the same ticket
             await session.rollback()
         # a ticket that does not exist: the same answer for non-admins, NotFound for admins
@@ -102,7 +103,7 @@ async def test_authorisation_matrix(world: World, name: str) -> None:
             with pytest.raises((NotAllowed, NotFound)) as missing:
                 await op(svc, 987654, actor)
             assert isinstance(missing.value, NotFound if role == "admin" else NotAllowed)
-            assert missing.value.render("zh") == NotAllowed().render("zh")
+            assert render_error(missing.value, "zh") == render_error(NotAllowed(), "zh")
 
 
 async def test_actor_for(world: World) -> None:
@@ -153,7 +154,7 @@ async def test_a_department_chat_sees_only_its_department(world: World, name: st
             elsewhere = replace(actor, audience_department_id=world.dept_ids["transport"])
             with pytest.raises(NotAllowed) as info:
                 await op(svc, tid, elsewhere)
-            assert info.value.render("en") == NotAllowed().render("en"), (name, role)
+            assert render_error(info.value, "en") == render_error(NotAllowed(), "en"), (name, role)
             at_home = replace(actor, audience_department_id=world.dept_ids["housing"])
             if role in OPERATIONS[name][2]:
                 assert await op(svc, tid, at_home) is not None, (name, role)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from handlers.notify import NotifySetup, OutboxNotifier
 from tickets.errors import Conflict
 from tickets.models import Ticket
 from tickets.service import TicketService
@@ -31,7 +32,10 @@ async def test_concurrent_take_exactly_one_wins(any_world: World) -> None:
 
     async def take(uid: int) -> str:
         async with w.factory() as session:
-            svc = Racing(session, clock=w.clock, config=w.desk, tz="Asia/Shanghai")
+            notifier = OutboxNotifier(session, NotifySetup.of(w.desk, "Asia/Shanghai"))
+            svc = Racing(
+                session, clock=w.clock, config=w.desk, tz="Asia/Shanghai", notifier=notifier
+            )
             actor = await w.actor(session, uid)
             try:
                 await svc.take(tid, actor)

@@ -44,7 +44,11 @@ async def test_erasure_deletes_the_citizens_messages_and_links(any_world: World)
         contact = await svc.reveal_contact(tid, admin)
         # The /contact reveal as the staff handler queues it: tagged with the citizen.
         await enqueue(
-            session, w.admin, payload={"text": f"{contact.phone}"}, citizen_id=contact.citizen_id
+            session,
+            w.admin,
+            "sendMessage",
+            payload={"text": f"{contact.phone}"},
+            citizen_id=contact.citizen_id,
         )
         session.add(TicketMessage(chat_id=5001, message_id=11, ticket_id=tid))
         session.add(TicketMessage(chat_id=HOUSING_CHAT, message_id=12, ticket_id=tid))
@@ -90,7 +94,7 @@ async def test_erased_citizen_row_keeps_nothing(any_world: World) -> None:
     async with w.factory() as session:
         citizen = await _owner(w, session)
         linked = (await session.exec(select(Ticket).where(Ticket.citizen_id == citizen.id))).all()
-    identities = (await session.exec(select(CitizenIdentity))).all()
+        identities = (await session.exec(select(CitizenIdentity))).all()
     assert [i.citizen_id for i in identities] == [w.other.id]  # the owner's are gone
     assert (citizen.display_name, citizen.email) == (None, None)
     assert (citizen.phone, citizen.language, citizen.consent_at) == (None, None, None)

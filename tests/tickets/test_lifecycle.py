@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from handlers.errors import render_error
 from tickets.errors import InvalidTransition
 from tickets.lifecycle import (
     OPEN_STATUSES,
@@ -44,13 +45,16 @@ EXPECTED: dict[tuple[str, str], tuple[str, str, str]] = {
     **{(s, "reveal"): (s, s, "contact_revealed") for s in (N, P, W, A, C)},
     (N, "assign"): (P, P, "assigned"),
     **{(s, "assign"): (s, s, "assigned") for s in (P, W, A)},
+    (A, "auto_close"): (C, C, "closed"),  # the system: no reaction to the answer in time
+    **{(s, "callback_solved"): (s, s, "callback_solved") for s in (N, P, W, A, C)},
+    **{(s, "callback_unsolved"): (s, s, "callback_unsolved") for s in (N, P, W, A, C)},
 }
 
 ALL_PAIRS = [(s.value, a.value) for s in Status for a in Action]
 
 
 def test_every_pair_is_covered_by_the_expectation() -> None:
-    assert len(ALL_PAIRS) == len(Status) * len(Action) == 5 * 18
+    assert len(ALL_PAIRS) == len(Status) * len(Action) == 5 * 21
     assert set(EXPECTED) <= set(ALL_PAIRS)
     assert set(TRANSITIONS) == set(EXPECTED)
 
@@ -68,7 +72,7 @@ def test_transition(status: str, action: str) -> None:
             transition(status, action, number="2026-000001")
         err = info.value
         assert (err.current, err.action) == (status, action)
-        zh, en = err.render("zh"), err.render("en")
+        zh, en = render_error(err, "zh"), render_error(err, "en")
         assert "2026-000001" in zh and "2026-000001" in en
         assert zh != en
 
@@ -77,8 +81,8 @@ def test_invalid_transition_message_names_status_and_action() -> None:
     with pytest.raises(InvalidTransition) as info:
         transition("closed", "reply", number="2026-000007")
     err = info.value
-    assert err.render("en") == "Cannot reply to ticket 2026-000007: it is closed."
-    assert err.render("zh") == "无法回复工单 2026-000007：当前状态为「已办结」。"
+    assert render_error(err, "en") == "Cannot reply to ticket 2026-000007: it is closed."
+    assert render_error(err, "zh") == "无法回复工单 2026-000007：当前状态为「已办结」。"
 
 
 def test_closed_is_terminal_except_reopen_and_bookkeeping() -> None:
@@ -88,5 +92,7 @@ def test_closed_is_terminal_except_reopen_and_bookkeeping() -> None:
         Action.RATE,
         Action.COMMENT_RATING,
         Action.REVEAL,
+        Action.CALLBACK_SOLVED,
+        Action.CALLBACK_UNSOLVED,
     }
     assert Status.CLOSED not in OPEN_STATUSES and len(OPEN_STATUSES) == 4

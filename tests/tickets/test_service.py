@@ -6,12 +6,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from handlers.errors import render_error
+from handlers.notify.actions import MAX_CALLBACK_BYTES, parse_callback
 from tickets.attachments import Attachment
 from tickets.errors import Conflict, InvalidTransition, NotAllowed, ValidationError
 from tickets.models import Citizen, Ticket
 from tickets.people.citizens import Identity, erase_citizen
 from tickets.service import CitizenAddress
-from tickets.texts import MAX_CALLBACK_BYTES, parse_callback
 
 from .conftest import ADMIN, HOUSING_CHAT, PARKS_HEAD, TRANSPORT_CHAT, World, open_ticket
 from .helpers import SHANGHAI, callbacks, events, last_outbox_id, outbox_rows, sh
@@ -138,7 +139,7 @@ async def test_take_reply_close_flow_with_events_and_messages(any_world: World) 
         _check_buttons(closed, tid, ["rate1", "rate2", "rate3", "rate4", "rate5", "reopen"])
         with pytest.raises(InvalidTransition) as info:
             await svc.reply(tid, clerk, "again")
-        assert info.value.render("en") == "Cannot reply to ticket 2026-000001: it is closed."
+        assert render_error(info.value, "en") == "Cannot reply to ticket 2026-000001: it is closed."
         await session.commit()
         kinds = [e.kind for e in await events(session, tid)]
         assert kinds == ["created", "taken", "replied", "note", "closed"]
@@ -152,7 +153,7 @@ async def test_take_twice_and_taken_by_someone_else(world: World) -> None:
         with pytest.raises(Conflict) as info:
             await svc.take(tid, await world.actor(session, world.clerk2))
         assert info.value.key == "error-already_taken"
-        assert "王小明" in info.value.render("zh")
+        assert "王小明" in render_error(info.value, "zh")
         with pytest.raises(InvalidTransition):
             await svc.take(tid, await world.actor(session, world.clerk))
 
@@ -311,7 +312,7 @@ async def test_extension_request_approve_and_refuse(world: World) -> None:
         with pytest.raises(ValidationError) as info:
             await svc.request_extension(tid, clerk, 1, "late")
         assert info.value.key == "error-deadline_passed"
-        assert "2026-12-04 17:30" in info.value.render("en")
+        assert "2026-12-04 17:30" in render_error(info.value, "en", SHANGHAI)
 
 
 async def test_extension_request_goes_to_configured_head(world: World) -> None:
@@ -501,9 +502,11 @@ async def test_reply_with_attachments_is_recorded_and_validated(world: World) ->
             assert info.value.key == key
         mark = await last_outbox_id(session)
         await svc.reply(tid, clerk, "", attachments=[Attachment("document", "doc-9")])
-        (msg,) = await outbox_rows(session, mark)  # the announcement; files: the channel's job
+        msg, doc = await outbox_rows(session, mark)  # the announcement, then the file
         assert msg.chat_id == 5001 and "住建局" in msg.payload["text"]
         _check_buttons(msg, tid, ["resolved", "followup", "reopen"])
+        assert (doc.chat_id, doc.method, doc.payload["document"]) == (5001, "sendDocument", "doc-9")
+        assert "2026-000001" in doc.payload["caption"] and doc.ref == f"ticket:{tid}"
         replied = [e for e in await events(session, tid) if e.kind == "replied"]
         assert [e.data for e in replied] == [
             {"text": "", "attachments": [{"kind": "document", "file_id": "doc-9"}]}
@@ -561,7 +564,9 @@ async def test_a_rating_is_given_once_and_a_comment_follows(any_world: World) ->
             with pytest.raises(ValidationError) as again:
                 await svc.rate(tid, owner, score)
             assert again.value.key == "error-already_rated"
-            assert "⭐⭐" in again.value.render("en") and "⭐⭐⭐" not in again.value.render("en")
+            assert "⭐⭐" in render_error(again.value, "en") and "⭐⭐⭐" not in render_error(
+                again.value, "en"
+            )
         assert await outbox_rows(session, mark) == []  # staff are not told twice
         assert (await _get_in(session, tid)).rating == 2
         ticket = await svc.comment_rating(tid, owner, "slow, call me 13812345678")
@@ -584,13 +589,8 @@ async def test_follow_up_with_attachments_keeps_and_forwards_them(any_world: Wor
     w = any_world
     tid = await open_ticket(w)
 
-    def calls(details: dict, caption: str) -> list[tuple[str, dict]]:
-        return [("sendPhoto", {"photo": p}) for p in details.get("photos", [])] + [
-            ("sendDocument", {"document": d}) for d in details.get("documents", [])
-        ]
-
     async with w.factory() as session:
-        svc = w.service(session, attachment_calls=calls)
+        svc = w.service(session)
         clerk = await w.actor(session, w.clerk)
         owner = await w.actor(session, 5001)
         await svc.ask_info(tid, clerk, "请拍一下漏水的位置")

@@ -27,6 +27,7 @@ from tickets.people.departments import get_department, list_departments
 __all__ = [
     "DEFAULT_INVITE_TTL",
     "INVITE_PREFIX",
+    "LANGUAGES",
     "MAX_INVITE_TTL",
     "ROLES",
     "RedeemResult",
@@ -42,11 +43,13 @@ __all__ = [
     "move_staff",
     "parse_payload",
     "redeem_invite",
+    "set_language",
     "set_role",
 ]
 
 INVITE_PREFIX = "staff-"
 ROLES = ("clerk", "head")
+LANGUAGES = ("zh", "en")
 DEFAULT_INVITE_TTL = timedelta(hours=72)
 MAX_INVITE_TTL = timedelta(days=30)
 # Telegram deep-link payloads: up to 64 characters of A-Z a-z 0-9 _ -
@@ -184,11 +187,14 @@ async def redeem_invite(
     display_name: str,
     username: str | None,
     now: datetime,
+    language: str | None = None,
 ) -> RedeemResult:
     """Register the sender of ``/start <payload>`` as staff; the invite works once.
 
     ``payload_token`` is the deep-link payload (``staff-<token>``) or the bare token. The
     reason of a failure is ``unknown``, ``expired``, ``used`` or ``department_inactive``.
+    ``language`` (``zh`` | ``en``, from their Telegram client) becomes their own language,
+    unless they chose one before (someone who rejoins keeps their choice).
     """
     token = parse_payload(payload_token)
     if token is None and _PAYLOAD_RE.match(payload_token.strip()):
@@ -223,6 +229,8 @@ async def redeem_invite(
     member.role = invite.role
     member.display_name = display_name[:200]
     member.username = username[:64] if username else None
+    if language and not member.language:
+        member.language = language[:8]
     member.active = True
     member.updated_at = now
     session.add(member)
@@ -300,6 +308,21 @@ async def set_role(
     _check_role(role)
     member = await _require_staff(session, telegram_user_id)
     member.role = role
+    member.updated_at = now
+    session.add(member)
+    await session.flush()
+    return member
+
+
+async def set_language(
+    session: AsyncSession, telegram_user_id: int, language: str, *, now: datetime
+) -> StaffMember:
+    """Set a staff member's own language (``zh`` | ``en``): notifications to them privately,
+    and the bot's answers to them, are in it."""
+    if language not in LANGUAGES:
+        raise StaffError(f"unknown language '{language}' (use one of: {', '.join(LANGUAGES)})")
+    member = await _require_staff(session, telegram_user_id)
+    member.language = language
     member.updated_at = now
     session.add(member)
     await session.flush()

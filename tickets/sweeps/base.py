@@ -6,6 +6,9 @@ NOTHING RETURNING``, in the same transaction as the outbox rows and audit events
 the insert returns are acted upon; a concurrent instance that computed the same alerts gets
 nothing back (on PostgreSQL its insert waits for the first transaction and then skips), so any
 number of instances queue every message exactly once. Outbox rows carry a ``dedupe_key`` too.
+
+What the sweeps tell people are events (:mod:`tickets.notify`) published through the notifier
+the context gives (:meth:`SweepContext.notifier`); the sweeps build no message.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tickets.clock import ensure_utc
 from tickets.models import SchedulerMark, StaffMember, TicketAlert, TicketEvent
-from tickets.outbox import enqueue
+from tickets.notify import Notifier, NotifierFactory, Queued, ToStaff
 from tickets.people.directory import Team, load_teams
 from tickets.sweeps.policy import SweepPolicy
 from tickets.worktime.calendar import WorkCalendar
@@ -38,8 +41,8 @@ __all__ = [
     "add_events",
     "claim_alerts",
     "claim_mark",
+    "dedupe_key",
     "is_postgres",
-    "queue_message",
 ]
 
 AlertKey = tuple[int, str, str]  # (ticket_id, deadline, alert)
@@ -47,7 +50,8 @@ AlertKey = tuple[int, str, str]  # (ticket_id, deadline, alert)
 
 @dataclass(frozen=True)
 class SweepContext:
-    """Everything a sweep needs besides the session: the moment, the rules, the calendar."""
+    """Everything a sweep needs besides the session: the moment, the rules, the calendar, the
+    administrators, and how to tell people (``notifiers``: a notifier for a session)."""
 
     now: datetime
     policy: SweepPolicy
@@ -56,9 +60,15 @@ class SweepContext:
     # The live FAQ entries (faq.models.Entry) for the weekly freshness notice; None: no FAQ.
     faq_entries: tuple[Any, ...] | None = None
     faq_review_days: int = 365
+    notifiers: NotifierFactory | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "now", ensure_utc(self.now))
+
+    def notifier(self, session: AsyncSession) -> Notifier:
+        if self.notifiers is None:
+            raise RuntimeError("this sweep context has no notifiers: it cannot queue messages")
+        return self.notifiers(session)
 
     @property
     def day_length(self) -> timedelta:
@@ -80,15 +90,7 @@ class SweepContext:
         ) > timedelta(0)
 
 
-@dataclass(frozen=True)
-class QueuedMessage:
-    """A snapshot of a queued outbox row (still readable after a dry run's rollback)."""
-
-    id: int | None
-    chat_id: int
-    method: str
-    payload: dict[str, Any]
-    dedupe_key: str | None
+QueuedMessage = Queued  # a snapshot of a queued outbox row (readable after a dry run)
 
 
 @dataclass
@@ -184,28 +186,11 @@ async def add_events(session: AsyncSession, events: list[dict[str, Any]]) -> Non
     await session.exec(insert(TicketEvent.__table__), params=rows)  # type: ignore[attr-defined]
 
 
-async def queue_message(
-    session: AsyncSession,
-    ctx: SweepContext,
-    chat_id: int,
-    text: str,
-    *,
-    key: str,
-    reply_markup: dict[str, Any] | None = None,
-    ref: str | None = None,
-) -> QueuedMessage | None:
-    """Queue a sendMessage with a dedupe key (hashed when long); None when already queued."""
+def dedupe_key(key: str) -> str:
+    """An outbox dedupe key within the column's size (a long one is hashed)."""
     if len(key) > 120:
         key = key[:80] + ":" + hashlib.sha1(key.encode()).hexdigest()[:32]
-    payload: dict[str, Any] = {"text": text[:4096]}
-    if reply_markup is not None:
-        payload["reply_markup"] = reply_markup
-    row = await enqueue(
-        session, chat_id, "sendMessage", payload, ref=ref, dedupe_key=key, now=ctx.now
-    )
-    if row is None:
-        return None
-    return QueuedMessage(row.id, row.chat_id, row.method, dict(row.payload), row.dedupe_key)
+    return key
 
 
 # --- who gets what ------------------------------------------------------------------------
@@ -215,23 +200,36 @@ DeptInfo = Team  # a department's contacts, as the directory has them
 
 
 class Directory:
-    """Departments (with their heads and clerks) and the private chats of assignees, loaded
-    once a round. Who gets what is :meth:`tickets.people.directory.Team.route`, the rule the ticket
-    service follows too."""
+    """Departments (with their heads and clerks), the private chats of assignees and the
+    staff's own languages, loaded once a round. Who gets what is
+    :meth:`tickets.people.directory.Team.route`, the rule the ticket service follows too."""
 
-    def __init__(self, departments: dict[int, Team], staff_chats: dict[int, int]) -> None:
+    def __init__(
+        self,
+        departments: dict[int, Team],
+        staff_chats: dict[int, int],
+        languages: dict[int, str] | None = None,
+    ) -> None:
         self.departments = departments
         self.staff_chats = staff_chats
+        self.languages = languages or {}  # Telegram user id -> their own language
 
     @classmethod
     async def load(cls, session: AsyncSession) -> Directory:
         staff_chats: dict[int, int] = {}
-        stmt = select(StaffMember.id, StaffMember.telegram_user_id).where(
+        languages: dict[int, str] = {}
+        stmt = select(StaffMember.id, StaffMember.telegram_user_id, StaffMember.language).where(
             StaffMember.active.is_(True)  # type: ignore[attr-defined]
         )
-        for sid, tg in (await session.exec(stmt)).all():
+        for sid, tg, lang in (await session.exec(stmt)).all():
             staff_chats[int(sid)] = int(tg)
-        return cls(await load_teams(session), staff_chats)
+            if lang:
+                languages[int(tg)] = str(lang)
+        return cls(await load_teams(session), staff_chats, languages)
+
+    def person(self, user_id: int) -> ToStaff:
+        """An administrator's (or any person's) private chat, with their language if known."""
+        return ToStaff(user_id, user_id, self.languages.get(user_id))
 
     def dept(self, dept_id: int) -> Team:
         info = self.departments.get(dept_id)

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from locales import t
-from tickets.sweeps.base import SweepContext, SweepResult, claim_mark, marks_done, queue_message
+from tickets.notify import CalendarUncovered, ToStaff
+from tickets.people.directory import staff_languages
+from tickets.sweeps.base import SweepContext, SweepResult, claim_mark, dedupe_key, marks_done
 
 __all__ = ["sweep_calendar_coverage", "warn_calendar_coverage"]
 
@@ -29,11 +30,10 @@ async def warn_calendar_coverage(
     """
     result = SweepResult("calendar")
     today = ctx.now.astimezone(ctx.calendar.tz).date()
-    lang = ctx.policy.staff_lang
-    missing = ctx.calendar.due_coverage_warnings(today, lang)
+    missing = ctx.calendar.due_coverage_gaps(today)
     if not missing:
         return result
-    years = "/".join(str(year) for year, _ in missing)
+    years = "/".join(str(gap.year) for gap in missing)
     if not ctx.admin_chat_ids:
         result.note = f"{years} not covered, no administrators"
         return result
@@ -43,11 +43,16 @@ async def warn_calendar_coverage(
     key = f"calendar-coverage:{today.isoformat()}"
     if await marks_done(session, [key]) or not await claim_mark(session, key, ctx.now):
         return result
-    text = "\n\n".join([t(lang, "calendar-head", years=years)] + [w for _, w in missing])
+    notifier = ctx.notifier(session)
+    languages = await staff_languages(session, ctx.admin_chat_ids)
     for chat in ctx.admin_chat_ids:
-        row = await queue_message(session, ctx, chat, text, key=f"{key}:{chat}")
-        if row is not None:
-            result.messages.append(row)
+        event = CalendarUncovered(
+            at=ctx.now,
+            recipients=(ToStaff(chat, chat, languages.get(chat)),),
+            dedupe_key=dedupe_key(f"{key}:{chat}"),
+            gaps=tuple(missing),
+        )
+        result.messages.extend(await notifier.publish(event))
     result.count = len(missing)
     return result
 

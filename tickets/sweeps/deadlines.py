@@ -41,8 +41,8 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from locales import t
 from tickets.models import Ticket
+from tickets.notify import AlertsDue, DueAlert, ToStaff
 from tickets.sweeps.base import (
     AlertKey,
     Directory,
@@ -50,10 +50,9 @@ from tickets.sweeps.base import (
     SweepResult,
     add_events,
     claim_alerts,
+    dedupe_key,
     is_postgres,
-    queue_message,
 )
-from tickets.sweeps.texts import button, describe_late
 from tickets.worktime.calendar import WorkCalendar
 
 __all__ = ["ACTIVE", "DeadlineRound", "PlannedAlert", "plan_ticket", "sweep_deadlines"]
@@ -157,11 +156,16 @@ class DeadlineRound:
     results: dict[str, SweepResult]
 
 
-def _recipients(category: str, row: Any, directory: Directory, ctx: SweepContext) -> list[int]:
+def _recipients(category: str, row: Any, directory: Directory, ctx: SweepContext) -> list[ToStaff]:
     """Who gets ``category`` about this ticket: :meth:`tickets.people.directory.Team.route`."""
     assignee = directory.staff_chats.get(row.assignee_id) if row.assignee_id else None
     team = directory.dept(row.department_id)
-    return team.route(category, assignee=assignee, admins=ctx.admin_chat_ids)  # type: ignore[arg-type]
+    return team.reach(
+        category,  # type: ignore[arg-type]
+        assignee=assignee,
+        admins=ctx.admin_chat_ids,
+        languages=directory.languages,
+    )
 
 
 async def _select_batch(session: AsyncSession, ctx: SweepContext, limit: int) -> list[Any]:
@@ -229,13 +233,14 @@ async def sweep_deadlines(
         params=updates,
     )
     # Who gets what: chat -> category -> alerts.
-    inbox: dict[int, dict[str, list[PlannedAlert]]] = defaultdict(lambda: defaultdict(list))
+    inbox: dict[ToStaff, dict[str, list[PlannedAlert]]] = defaultdict(lambda: defaultdict(list))
     events = []
     for a in mine:
         row = by_id[a.ticket_id]
-        chats = _recipients(a.category, row, directory, ctx)
-        for chat in chats:
-            inbox[chat][a.category].append(a)
+        people = _recipients(a.category, row, directory, ctx)
+        chats = [p.chat_id for p in people]
+        for person in people:
+            inbox[person][a.category].append(a)
         results[a.category].count += 1
         events.append(
             {
@@ -252,16 +257,22 @@ async def sweep_deadlines(
             }
         )
     await add_events(session, events)
-    for chat, sections in inbox.items():
-        for category, text, markup, keys in _messages(sections, by_id, directory, ctx):
+    notifier = ctx.notifier(session) if inbox else None
+    for person, sections in inbox.items():
+        assert notifier is not None
+        chat = person.chat_id
+        for category, alerts, keys in _messages(sections, by_id, directory):
             digest = hashlib.sha1(
                 "|".join(f"{t}:{d}:{al}" for t, d, al in keys).encode()
             ).hexdigest()
-            row = await queue_message(
-                session, ctx, chat, text, key=f"sweep:{chat}:{digest}", reply_markup=markup
+            event = AlertsDue(
+                at=ctx.now,
+                recipients=(person,),
+                dedupe_key=dedupe_key(f"sweep:{chat}:{digest}"),
+                alerts=alerts,
+                day_length=ctx.day_length,
             )
-            if row is not None:
-                results[category].messages.append(row)
+            results[category].messages.extend(await notifier.publish(event))
     return DeadlineRound(len(rows), results)
 
 
@@ -272,13 +283,10 @@ def _messages(
     sections: dict[str, list[PlannedAlert]],
     rows: dict[int, Any],
     directory: Directory,
-    ctx: SweepContext,
-) -> list[tuple[str, str, dict[str, Any], list[AlertKey]]]:
+) -> list[tuple[str, tuple[DueAlert, ...], list[AlertKey]]]:
     """One message per chat (split every ``MAX_LINES`` tickets): sections by category, most
-    serious first, one line per alert and an "open" button per ticket. Returns
-    ``(main category, text, reply_markup, alert keys)`` per message."""
-    lang = ctx.policy.staff_lang
-    tz = ctx.calendar.tz
+    serious first, one line per alert (ordered by deadline). Returns ``(main category, alerts,
+    alert keys)`` per message."""
     entries: list[tuple[str, PlannedAlert]] = []
     for category in reversed(CATEGORIES):
         for a in sorted(sections.get(category, []), key=lambda x: (x.due, x.ticket_id)):
@@ -286,47 +294,17 @@ def _messages(
     out = []
     for i in range(0, len(entries), MAX_LINES):
         chunk = entries[i : i + MAX_LINES]
-        lines: list[str] = []
-        current = None
-        buttons: list[dict[str, str]] = []
-        seen: set[int] = set()
-        for category, a in chunk:
-            if category != current:
-                if lines:
-                    lines.append("")
-                lines.append(t(lang, f"head-{category}"))
-                current = category
-            row = rows[a.ticket_id]
-            params = {
-                "number": row.number,
-                "department": directory.dept(row.department_id).name(lang),
-                "deadline": t(lang, f"deadline-{a.deadline}"),
-                "due": a.due.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-            }
-            if category == "reminder":
-                lines.append(
-                    t(
-                        lang,
-                        "line-reminder",
-                        left=describe_late(a.working_time, lang, ctx.day_length),
-                        **params,
-                    )
-                )
-            else:
-                lines.append(
-                    t(
-                        lang,
-                        "line-late",
-                        late=describe_late(a.working_time, lang, ctx.day_length),
-                        **params,
-                    )
-                )
-            if a.ticket_id not in seen:
-                seen.add(a.ticket_id)
-                buttons.append(button(t(lang, "btn-view", number=row.number), "view", a.ticket_id))
-        keyboard = [buttons[j : j + 2] for j in range(0, len(buttons), 2)]
-        main = chunk[0][0]
-        out.append(
-            (main, "\n".join(lines), {"inline_keyboard": keyboard}, sorted(a.key for _, a in chunk))
+        alerts = tuple(
+            DueAlert(
+                category=category,
+                ticket_id=a.ticket_id,
+                number=rows[a.ticket_id].number,
+                department=directory.dept(rows[a.ticket_id].department_id).slug,
+                deadline=a.deadline,
+                due=a.due,
+                working_time=a.working_time,
+            )
+            for category, a in chunk
         )
+        out.append((chunk[0][0], alerts, sorted(a.key for _, a in chunk)))
     return out

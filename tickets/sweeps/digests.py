@@ -27,22 +27,23 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from locales import t
 from tickets.clock import ensure_utc
 from tickets.gaps import gap_clusters
 from tickets.models import SchedulerMark
+from tickets.notify import DailyDigest, GapLine, ReprimandLine, ToStaff, WeeklyRanking
 from tickets.reports import stats
 from tickets.sweeps.base import (
     Directory,
     SweepContext,
     SweepResult,
     claim_mark,
+    dedupe_key,
     marks_done,
-    queue_message,
 )
 
-__all__ = ["WEEKLY_GAPS", "format_rate", "sweep_digests", "sweep_weekly", "week_bounds"]
+__all__ = ["WEEKLY_GAPS", "sweep_digests", "sweep_weekly", "week_bounds"]
 
+MAX_REPRIMANDS = 50  # listed in the weekly summary (the rest are counted)
 WEEKLY_GAPS = 5  # clusters of unanswered questions in the weekly summary
 
 
@@ -90,10 +91,6 @@ async def _closed_since(
     return since
 
 
-def format_rate(rate: float | None, lang: str | None) -> str:
-    return t(lang, "rate-none") if rate is None else f"{rate * 100:.1f}%"
-
-
 async def sweep_digests(
     session: AsyncSession, ctx: SweepContext, directory: Directory
 ) -> SweepResult:
@@ -120,34 +117,27 @@ async def sweep_digests(
     day_end = _local_midnight(ctx, today + timedelta(days=1))
     since = await _closed_since(session, ctx, (d.id for d in pending.values()), today)
     counts = await stats.digest_counts(session, ctx.now, day_end, since)
-    lang = policy.staff_lang
+    notifier = ctx.notifier(session)
     for key, dept in pending.items():
         if not await claim_mark(session, key, ctx.now):
             continue
         c = counts.get(dept.id, stats.DigestCounts())
-        text = t(
-            lang,
-            "digest",
-            department=dept.name(lang),
-            date=today.isoformat(),
+        assert dept.staff_chat_id is not None
+        event = DailyDigest(
+            at=ctx.now,
+            recipients=(ToStaff(dept.staff_chat_id),),
+            dedupe_key=dedupe_key(key),
+            department=dept.slug,
+            day=today,
             open=c.open,
             due_today=c.due_today,
             overdue=c.overdue,
-            since=since[dept.id].astimezone(ctx.calendar.tz).strftime("%Y-%m-%d %H:%M"),
             closed=c.closed,
+            since=since[dept.id],
+            overdue_numbers=tuple(c.overdue_numbers),
         )
-        if c.overdue_numbers:
-            text += (
-                "\n\n"
-                + t(lang, "digest-overdue_head")
-                + "\n"
-                + "\n".join(f"• {n}" for n in c.overdue_numbers)
-            )
-        assert dept.staff_chat_id is not None
-        row = await queue_message(session, ctx, dept.staff_chat_id, text, key=key)
+        result.messages.extend(await notifier.publish(event))
         result.count += 1
-        if row is not None:
-            result.messages.append(row)
     return result
 
 
@@ -182,95 +172,32 @@ async def sweep_weekly(
     if await marks_done(session, [key]) or not await claim_mark(session, key, ctx.now):
         return result
     policy = ctx.policy
-    lang = policy.staff_lang
     ranking = stats.ranking(
         await stats.department_rates(session, start, end, satisfied_min=policy.satisfied_min_rating)
     )
     tz = ctx.calendar.tz
-    lines = [
-        t(
-            lang,
-            "weekly-head",
-            start=start.astimezone(tz).date().isoformat(),
-            end=(end.astimezone(tz).date() - timedelta(days=1)).isoformat(),
-        )
-    ]
-    for rank, r in enumerate(ranking.ranked, 1):
-        lines.append(
-            t(
-                lang,
-                "weekly-line",
-                rank=rank,
-                department=r.name(lang),
-                response=format_rate(r.response_rate, lang),
-                resolution=format_rate(r.resolution_rate, lang),
-                satisfaction=format_rate(r.satisfaction_rate, lang),
-                on_time=format_rate(r.on_time_rate, lang),
-                created=r.created,
-                overdue=r.late_open,
-            )
-        )
-    if ranking.unrated:
-        lines.append(t(lang, "weekly-unrated"))
-        for r in ranking.unrated:
-            lines.append(
-                t(
-                    lang,
-                    "weekly-unrated_line",
-                    department=r.name(lang),
-                    created=r.created,
-                    overdue=r.late_open,
-                )
-            )
-    sep = t(lang, "list-sep")
-    if ranking.idle:
-        names = sep.join(r.name(lang) for r in ranking.idle)
-        lines.append(t(lang, "weekly-idle", departments=names))
-    if not ranking.all:
-        lines.append(t(lang, "weekly-empty"))
     found = await stats.reprimands(session, start, end)
-    lines.append("")
-    if found:
-        lines.append(t(lang, "weekly-reprimands", count=len(found)))
-        for rep in found[:50]:
-            lines.append(
-                t(
-                    lang,
-                    "weekly-reprimand_line",
-                    number=rep.number,
-                    department=directory.dept(rep.department_id).name(lang),
-                    deadline=sep.join(t(lang, f"deadline-{d}") for d in rep.deadlines),
-                )
-            )
-        if len(found) > 50:
-            lines.append(t(lang, "more", count=len(found) - 50))
-    else:
-        lines.append(t(lang, "weekly-no_reprimands"))
-    lines.append("")
+    reprimands = tuple(
+        ReprimandLine(rep.number, directory.dept(rep.department_id).slug, rep.deadlines)
+        for rep in found[:MAX_REPRIMANDS]
+    )
     clusters = await gap_clusters(session, since=start, until=end, limit=WEEKLY_GAPS, typical=1)
-    if clusters:
-        lines.append(t(lang, "weekly-gaps"))
-        for rank, c in enumerate(clusters, 1):
-            where = t(lang, "list-sep").join(
-                c.department_name(i, lang) for i in range(len(c.departments))
-            )
-            lines.append(
-                t(
-                    lang,
-                    "weekly-gap_line",
-                    rank=rank,
-                    count=c.size,
-                    question=c.typical[0][:60],
-                    departments=where or t(lang, "weekly-gap_no_ticket"),
-                )
-            )
-        lines.append(t(lang, "weekly-gaps_tail"))
-    else:
-        lines.append(t(lang, "weekly-no_gaps"))
-    text = "\n".join(lines)
+    gaps = tuple(
+        GapLine(c.size, c.typical[0][:60], tuple(d[0] for d in c.departments)) for c in clusters
+    )
+    notifier = ctx.notifier(session)
     for chat in ctx.admin_chat_ids:
-        row = await queue_message(session, ctx, chat, text, key=f"{key}:{chat}")
-        if row is not None:
-            result.messages.append(row)
+        event = WeeklyRanking(
+            at=ctx.now,
+            recipients=(directory.person(chat),),
+            dedupe_key=dedupe_key(f"{key}:{chat}"),
+            start=start.astimezone(tz).date(),
+            end=end.astimezone(tz).date() - timedelta(days=1),
+            ranking=ranking,
+            reprimands=reprimands,
+            reprimand_count=len(found),
+            gaps=gaps,
+        )
+        result.messages.extend(await notifier.publish(event))
     result.count = 1
     return result

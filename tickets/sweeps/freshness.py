@@ -11,41 +11,25 @@ instances; a week with nothing stale sends nothing. Findings come from
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from locales import t
-from tickets.sweeps.base import Directory, SweepContext, SweepResult, claim_mark, queue_message
+from tickets.notify import FaqFreshness, FreshLine, ToStaff
+from tickets.sweeps.base import Directory, SweepContext, SweepResult, claim_mark, dedupe_key
 from tickets.sweeps.digests import week_bounds
 
 __all__ = ["sweep_faq_freshness"]
 
-MAX_LINES = 40  # per message; the rest is counted
 QUESTION_CHARS = 40
 
 
-def _line(finding: Any, lang: str, review_days: int) -> str:
+def _fresh(finding: Any) -> FreshLine:
     entry = finding.entry
     question = entry.questions[0]
     if len(question) > QUESTION_CHARS:
         question = question[: QUESTION_CHARS - 1] + "…"
-    return t(
-        lang,
-        f"fresh-{finding.kind}",
-        id=entry.id,
-        question=question,
-        day=finding.day.isoformat() if finding.day else "",
-        days=review_days,
-    )
-
-
-def _lines(findings: Sequence[Any], lang: str, review_days: int) -> list[str]:
-    out = [_line(f, lang, review_days) for f in findings[:MAX_LINES]]
-    if len(findings) > MAX_LINES:
-        out.append(t(lang, "more", count=len(findings) - MAX_LINES))
-    return out
+    return FreshLine(finding.kind, entry.id, question, finding.day)
 
 
 async def sweep_faq_freshness(
@@ -71,12 +55,11 @@ async def sweep_faq_freshness(
     if not ctx.may_send():
         result.note = "quiet hours"
         return result
-    lang = ctx.policy.staff_lang
-    date_text = today.isoformat()
     by_owner: dict[str | None, list[Any]] = {}
     for f in findings:
         by_owner.setdefault(f.owner, []).append(f)
     by_slug = {d.slug: d for d in directory.departments.values()}
+    notifier = ctx.notifier(session)
     told: set[str] = set()  # entries named in a message queued by this round
     for slug, found in by_owner.items():
         dept = by_slug.get(slug) if slug else None
@@ -89,32 +72,39 @@ async def sweep_faq_freshness(
         if not await claim_mark(session, key, ctx.now):
             continue
         files = ", ".join(sorted({f.entry.source_file.rsplit("/", 1)[-1] for f in found}))
-        text = "\n".join(
-            [
-                t(lang, "fresh-head", department=dept.name(lang), date=date_text),
-                *_lines(found, lang, ctx.faq_review_days),
-                "",
-                t(lang, "fresh-tail", files=files),
-            ]
-        )
+        lines = tuple(_fresh(f) for f in found)
         for chat in chats:
-            row = await queue_message(session, ctx, chat, text, key=f"{key}:{chat}")
-            if row is not None:
-                result.messages.append(row)
+            event = FaqFreshness(
+                at=ctx.now,
+                recipients=(ToStaff(chat),),
+                dedupe_key=dedupe_key(f"{key}:{chat}"),
+                day=today,
+                department=slug,
+                groups=((slug, lines),),
+                total=len(found),
+                review_days=ctx.faq_review_days,
+                files=files,
+            )
+            result.messages.extend(await notifier.publish(event))
         told.update(f.entry.id for f in found)
     key = f"faq-fresh:{monday.isoformat()}:admins"
     if ctx.admin_chat_ids and await claim_mark(session, key, ctx.now):
-        lines = [t(lang, "fresh-admin_head", date=date_text, count=len(findings))]
-        for slug, found in sorted(by_owner.items(), key=lambda kv: (kv[0] is None, kv[0] or "")):
-            dept = by_slug.get(slug) if slug else None
-            name = dept.name(lang) if dept is not None else (slug or t(lang, "fresh-no_owner"))
-            lines += ["", t(lang, "fresh-admin_dept", department=name, count=len(found))]
-            lines += _lines(found, lang, ctx.faq_review_days)
-        text = "\n".join(lines)
+        groups = tuple(
+            (slug, tuple(_fresh(f) for f in found))
+            for slug, found in sorted(by_owner.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
+        )
         for chat in ctx.admin_chat_ids:
-            row = await queue_message(session, ctx, chat, text, key=f"{key}:{chat}")
-            if row is not None:
-                result.messages.append(row)
+            event = FaqFreshness(
+                at=ctx.now,
+                recipients=(directory.person(chat),),
+                dedupe_key=dedupe_key(f"{key}:{chat}"),
+                day=today,
+                department=None,
+                groups=groups,
+                total=len(findings),
+                review_days=ctx.faq_review_days,
+            )
+            result.messages.extend(await notifier.publish(event))
         told.update(f.entry.id for f in findings)
     result.count = len(told)
     return result

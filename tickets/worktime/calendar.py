@@ -24,8 +24,9 @@ Whether a local date is a working day is decided in this order (first match wins
 
 A weekend day is never a working day unless a local exception, a yearly file or an official
 package says so. For years without a file or official package data,
-:meth:`WorkCalendar.coverage_warning` returns a text telling operators to add the year's file;
-:meth:`WorkCalendar.due_coverage_warnings` says which years must be covered by a given day (the
+:meth:`WorkCalendar.coverage_gap` says what is missing (a :class:`CoverageGap`: operators must
+add the year's file; its words are in the message catalogue);
+:meth:`WorkCalendar.due_coverage_gaps` says which years must be covered by a given day (the
 current one, and from 1 November the next one, when the State Council has published it).
 
 Working time is the union of the configured daily periods (default 09:00-12:00 and 13:30-17:30,
@@ -55,6 +56,7 @@ __all__ = [
     "DEFAULT_TIMEZONE",
     "DEFAULT_WEEKEND",
     "CalendarSource",
+    "CoverageGap",
     "Interval",
     "WorkCalendar",
     "parse_dates",
@@ -96,6 +98,17 @@ class CalendarSource(StrEnum):
             CalendarSource.CHINESE_CALENDAR,
             CalendarSource.HOLIDAYS,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageGap:
+    """A year the holiday calendar must cover and does not: ``estimated`` (festival dates
+    estimated by the ``holidays`` package) or only the fixed-date holidays known; ``path``: the
+    yearly schedule file to create."""
+
+    year: int
+    estimated: bool
+    path: str
 
 
 class Interval(NamedTuple):
@@ -320,7 +333,7 @@ class WorkCalendar:
     - ``sources``: which official calendars to consult, in order (default
       ``("chinesecalendar", "holidays")``); fixed-date holidays are the last resort;
     - ``acknowledged_years``: years whose local exceptions an administrator has completed by
-      hand; :meth:`coverage_warning` stays silent for them;
+      hand; :meth:`coverage_gap` is None for them;
     - ``schedules``: the city's yearly schedule files (:class:`YearSchedule`), consulted after
       the local exceptions and before the packages; ``schedule_dir`` is their folder as shown
       in warnings.
@@ -492,50 +505,22 @@ class WorkCalendar:
         package carrying the State Council notice), or acknowledged by an administrator?"""
         return self.source(year).is_official or year in self._acknowledged
 
-    def coverage_warning(self, year: int, lang: str = "en") -> str | None:
-        """A warning for operators when ``year`` has no official holiday data, else ``None``.
+    def coverage_gap(self, year: int) -> CoverageGap | None:
+        """What operators must add when ``year`` has no official holiday data, else ``None``.
 
-        Silent for years covered by a yearly file or an official package and for
-        ``acknowledged_years``. ``lang`` is ``"en"`` or ``"zh"``.
+        None for years covered by a yearly file or an official package and for
+        ``acknowledged_years``.
         """
         if self.is_covered(year):
             return None
-        source = self.source(year)
         path = f"{self._schedule_dir.rstrip('/')}/{schedule_file_name(year)}"
-        if lang.lower().startswith("zh"):
-            what = (
-                "节日日期由 holidays 包推算"
-                if source is CalendarSource.HOLIDAYS_ESTIMATE
-                else "仅计入元旦、劳动节、国庆节等固定日期假日，春节等农历节日未计入"
-            )
-            return (
-                f"尚无国务院{year}年节假日安排：{what}，调休上班日未知（周末一律按休息日计）。"
-                f"请依据《国务院办公厅关于{year}年部分节假日安排的通知》建立 {path}"
-                f"（格式见 README“Yearly holiday schedules”），然后 /reload。"
-            )
-        what = (
-            "festival dates are estimated by the holidays package"
-            if source is CalendarSource.HOLIDAYS_ESTIMATE
-            else "only fixed-date holidays (New Year, Labour Day, National Day) are known; "
-            "lunar festivals such as Spring Festival are missing"
-        )
-        return (
-            f"The official {year} holiday schedule is not known: {what}, and make-up working "
-            f"days are unknown (every weekend day counts as a day off). Copy the State Council "
-            f"notice for {year} into {path} (format: README, 'Yearly holiday schedules') and "
-            f"/reload."
-        )
+        return CoverageGap(year, self.source(year) is CalendarSource.HOLIDAYS_ESTIMATE, path)
 
-    def due_coverage_warnings(self, today: date, lang: str = "en") -> list[tuple[int, str]]:
-        """``(year, warning)`` for each year that must be covered on ``today`` and is not: the
-        current year, and from 1 November the next one (its notice is out by then)."""
+    def due_coverage_gaps(self, today: date) -> list[CoverageGap]:
+        """The gap of each year that must be covered on ``today`` and is not: the current year,
+        and from 1 November the next one (its notice is out by then)."""
         years = [today.year] + ([today.year + 1] if today.month >= 11 else [])
-        out = []
-        for year in years:
-            warning = self.coverage_warning(year, lang)
-            if warning is not None:
-                out.append((year, warning))
-        return out
+        return [gap for gap in map(self.coverage_gap, years) if gap is not None]
 
     # -- days ---------------------------------------------------------------------------------
     def _local_date(self, dt: datetime) -> date:

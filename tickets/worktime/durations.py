@@ -11,7 +11,9 @@ A :class:`WorkWindow` says how long a department has, in the city's *working* ti
   after hours (``"same_day"``).
 
 :func:`parse_window` accepts English and Chinese spellings and raises ``ValueError`` with a
-message fit to show an administrator (it names the bad value and the accepted forms).
+message fit to show an administrator (it names the bad value and the accepted forms). A window
+in words (``within 3 working days``) is the interaction layer's
+(``handlers.notify.format.describe_window``, texts in the message catalogue).
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ class WorkWindow:
     def parse(cls, text: str | WorkWindow) -> WorkWindow:
         return parse_window(text)
 
-    # -- rendering ----------------------------------------------------------------------------
+    # -- the canonical text ---------------------------------------------------------------------
     def __str__(self) -> str:
         """Canonical text, which :func:`parse_window` reads back to an equal window."""
         if self.kind is WindowKind.SAME_DAY:
@@ -108,29 +110,6 @@ class WorkWindow:
         if seconds % 60 == 0:
             return f"{int(seconds // 60)}m"
         return f"{self.working_time.total_seconds():g}s"
-
-    def describe(self, lang: str = "en") -> str:
-        """Human text for citizens and staff, in ``zh`` or ``en`` (anything else: en)."""
-        zh = lang.lower().startswith("zh")
-        if self.kind is WindowKind.SAME_DAY:
-            return "当个工作日内" if zh else "within the same working day"
-        if self.kind is WindowKind.WORKING_DAYS:
-            n = self.working_days
-            if zh:
-                return f"{n}个工作日内"
-            return f"within {n} working day{'s' if n != 1 else ''}"
-        minutes = int(self.working_time.total_seconds() // 60)
-        h, m = divmod(minutes, 60)
-        if zh:
-            parts = ([f"{h}小时"] if h else []) + ([f"{m}分钟"] if m else [])
-            return f"{''.join(parts) or '不到1分钟'}工作时间内"
-        if h and m:
-            return f"within {h} h {m} min of working time"
-        if h:
-            return f"within {h} working hour{'s' if h != 1 else ''}"
-        if m:
-            return f"within {m} working minute{'s' if m != 1 else ''}"
-        return "within less than a working minute"
 
 
 _SAME_DAY = {"same_day", "same-day", "sameday", "same day", "当天", "当日", "当个工作日", "即日"}

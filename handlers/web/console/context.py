@@ -17,12 +17,12 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.deps import Deps
+from handlers.notify.format import format_time
 from handlers.web.console import texts
 from locales import normalize_lang, t
 from tickets.config.desk import DepartmentConfig
 from tickets.console_access import ConsoleUser, check_csrf, load_session
 from tickets.models import Department
-from tickets.texts import format_time
 
 log = logging.getLogger(__name__)
 

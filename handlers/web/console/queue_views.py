@@ -6,6 +6,7 @@ from datetime import datetime, tzinfo
 
 from aiohttp import web
 
+from handlers.notify.format import format_time
 from handlers.web.console.context import console_of, lang_of, render, user_of
 from handlers.web.console.csvout import csv_line, csv_response
 from handlers.web.console.filters import STATUS_CHOICES, QueueQuery, parse_queue_query
@@ -14,7 +15,6 @@ from locales import t
 from tickets.lifecycle import DEMAND_TYPES
 from tickets.models import Department
 from tickets.search import load_tickets, matching_ids, search_tickets, ticket_chunk
-from tickets.texts import format_time
 
 PAGE_SIZE = 25
 CSV_CHUNK = 1000

@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.errors import render_error
 from handlers.staff_views import event_label, unreachable
 from handlers.web.console.context import PREFIX, console_of, lang_of, read_form, render, user_of
 from handlers.web.console.rows import is_overdue, staff_in
@@ -328,7 +329,7 @@ async def ticket_action(request: web.Request) -> web.StreamResponse:
             await session.rollback()
             if isinstance(exc, NotAllowed | NotFound) and exc.key == "error-unavailable":
                 return _unavailable(request)
-            error, status = exc.render(lang), _status_for(exc)
+            error, status = render_error(exc, lang, console.deps.tz), _status_for(exc)
         if error is None:
             console.wake_outbox()
             log.info("console: %s on %s by %s", name, number, actor.telegram_user_id)
