@@ -22,7 +22,7 @@ PROBE_SOURCES = ("duty", "keyword", "faq", "faq-keyword")
 MIN_PROBES = 30
 MAX_PROBES = 1500  # sampled beyond this: keeps loading a large city's files quick
 MIN_TOLERATED = 3
-MARGIN_RANGE = (20.0, 80.0)
+MARGIN_RANGE = (3.0, 80.0)
 
 
 @dataclass(frozen=True)

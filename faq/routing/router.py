@@ -62,9 +62,13 @@ class RouterConfig:
     calibrate: bool = True
     # Calibration: tolerated wrong proposals on the leave-one-out probes (each phrase of a
     # profile routed without itself). The probes are harder than real demands (a duty
-    # without its own words): 2% there (1,100 probes on the sample) measured 0-1.2% on the
-    # demand sets of tests/routing/data (3% gave 1.7-3.7%).
-    target_wrong_rate: float = 0.02
+    # without its own words). A proposal is only pre-selected in the form: the citizen
+    # changes it with one tap, staff transfer it and the router learns from the transfer,
+    # while no proposal costs every citizen a choice. 10% there (1,093 probes on the sample,
+    # margin 5) proposes the right department for 85-98% of the demand sets of
+    # tests/routing/data and the dev set, wrong for 1.7-10% (2% gave margin 34: 64-83% right,
+    # 0-1.8% wrong).
+    target_wrong_rate: float = 0.10
 
 
 @dataclass(frozen=True)
