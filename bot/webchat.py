@@ -107,18 +107,23 @@ class WebChatChannel:
             self.sender.wake()
 
     async def start(self) -> None:
-        secret = self.settings.webchat_secret
-        if secret is not None:
-            key = secret.get_secret_value()
-        else:
-            async with self.sessions() as session, session.begin():
-                key = await shared_secret(session, self.clock.now())
-        self.chat.signer = Signer(key)
+        self.chat.load_key = self._key
+        try:
+            await self.chat.ensure_signer()
+        except Exception as exc:  # the database is down: the first request tries again
+            log.warning("web chat: signing key not loaded yet: %s: %s", type(exc).__name__, exc)
         if self.listener is not None:
             await self.listener.start()
         if self.sender is not None:
             await self.sender.start()
         log.info("web chat: %s/chat", self.settings.console_base_url)
+
+    async def _key(self) -> Signer:
+        secret = self.settings.webchat_secret
+        if secret is not None:
+            return Signer(secret.get_secret_value())
+        async with self.sessions() as session, session.begin():
+            return Signer(await shared_secret(session, self.clock.now()))
 
     async def shutdown(self, timeout: float) -> None:  # noqa: ASYNC109
         self.chat.close_streams()

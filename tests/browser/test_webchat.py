@@ -130,3 +130,45 @@ async def test_the_english_page_works_the_same(
     await page.wait_for_selector("html[lang=zh-CN]")
     await _bot_says(page, "Bring both ID cards")  # the conversation is still there
     await context.close()
+
+
+async def test_the_widget_on_a_static_page_of_an_allowed_site(
+    start_chat: StartChat,  # noqa: F811
+    browser: Any,
+    tmp_path: Path,
+) -> None:
+    from aiohttp import web
+
+    page_html: list[str] = []
+    static = web.Application()
+
+    async def index(_request: web.Request) -> web.Response:
+        return web.Response(text=page_html[0], content_type="text/html")
+
+    static.router.add_get("/", index)
+    runner = web.AppRunner(static, access_log=None)
+    await runner.setup()
+    tcp = web.TCPSite(runner, "127.0.0.1", 0)  # "the city's site", started first: its port
+    await tcp.start()
+    site = f"http://127.0.0.1:{tcp._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+    app = await start_chat(webchat_origins=site)
+    page_html.append(
+        '<!doctype html><html lang="en"><body><h1>City of Example</h1>'
+        f'<script src="{app.url}/chat/widget.js" defer></script></body></html>'
+    )
+    try:
+        context = await browser.new_context(viewport=PHONE, locale="en-US")
+        page = await context.new_page()
+        await page.goto(site)
+        opener = page.get_by_role("button", name=t("en", "web-widget_open"))
+        await opener.click()
+        frame = page.frame_locator("iframe")
+        await frame.locator("#text").fill("How do I register a marriage?")
+        await frame.locator("#text").press("Enter")
+        await frame.locator(".msg.bot", has_text="Bring both ID cards").wait_for(timeout=10_000)
+        toggle = page.locator("button[aria-controls=citizen-desk-panel]")
+        assert await toggle.get_attribute("aria-expanded") == "true"
+        assert await toggle.text_content() == t("en", "web-widget_close")
+        await context.close()
+    finally:
+        await runner.cleanup()

@@ -117,6 +117,8 @@ class WebChat:
         self.hub = hub
         self.on_commit = on_commit
         self.signer: Signer | None = None
+        self.load_key: Callable[[], Awaitable[Signer]] | None = None
+        self._key_lock = asyncio.Lock()
         clock = {"clock": monotonic} if monotonic is not None else {}
         self.visitor_limit = RateLimiter(settings.webchat_rate, **clock)
         self.ip_limit = RateLimiter(settings.webchat_ip_rate, **clock)
@@ -129,7 +131,27 @@ class WebChat:
         self.csp = self._csp()
 
     # -- wiring ------------------------------------------------------------------------------
+    async def ensure_signer(self) -> Signer:
+        """The signer (its key may come from the database: loaded once, on first need)."""
+        if self.signer is None:
+            async with self._key_lock:
+                if self.signer is None:
+                    assert self.load_key is not None
+                    self.signer = await self.load_key()
+        return self.signer
+
+    @web.middleware
+    async def middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.path.startswith("/chat/api/") and self.signer is None:
+            try:
+                await self.ensure_signer()
+            except Exception as exc:
+                log.warning("web chat: no signing key: %s: %s", type(exc).__name__, exc)
+                return _error(503, "the desk is starting or its database is down; try again")
+        return await handler(request)
+
     def routes(self, app: web.Application) -> None:
+        app.middlewares.append(self.middleware)
         app.router.add_get("/chat", self.page)
         app.router.add_get("/chat/widget.js", self.widget)
         app.router.add_get("/chat/static/{name}", self.static)
