@@ -10,7 +10,7 @@ when ``taskset`` exists; this process (CPU 1) is the visitors, over real HTTP.
 1. Idle streams: N visitors each get a cookie (``GET /chat/api/session``) and open
    ``GET /chat/api/stream``; the server's resident memory (``VmRSS``) before and after, per
    stream, and how long opening them took.
-2. Latency: M other visitors, each with an open stream, POST a question the sample FAQ answers
+2. Latency: 20 visitors one after the other (the answer path alone), then M other visitors, each with an open stream, POST a question the sample FAQ answers
    all at once; the time from the POST to the answer's event on the visitor's stream, p50 / p99
    / max, and the answers per second of the burst (with the N idle streams still open).
 
@@ -199,6 +199,19 @@ async def run(streams: int, askers: int, postgres: bool) -> None:
                 f"{before / 1024:.1f} MiB -> {after / 1024:.1f} MiB: "
                 f"{(after - before) / max(streams, 1):.1f} KiB per stream"
             )
+            alone = [Client(http, base) for _ in range(20)]
+            solo = []
+            for c in alone:  # one at a time: the answer path without queueing
+                await c.session()
+                ready = asyncio.Event()
+                await c.open(ready)
+                await ready.wait()
+                solo.append(await c.ask(QUESTION) * 1000)
+            solo.sort()
+            print(
+                f"question -> answer, one visitor at a time (20 visitors): "
+                f"p50 {statistics.median(solo):.0f} ms, max {solo[-1]:.0f} ms"
+            )
             ask = [Client(http, base) for _ in range(askers)]
             await asyncio.gather(*(c.session() for c in ask))
             readies = []
@@ -217,12 +230,11 @@ async def run(streams: int, askers: int, postgres: bool) -> None:
                 f"p50 {statistics.median(ms):.0f} ms, p99 {p99:.0f} ms, max {ms[-1]:.0f} ms; "
                 f"{askers / wall:.0f} answers/s"
             )
-            for c in [warm, *idle, *ask]:
+            everyone = [warm, *idle, *alone, *ask]
+            for c in everyone:
                 if c.task is not None:
                     c.task.cancel()
-            await asyncio.gather(
-                *(c.task for c in [warm, *idle, *ask] if c.task), return_exceptions=True
-            )
+            await asyncio.gather(*(c.task for c in everyone if c.task), return_exceptions=True)
     finally:
         proc.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
