@@ -41,6 +41,7 @@ web-echo_photo = 📷 (photo)
 web-photos_from_staff = 📷 Staff attached { $count } photo(s); see the reply for details.
 web-widget_open = Online help
 web-widget_close = Close
+web-privacy_title = 🔒 Privacy
 web-privacy = 🔒 Privacy: we keep a random visitor number in a browser cookie (to recognise and answer you), the requests and photos you submit (so the departments can handle them), and a phone number or e-mail only if you choose to leave one (used only if staff need to reach you; this service sends no e-mail by itself). Questions we could not answer are kept anonymously to improve our answers. Your personal data is kept until you delete it: see it with “My data”, erase it with “Erase my data”; tickets stay in the city's records without your identity.
 web-data_show =
     🗂 What we store about you:

@@ -29,13 +29,16 @@ from handlers.dialogue.state import Conversation
 from handlers.web.chat import events
 from handlers.web.chat.render import render_outcome
 from handlers.web.chat.signing import new_visitor_id
-from handlers.wechat.state import ConversationConflict
 from tickets.conversations import load_conversation, save_conversation
 from tickets.people.citizens import Identity, find_citizen
 
-__all__ = ["Handled", "WebChatProcessor"]
+__all__ = ["ConversationConflict", "Handled", "WebChatProcessor"]
 
 log = logging.getLogger(__name__)
+
+
+class ConversationConflict(Exception):
+    """Another message of the same visitor changed the conversation meanwhile: run again."""
 
 
 @dataclass
