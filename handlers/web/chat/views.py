@@ -6,7 +6,7 @@
 * ``GET /chat/api/session``: ``{"csrf", "lang"}``; sets the visitor cookie (HttpOnly,
   SameSite=Lax) when there is none;
 * ``POST /chat/api/messages``: ``{"text"}``, ``{"action"}`` or ``{"contact": {"phone" |
-  "email", "consent": true}}`` -> 202; 401 without the cookie, 403 without a valid
+  "email", "consent": true}}`` or ``{"location": {"latitude", "longitude"}}`` -> 202; 401 without the cookie, 403 without a valid
   ``X-CSRF-Token``, 413 too large, 429 too fast, 400 malformed;
 * ``POST /chat/api/photo``: the raw bytes of a JPEG, PNG, GIF or WebP (checked by their magic
   bytes, at most ``WEBCHAT_PHOTO_MAX``) -> 202, handed to the dialogue as a photo;
@@ -328,7 +328,7 @@ class WebChat:
     def _inbound(self, body: Any, lang: str) -> tuple[Inbound, str | None] | web.Response:
         key = secrets.randbits(31)
         if not isinstance(body, dict) or len(body) != 1:
-            return _error(400, "send exactly one of text, action, contact")
+            return _error(400, "send exactly one of text, action, contact, location")
         if "text" in body:
             text = body["text"]
             if not isinstance(text, str) or not text.strip():
@@ -355,6 +355,16 @@ class WebChat:
                 name = action[4:]
                 return Inbound("command", command=name, key=key), t(lang, f"web-menu_{name}")
             return Inbound("press", action=action, key=key), None
+        if "location" in body:
+            where = body["location"]
+            try:
+                lat, lon = float(where["latitude"]), float(where["longitude"])
+            except (TypeError, KeyError, ValueError, OverflowError):
+                return _error(400, "location needs numeric latitude and longitude")
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                return _error(400, "latitude or longitude out of range")
+            echo = t(lang, "web-echo_location")
+            return Inbound("location", location=(lat, lon), key=key), echo
         if "contact" in body:
             contact = body["contact"]
             if not isinstance(contact, dict) or contact.get("consent") is not True:

@@ -72,6 +72,9 @@ async def test_the_contract_cookie_codes_and_headers(start_chat: StartChat, visi
     assert (await v.post(None, raw=b'{"text":"' + b"x" * 20000 + b'"}')).status == 413
     assert (await v.post({"action": "tk:rate5:99999999999999999999"})).status == 400
     assert (await v.post(None, raw=b"hello", path="photo", content_type="image/png")).status == 415
+    assert (await v.post({"location": {"latitude": 91, "longitude": 0}})).status == 400
+    assert (await v.post({"location": {"latitude": "x"}})).status == 400
+    assert (await v.post({"location": {"latitude": 39.9, "longitude": 116.4}})).status == 202
 
     async with v.http.get(f"{app.url}/chat") as response:
         page = await response.text()
@@ -94,8 +97,10 @@ async def test_the_contract_cookie_codes_and_headers(start_chat: StartChat, visi
         assert response.status == 400
     await v.say("结婚登记需要什么材料？")
     await v.open()
+    kept = await v.next("")
+    assert kept.id == 1 and kept.data["echo"] == t("zh", "web-echo_location")
     first = await v.next("")
-    assert first.id == 1
+    assert first.id == 2
     for _ in range(100):  # heartbeats every 0.05 s
         if v.comments >= 2:
             break

@@ -136,6 +136,12 @@
     if (file.size > parseInt(T.photoMax, 10)) { say(T.errorPhotoSize); return; }
     send("/chat/api/photo", file, file.type);
   });
+  document.getElementById("locate").addEventListener("click", function () {
+    if (!navigator.geolocation) { say(T.noLocation); return; }
+    navigator.geolocation.getCurrentPosition(function (position) {
+      post({ location: { latitude: position.coords.latitude, longitude: position.coords.longitude } });
+    }, function () { say(T.noLocation); }, { timeout: 15000 });
+  });
   document.querySelectorAll("[data-action]").forEach(function (button) {
     button.addEventListener("click", function () { post({ action: button.dataset.action }); });
   });

@@ -29,6 +29,7 @@
       var query = "embed=1" + (lang.indexOf("en") === 0 ? "&lang=en" : lang.indexOf("zh") === 0 ? "&lang=zh" : "");
       frame.src = base + "/chat?" + query;
       frame.title = __LABEL__;
+      frame.allow = "geolocation";
       frame.style.cssText = "width:100%;height:100%;border:0";
       panel.appendChild(frame);
     }
