@@ -313,7 +313,7 @@ async def _webchat(session: AsyncSession, subject: Subject) -> None:
             (WebchatVisitor, WebchatVisitor.visitor_id),
         ):
             await session.exec(
-                delete(table)  # type: ignore[call-overload]
+                delete(table)
                 .where(col(column).in_(visitors))
                 .execution_options(synchronize_session=False)
             )

@@ -37,7 +37,7 @@ async def ensure_visitor(session: AsyncSession, visitor: str, now: datetime) -> 
         .values(visitor_id=visitor, last_seq=0, created_at=now, updated_at=now)
         .on_conflict_do_nothing(index_elements=["visitor_id"])
     )
-    await session.exec(stmt)  # type: ignore[call-overload]
+    await session.exec(stmt)
 
 
 async def append(
@@ -51,7 +51,7 @@ async def append(
     """Write one event to ``visitor``'s stream; returns its id (``seq``)."""
     await ensure_visitor(session, visitor, now)
     result = await session.exec(
-        update(WebchatVisitor)  # type: ignore[call-overload]
+        update(WebchatVisitor)
         .where(col(WebchatVisitor.visitor_id) == visitor)
         .values(last_seq=col(WebchatVisitor.last_seq) + 1, updated_at=now)
         .returning(col(WebchatVisitor.last_seq))

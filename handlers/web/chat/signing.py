@@ -75,7 +75,7 @@ async def shared_secret(session: AsyncSession, now: datetime) -> str:
         .values(name=KEY_NAME, secret=secrets.token_urlsafe(32), created_at=now)
         .on_conflict_do_nothing(index_elements=["name"])
     )
-    await session.exec(stmt)  # type: ignore[call-overload]
+    await session.exec(stmt)
     row = await session.get(WebchatKey, KEY_NAME)
     assert row is not None
     return row.secret
