@@ -33,7 +33,7 @@ from typing import Any
 
 import jinja2
 from aiohttp import web
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, SQLAlchemyError
 
 from handlers.dialogue.model import MAX_ACTION_ID, Inbound
 from handlers.web.chat import events
@@ -482,6 +482,8 @@ class WebChat:
                     await response.write(b": ping\n\n")
         except ConnectionError:  # the visitor went away
             pass
+        except (OSError, SQLAlchemyError) as exc:  # the database is down: the browser retries
+            log.warning("web chat stream ended: %s: %s", type(exc).__name__, exc)
         finally:
             self.hub.unsubscribe(visitor, wake)
         with contextlib.suppress(Exception):

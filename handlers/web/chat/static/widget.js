@@ -26,10 +26,10 @@
   function open() {
     if (!frame) {
       frame = document.createElement("iframe");
+      frame.allow = "geolocation";  // "send my location" inside the panel
       var query = "embed=1" + (lang.indexOf("en") === 0 ? "&lang=en" : lang.indexOf("zh") === 0 ? "&lang=zh" : "");
       frame.src = base + "/chat?" + query;
       frame.title = __LABEL__;
-      frame.allow = "geolocation";
       frame.style.cssText = "width:100%;height:100%;border:0";
       panel.appendChild(frame);
     }
