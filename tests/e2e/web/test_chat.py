@@ -12,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import struct
 import zlib
+from datetime import UTC, datetime
 
+import aiohttp
 import pytest
 from sqlmodel import select
 from yarl import URL
@@ -23,6 +25,7 @@ from tests.e2e.test_erasure_scan import _as_text
 from tests.e2e.web.client import Visitor
 from tests.e2e.web.conftest import StartChat, add_clerk
 from tests.emulator import BotAPIEmulator
+from tickets.console_access import create_login
 from tickets.models import Citizen, Ticket, WebchatEvent
 
 pytestmark = pytest.mark.e2e
@@ -191,6 +194,16 @@ async def test_a_visitor_asks_files_a_request_and_a_clerk_replies_from_telegram(
     assert ticket.details["photos"][0].startswith("web:")
     post = await emu.next_message(housing)
     assert ticket.number in post["text"] and EMAIL not in post["text"]
+    # the clerk sees the photo in the console (the desk keeps it; Telegram cannot send it)
+    async with session_factory() as session:
+        token = await create_login(session, clerk.id, now=datetime.now(UTC))
+        await session.commit()
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as staff:
+        async with staff.get(f"{app.url}/console/login?token={token}") as response:
+            assert response.status == 200
+        async with staff.get(f"{app.url}/console/tickets/{ticket.number}/photos/0") as response:
+            assert response.status == 200 and response.content_type == "image/png"
+            assert await response.read() == png()
 
     await (
         await emu.send_message(clerk, f"/reply {ticket.number} 已安排维修，明天修好", chat=housing)
