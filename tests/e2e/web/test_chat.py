@@ -328,3 +328,25 @@ async def test_an_event_written_on_one_instance_reaches_a_stream_on_another(
         rows = (await session.exec(select(WebchatEvent))).all()
     assert [r.seq for r in rows] == [1]
     assert _as_text(rows[0].payload)
+
+
+async def test_a_restart_keeps_the_visitor_and_their_conversation(
+    start_chat: StartChat,
+    visitors,  # type: ignore[no-untyped-def]
+) -> None:
+    first = await start_chat()
+    v = visitors(first.url)
+    await v.session()
+    await v.say("结婚登记需要什么材料？")
+    csrf = v.csrf
+    await first.stop()  # the key (kept in the database) and the events survive it
+    second = await start_chat()
+    v.base = second.url
+    cookie = _cookie(v)
+    v.http.cookie_jar.update_cookies({"cd_visitor": cookie}, URL(f"{second.url}/chat/"))
+    assert (await v.session())["csrf"] == csrf  # the same visitor
+    await v.open()
+    replayed = await v.next()
+    assert replayed.id == 1 and "身份证和户口簿" in replayed.text
+    await v.say("旧沙发怎么扔？")
+    assert (await v.next()).id == 2
