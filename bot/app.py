@@ -1,7 +1,8 @@
 """The composition root of the service: ``create_app(settings)`` -> aiohttp Application.
 
 Routes: ``POST WEBHOOK_PATH`` (webhook mode only), ``GET /healthz``, ``GET /metrics``, the
-staff console under ``/console`` (``handlers.web.console``), and ``GET``/``POST WECHAT_PATH``
+staff console under ``/console`` (``handlers.web.console``), the web chat under ``/chat``
+(``bot.webchat``), and ``GET``/``POST WECHAT_PATH``
 when the WeChat Official Account is configured (``bot.wechat``).
 Everything the app creates (engine, bot, FSM storage) it also closes; what the caller hands
 in (``bot``, ``session_factory``) stays the caller's.
@@ -24,6 +25,7 @@ from bot.metrics import Metrics
 from bot.processing import UpdateProcessor
 from bot.runtime import Mode, Runtime
 from bot.texts import TextsService
+from bot.webchat import setup_webchat
 from bot.webhook import MAX_BODY, WebhookHandler
 from bot.wechat import setup_wechat
 from handlers.deps import Deps
@@ -110,6 +112,9 @@ def create_app(
         app.router.add_post(settings.webhook_path, runtime.webhook.handle)
     setup_console(app, runtime, _deps(runtime, clock))
     runtime.wechat = setup_wechat(app, settings, session_factory, _deps(runtime, clock), clock)
+    runtime.webchat = setup_webchat(app, settings, session_factory, _deps(runtime, clock), clock)
+    if runtime.webchat is not None:
+        runtime.webchat.wake_others = runtime.wake_outbox
 
     async def on_startup(_app: web.Application) -> None:
         await runtime.start()

@@ -87,6 +87,48 @@ class Settings(BaseSettings):
     # as a customer-service message (WeChat gives up after 5 s and retries).
     wechat_reply_deadline: float = Field(default=4.0, gt=0, le=4.8)
 
+    # Web chat (issue 13): GET /chat, its API and the embeddable widget
+    webchat_enabled: bool = True
+    # Signs the visitor cookie and the CSRF tokens; unset: a random key made once and kept in
+    # the database (shared by every instance, survives restarts).
+    webchat_secret: SecretStr | None = None
+    # Sites allowed to embed the chat (the widget's iframe): frame-ancestors / X-Frame-Options.
+    webchat_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    city_name: str | None = Field(default=None, max_length=80)  # unset: the catalogue's name
+    webchat_color: str = "#0b5cad"  # the page's main colour (#rrggbb)
+    webchat_heartbeat: float = Field(default=15.0, gt=0, le=300)  # seconds between pings
+    webchat_text_max: int = Field(default=2000, ge=1, le=20000)  # characters per message
+    webchat_photo_max: int = Field(default=5_000_000, ge=1000, le=50_000_000)  # bytes
+    webchat_rate: int = Field(default=20, ge=1, le=10000)  # POSTs per visitor per minute
+    webchat_ip_rate: int = Field(default=120, ge=1, le=100000)  # POSTs per IP per minute
+    webchat_trust_proxy: bool = False  # take the client IP from X-Forwarded-For
+
+    @field_validator("webchat_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
+        if isinstance(value, list):
+            out = []
+            for origin in value:
+                origin = str(origin).rstrip("/")
+                if not origin.startswith(("http://", "https://")) or any(
+                    c in origin for c in " ;'\"<>"
+                ):
+                    raise ValueError(f"use origins like https://www.city.gov.cn (got {origin!r})")
+                out.append(origin)
+            return out
+        return value
+
+    @field_validator("webchat_color")
+    @classmethod
+    def _valid_color(cls, value: str) -> str:
+        import re
+
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+            raise ValueError("use a colour like #0b5cad")
+        return value.lower()
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
@@ -149,13 +191,14 @@ class Settings(BaseSettings):
         "wechat_token",
         "wechat_app_secret",
         "wechat_aes_key",
+        "webchat_secret",
         mode="before",
     )
     @classmethod
     def _empty_secret_is_none(cls, value: object) -> object:
         return None if value == "" else value
 
-    @field_validator("wechat_app_id", mode="before")
+    @field_validator("wechat_app_id", "city_name", mode="before")
     @classmethod
     def _empty_app_id_is_none(cls, value: object) -> object:
         return None if value == "" else value
@@ -230,7 +273,14 @@ class Settings(BaseSettings):
 
 
 _SECRETS = frozenset(
-    {"bot_token", "webhook_secret", "wechat_token", "wechat_app_secret", "wechat_aes_key"}
+    {
+        "bot_token",
+        "webhook_secret",
+        "wechat_token",
+        "wechat_app_secret",
+        "wechat_aes_key",
+        "webchat_secret",
+    }
 )
 
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from bot.polling import Poller
     from bot.processing import UpdateProcessor
     from bot.scheduler import SweepScheduler
+    from bot.webchat import WebChatChannel
     from bot.webhook import WebhookHandler
     from bot.wechat import WeChatChannel
 
@@ -64,6 +65,7 @@ class Runtime:
     webhook: WebhookHandler | None = None
     poller: Poller | None = None
     wechat: WeChatChannel | None = None  # the WeChat Official Account channel, when configured
+    webchat: WebChatChannel | None = None  # the web chat (/chat), unless WEBCHAT_ENABLED=false
     drain_timeout: float = 20.0
     set_webhook_retry: float = 5.0
     _background: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -89,6 +91,8 @@ class Runtime:
             await self.sender.start()
         if self.wechat is not None:
             await self.wechat.start()
+        if self.webchat is not None:
+            await self.webchat.start()
         await self._warn_about_calendar()
         if self.settings.scheduler_enabled:
             self._start_scheduler()
@@ -107,6 +111,8 @@ class Runtime:
             self.sender.wake()
         if self.wechat is not None:
             self.wechat.wake()
+        if self.webchat is not None:
+            self.webchat.wake()
 
     def notifiers(self, staff_lang: str | None = None) -> NotifierFactory:
         """Notifiers (:mod:`handlers.notify`) with the live departments file, for the messages
@@ -290,6 +296,8 @@ class Runtime:
                 )
         if self.wechat is not None:
             await self.wechat.shutdown(self.drain_timeout)
+        if self.webchat is not None:
+            await self.webchat.shutdown(self.drain_timeout)
         if self.sender is not None:
             await self.sender.stop(self.drain_timeout)
         await self.knowledge.stop()

@@ -47,6 +47,11 @@ table of the schema is listed there):
 ``wechat_follower``
     Deleted: the WeChat openid with its follow state, last interaction time and the numbered
     options last shown.
+``webchat_visitor`` / ``webchat_event``
+    Deleted: the web chat visitor (the id in their cookie) and every event of their stream
+    (the desk's answers, staff replies and their own messages as echoed back).
+``webchat_file``
+    Kept like a Telegram photo (it shows the case, and names nobody: no visitor id).
 
 Other tables hold no citizen data: departments, staff and their invites (staff are not
 citizens), ticket numbering, processed update ids (id, kind, time), scheduler alerts and marks.
@@ -82,6 +87,8 @@ from tickets.models import (
     TicketEvent,
     TicketMessage,
     UnansweredQuestion,
+    WebchatEvent,
+    WebchatVisitor,
     WeChatFollower,
 )
 from tickets.privacy import scrub_text
@@ -108,6 +115,10 @@ PERSONAL_DATA: dict[str, str] = {
     "deleted; the others expire after CONVERSATION_TTL_DAYS",
     "citizen_identity": "deleted: every channel's id and address of the citizen",
     "wechat_follower": "deleted: the citizen's openid, follow state, last interaction, options",
+    "webchat_visitor": "deleted: the web visitor's id and event counter",
+    "webchat_event": "deleted: every event of the web visitor's stream",
+    "webchat_file": "kept (a photo of the case, like Telegram's); no visitor id in it",
+    "webchat_key": "no citizen data (the web chat's signing key)",
     "wechat_token": "no citizen data (the official account's access token)",
     "console_login": "no citizen data (staff sign-in links, hashed)",
     "console_session": "no citizen data (staff browser sessions, hashed)",
@@ -294,6 +305,20 @@ async def _wechat_followers(session: AsyncSession, subject: Subject) -> None:
         )
 
 
+async def _webchat(session: AsyncSession, subject: Subject) -> None:
+    visitors = [value for channel, value in subject.addresses if channel == "web"]
+    if visitors:
+        for table, column in (
+            (WebchatEvent, WebchatEvent.visitor_id),
+            (WebchatVisitor, WebchatVisitor.visitor_id),
+        ):
+            await session.exec(
+                delete(table)
+                .where(col(column).in_(visitors))
+                .execution_options(synchronize_session=False)
+            )
+
+
 async def _route_lessons(session: AsyncSession, subject: Subject) -> None:
     # A lesson copies a demand's text (phone and ID numbers already redacted): the ones from
     # the person's tickets, or taught by them, lose their name and phone too. The lesson stays
@@ -330,6 +355,7 @@ register_eraser("unanswered_question", _questions)
 register_eraser("conversation_state", _conversations)
 register_eraser("route_lesson", _route_lessons)
 register_eraser("wechat_follower", _wechat_followers)
+register_eraser("webchat", _webchat)
 register_eraser("citizen_identity", _identities)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, false, text
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from tickets.dbtypes import JSONType, UTCDateTime
@@ -484,3 +484,63 @@ class WeChatToken(SQLModel, table=True):
 
 
 ALL_TABLES = (*ALL_TABLES, WeChatFollower, WeChatToken)
+
+
+# --- web chat (issue 13): visitors, their event streams, uploaded photos, the signing key ----
+
+
+class WebchatVisitor(SQLModel, table=True):
+    """A web chat visitor, by the random id in their signed cookie (the ``external_id`` of
+    their ``web`` identity): ``last_seq`` is the id of the last event written to them (bumped
+    with a row lock, so one visitor's events commit in id order on every instance)."""
+
+    __tablename__ = "webchat_visitor"
+
+    visitor_id: str = Field(max_length=64, primary_key=True)
+    last_seq: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class WebchatEvent(SQLModel, table=True):
+    """One event down a visitor's stream: ``seq`` increases per visitor (the SSE ``id:``),
+    ``payload`` is ``{"from", "text", "actions", ...}``; ``outbox_id`` the outbox row it
+    delivers (unique: a row delivered twice writes one event)."""
+
+    __tablename__ = "webchat_event"
+    __table_args__ = (UniqueConstraint("visitor_id", "seq", name="uq_webchat_event_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    visitor_id: str = Field(max_length=64)
+    seq: int
+    payload: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONType, nullable=False)
+    )
+    outbox_id: int | None = Field(default=None, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class WebchatFile(SQLModel, table=True):
+    """A photo a visitor uploaded (checked by its magic bytes), by a random id: the ticket
+    keeps ``web:<id>`` like a Telegram file id. It names nobody (no visitor id)."""
+
+    __tablename__ = "webchat_file"
+
+    id: str = Field(max_length=40, primary_key=True)
+    mime: str = Field(max_length=32)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class WebchatKey(SQLModel, table=True):
+    """The web chat's signing key when ``WEBCHAT_SECRET`` is not set: random, made once by the
+    first instance and shared by all through the database."""
+
+    __tablename__ = "webchat_key"
+
+    name: str = Field(max_length=32, primary_key=True)
+    secret: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+ALL_TABLES = (*ALL_TABLES, WebchatVisitor, WebchatEvent, WebchatFile, WebchatKey)

@@ -27,7 +27,7 @@ from tickets.gaps import link_ticket
 from tickets.intake import append_text, cap_ticket_text, guess_demand_type, guess_urgent
 from tickets.lessons import citizen_actor, record_lesson
 from tickets.lifecycle import DEMAND_TYPES
-from tickets.people.citizens import record_contact
+from tickets.people.citizens import record_contact, record_email
 
 __all__ = ["CANCEL_WORDS", "MAX_DOCUMENTS", "MAX_PHOTOS", "is_cancel_word"]
 
@@ -339,6 +339,9 @@ async def contact(turn: Turn) -> None:
     """The phone number shared with the channel's button: the person's explicit consent."""
     inbound = turn.inbound
     draft = turn.state.draft
+    if inbound.email is not None:  # the web chat's contact field: an e-mail address
+        await _email(turn)
+        return
     if not inbound.own_phone or not inbound.phone:
         turn.say(Text("flow-phone_not_own"))
         return
@@ -349,6 +352,24 @@ async def contact(turn: Turn) -> None:
     await record_contact(turn.session, citizen, inbound.phone, now=turn.now)
     draft.phone = True
     turn.say(Text("flow-phone_saved"), clear_keyboard=True)
+    show_draft(turn)
+
+
+async def _email(turn: Turn) -> None:
+    """An e-mail address left with explicit consent (the web chat's form): stored for staff
+    (the desk sends no e-mail itself)."""
+    draft = turn.state.draft
+    if draft is None:
+        turn.state.end_form()
+        return
+    citizen = await turn.ensure_citizen()
+    try:
+        await record_email(turn.session, citizen, turn.inbound.email or "", now=turn.now)
+    except ValueError:
+        turn.say(Text("flow-email_invalid"), ask_contact=True)
+        return
+    draft.phone = True
+    turn.say(Text("flow-email_saved"), clear_keyboard=True)
     show_draft(turn)
 
 

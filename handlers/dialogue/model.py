@@ -115,7 +115,8 @@ class Inbound:
 
     ``text``: the text, a caption, or a command's arguments. ``key``: the channel's id of the
     message (a question is remembered under it, for its buttons). ``reply_to_ticket``: the
-    message answers one the desk sent about that ticket (Telegram's reply). ``files``: the
+    message answers one the desk sent about that ticket (Telegram's reply). ``email``: a contact
+    given as an e-mail address (the web chat's contact field). ``files``: the
     channel's ids of a photo or a document. ``own_phone``: a shared contact is the person's
     own. ``album``: the group a photo belongs to (an album counts once for flood control)."""
 
@@ -128,6 +129,7 @@ class Inbound:
     files: tuple[str, ...] = ()
     location: tuple[float, float] | None = None
     phone: str | None = None
+    email: str | None = None
     own_phone: bool = True
     album: str | None = None
 

@@ -16,6 +16,9 @@ recipient: texts with buttons, and files. Each channel writes them its own way:
   ``actions`` is always present, possibly empty). Files staff sent with a reply are listed
   under ``"files": [{"kind": "photo" | "document", "file_id": "..."}]`` (Telegram file ids the
   channel may fetch through the Bot API) on the message they follow; a location is not sent.
+  The web chat's rows also say who speaks: ``"from": "staff"`` for a staff member's words (a
+  reply, a request for information), ``"bot"`` for the desk's (:func:`web_payload`); its
+  sender writes each row as an event of the visitor's stream (:mod:`bot.webchat`).
 """
 
 from __future__ import annotations
@@ -25,7 +28,15 @@ from typing import Any
 
 from handlers.notify.actions import Rows
 
-__all__ = ["FilePart", "LocationPart", "Part", "TextPart", "telegram_call", "text_payload"]
+__all__ = [
+    "FilePart",
+    "LocationPart",
+    "Part",
+    "TextPart",
+    "telegram_call",
+    "text_payload",
+    "web_payload",
+]
 
 TELEGRAM_TEXT_MAX = 4096
 # How each file kind reaches a Telegram chat: (Bot API method, its file parameter).
@@ -85,3 +96,8 @@ def text_payload(parts: list[Part]) -> list[dict[str, Any]]:
         elif isinstance(part, FilePart) and out:
             out[-1].setdefault("files", []).append({"kind": part.kind, "file_id": part.file_id})
     return out
+
+
+def web_payload(payloads: list[dict[str, Any]], *, staff: bool) -> list[dict[str, Any]]:
+    """The web chat's rows: :func:`text_payload`'s with who speaks (``from``)."""
+    return [{**p, "from": "staff" if staff else "bot"} for p in payloads]

@@ -24,16 +24,27 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.notify.channels import Part, telegram_call, text_payload
+from handlers.notify.channels import Part, telegram_call, text_payload, web_payload
 from handlers.notify.format import DepartmentNames
 from handlers.notify.outbox import write
 from handlers.notify.render import RenderContext, departments_of, render
 from tickets.config.desk import DeskConfig
 from tickets.models import Citizen, Department
-from tickets.notify import Event, Queued, TicketNotice, ToCitizen
+from tickets.notify import (
+    Event,
+    InfoRequested,
+    Queued,
+    TicketNotice,
+    TicketReplied,
+    ToCitizen,
+)
 from tickets.people.citizens import Identity, reach
 
 __all__ = ["NotifySetup", "OutboxNotifier", "notifier_factory"]
+
+# Events whose message to the citizen is a staff member's words (the web chat shows them as
+# the staff's, ``"from": "staff"``); the rest are the desk's.
+STAFF_WORDS = (TicketReplied, InfoRequested)
 
 
 @dataclass(frozen=True)
@@ -97,7 +108,10 @@ class OutboxNotifier:
         if identity.channel == "telegram":
             return await self._to_telegram(event, int(identity.address or 0), parts)
         out = []
-        for index, payload in enumerate(text_payload(parts)):
+        payloads = text_payload(parts)
+        if identity.channel == "web":
+            payloads = web_payload(payloads, staff=isinstance(event, STAFF_WORDS))
+        for index, payload in enumerate(payloads):
             row = await self._write(
                 event,
                 index,

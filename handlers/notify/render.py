@@ -82,7 +82,7 @@ def _post_body(ticket: ev.TicketRef, post: ev.Post, lang: str | None, ctx: Rende
     )
 
 
-OTHER_CHANNEL_FILES = ("wechat:",)  # file ids of attachments from other channels
+OTHER_CHANNEL_FILES = ("wechat:", "web:")  # file ids of attachments from other channels
 
 
 def _citizen_files(ticket: ev.TicketRef, files: ev.Files, lang: str | None) -> list[Part]:
@@ -93,9 +93,12 @@ def _citizen_files(ticket: ev.TicketRef, files: ev.Files, lang: str | None) -> l
     elsewhere = [p for p in files.photos if p.startswith(OTHER_CHANNEL_FILES)]
     parts: list[Part] = [FilePart("photo", p, caption) for p in files.photos if p not in elsewhere]
     parts += [FilePart("document", d, caption) for d in files.documents]
-    if elsewhere:
-        note = t(lang, "wx-staff_photos", count=len(elsewhere))
-        parts.append(TextPart(t(lang, "lines", first=caption, rest=note)))
+    wechat = [p for p in elsewhere if p.startswith("wechat:")]
+    web = [p for p in elsewhere if p.startswith("web:")]
+    for files_of, key in ((wechat, "wx-staff_photos"), (web, "web-staff_photos")):
+        if files_of:
+            note = t(lang, key, count=len(files_of))
+            parts.append(TextPart(t(lang, "lines", first=caption, rest=note)))
     if files.location is not None:
         parts.append(LocationPart(*files.location))
     return parts

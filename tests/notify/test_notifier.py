@@ -46,6 +46,7 @@ async def test_a_web_citizen_gets_text_and_actions_not_telegram_keyboards(any_wo
                 "We will respond by 2026-11-24 15:30."
             ),
             "actions": [],
+            "from": "bot",  # the desk's words (a staff reply is "staff")
         }
         svc = w.service(session)
         clerk = await w.actor(session, w.clerk)
@@ -61,6 +62,7 @@ async def test_a_web_citizen_gets_text_and_actions_not_telegram_keyboards(any_wo
             {"id": f"tk:followup:{tid}", "label": "💬 Follow up"},
             {"id": f"tk:reopen:{tid}", "label": "🔄 Reopen"},
         ]
+        assert reply.payload["from"] == "staff"  # the web chat shows a staff member's words
         assert reply.citizen_id == citizen.id  # erased with them
 
 

@@ -92,6 +92,9 @@ class Console:
         wechat = getattr(self.runtime, "wechat", None)  # a ticket's message to a WeChat citizen
         if wechat is not None:
             wechat.wake()
+        webchat = getattr(self.runtime, "webchat", None)  # ... and to a web chat visitor
+        if webchat is not None:
+            webchat.wake()
 
     @property
     def session_ttl(self) -> timedelta:

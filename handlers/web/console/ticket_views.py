@@ -24,6 +24,7 @@ from tickets.config.desk import CannedReply
 from tickets.errors import Conflict, NotAllowed, NotFound, TicketError, ValidationError
 from tickets.lifecycle import DEMAND_TYPES, Action, allowed_actions
 from tickets.lookups import citizen_name, staff_names_by_id, staff_names_by_user
+from tickets.models import WebchatFile
 from tickets.privacy import mask_name
 from tickets.queries import TicketDetails
 from tickets.service import EXTENSION_KINDS, Contact, TicketService
@@ -367,6 +368,16 @@ async def photo(request: web.Request) -> web.StreamResponse:
     photos = details.ticket.details.get("photos") or []
     if not index.isdigit() or int(index) >= len(photos):
         return _unavailable(request)
+    if str(photos[int(index)]).startswith("web:"):  # a web chat visitor's: in the database
+        async with console.session() as session:
+            row = await session.get(WebchatFile, str(photos[int(index)]).removeprefix("web:"))
+        if row is None:
+            return _unavailable(request)
+        return web.Response(
+            body=row.data,
+            content_type=row.mime,
+            headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"},
+        )
     if str(photos[int(index)]).startswith("wechat:"):  # a WeChat follower's: from WeChat
         return await _wechat_photo(request, details.ticket.number, str(photos[int(index)]))
     bot = console.runtime.bot
