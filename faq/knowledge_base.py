@@ -47,6 +47,7 @@ from faq.features import KIND_WEIGHT, Analysis, Analyzer, english_vocabulary, st
 from faq.lexicon import is_chitchat
 from faq.models import Candidate, Entry, MatcherConfig, MatchResult, Thresholds
 from faq.nearmiss import Scope
+from faq.retrieval import RecallIndex
 from faq.semantic import SemanticIndex
 from faq.text import canonical, normalize
 
@@ -205,6 +206,7 @@ class KnowledgeBase:
         self._scopes: list[Scope | None] = [None] * len(self._entries)  # built in build()
         # Entries with an expiry date (an expired entry is offered, never answered).
         self._expires = {i: e.expires for i, e in enumerate(self._entries) if e.expires}
+        self.recall: RecallIndex | None = None  # faq.retrieval, built in build()
         self.semantic: SemanticIndex | None = None  # faq.semantic, when configured
         self.semantic_error: str | None = None
         self.config = config
@@ -270,6 +272,10 @@ class KnowledgeBase:
         # first question about it (~75 µs an entry; a few KB each as strings).
         for i in range(len(entries)):
             kb.scope(i)
+        if config.recall:
+            kb.recall = RecallIndex(
+                analyzer, [(e.questions, e.keywords, tuple(e.answer.values())) for e in entries]
+            )
         from faq.calibration import resolve_thresholds
 
         kb.thresholds = resolve_thresholds(kb, config)
@@ -568,10 +574,52 @@ class KnowledgeBase:
         del lang  # the analysis is language independent; kept for the API
         if is_chitchat(text):
             return MatchResult("none", None, 0.0, [])
-        result = self.decide(self.rank(self._analyzer.analyze(text)), today=today)
+        result = self._lexical(text, today)
         if self.semantic is None or result.decision == "answer":
             return result
         return self._outdated(self._second_opinion(result, self.semantic.embed(text)), today)
+
+    def _lexical(self, text: str, today: date | None) -> MatchResult:
+        """The precise matcher's decision, its free suggestion slots filled by the recall
+        channel (faq.retrieval) when the decision is not an answer."""
+        analysis = self._analyzer.analyze(text)
+        ranked = self.rank(analysis)
+        result = self.decide(ranked, today=today)
+        if self.recall is None or result.decision == "answer":
+            return result
+        filled = self._recalled(result, analysis, ranked)
+        return result if filled is result else self._outdated(filled, today)
+
+    def _recalled(
+        self, result: MatchResult, analysis: Analysis, ranked: list[Scored]
+    ) -> MatchResult:
+        """Free suggestion slots get the recall channel's best entries, then the precise
+        ranking's; a ``none`` becomes suggestions when the recall channel's best entry
+        shares real evidence with the message (:data:`faq.retrieval.MIN_EVIDENCE` of one
+        feature unique to an entry). Never an answer."""
+        assert self.recall is not None
+        slots = self.config.max_candidates
+        if len(result.candidates) >= slots:
+            return result
+        hits = self.recall.search(analysis, slots + 2)
+        if not hits or hits[0].evidence < self.recall.min_evidence:
+            return result
+        lexical = {s.entry: s.score for s in ranked}
+        cands = list(result.candidates)
+        shown = {c.id for c in cands}
+        floor = round(min([c.score for c in cands] + [self.thresholds.suggest_score]), 1)
+        order = [h.entry for h in hits] + [s.entry for s in ranked[: slots + 2]]
+        for e in order:
+            if len(cands) >= slots:
+                break
+            eid = self._entries[e].id
+            if eid in shown:
+                continue
+            shown.add(eid)
+            cands.append(Candidate(eid, round(min(lexical.get(e, 0.0), floor), 1)))
+        if len(cands) == len(result.candidates):
+            return result
+        return MatchResult("suggest", None, result.score, cands)
 
     async def amatch(
         self, text: str, lang: str | None = None, today: date | None = None
@@ -580,7 +628,7 @@ class KnowledgeBase:
         del lang
         if is_chitchat(text):
             return MatchResult("none", None, 0.0, [])
-        result = self.decide(self.rank(self._analyzer.analyze(text)), today=today)
+        result = self._lexical(text, today)
         if self.semantic is None or result.decision == "answer":
             return result
         vec = await asyncio.to_thread(self.semantic.embed, text)

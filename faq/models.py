@@ -69,6 +69,9 @@ class MatcherConfig:
     # adversarial (an entry's nearest sibling standing in for a missing topic), so a few
     # percent there has measured as well under 1% on real messages.
     target_wrong_rate: float = 0.05
+    # Recall channel (faq.retrieval): BM25 over questions, keywords and answers fills the
+    # free suggestion slots when the decision is not an answer.
+    recall: bool = True
     # Semantic second opinion (faq.semantic; needs the [semantic] extra): entries nearest
     # in meaning are offered when the lexical matcher does not answer.
     semantic: bool = False
