@@ -47,7 +47,7 @@ from faq.features import KIND_WEIGHT, Analysis, Analyzer, english_vocabulary, st
 from faq.lexicon import is_chitchat
 from faq.models import Candidate, Entry, MatcherConfig, MatchResult, Thresholds
 from faq.nearmiss import Scope
-from faq.retrieval import RecallIndex
+from faq.retrieval import Hit, RecallIndex
 from faq.semantic import SemanticIndex
 from faq.text import canonical, normalize
 
@@ -77,6 +77,11 @@ LONG_MARGIN = 20.0  # lead a long message needs when answered on entry coverage
 # a long message, not the lead of the entry it names over the others.
 LONG_SCORE_SLACK = 10.0
 MIN_ANSWER_QCOV = 0.5  # an answer must explain at least this share of the message
+# When the recall channel (faq.retrieval) names the same best entry, leading its runner-up
+# AGREE_RATIO times, the message may be explained a little less (AGREE_QCOV) and the score
+# be Thresholds.agree_slack (calibrated) under the answer score.
+AGREE_QCOV = 0.4
+AGREE_RATIO = 2.0
 # Entry-level evidence: message words the best question lacks but another question or the
 # keywords of the same entry have raise dcov by SUPPORT_WEIGHT x their share of the message,
 # at most MAX_SUPPORT, when the entry explains SUPPORT_MIN_QCOV of the message and the
@@ -587,12 +592,55 @@ class KnowledgeBase:
         result = self.decide(ranked, today=today)
         if self.recall is None or result.decision == "answer":
             return result
-        filled = self._recalled(result, analysis, ranked)
+        hits = self.recall.search(analysis, self.config.max_candidates + 2)
+        slack = self.thresholds.agree_slack
+        if (
+            slack is not None
+            and ranked
+            and ranked[0].score >= self.thresholds.answer_score - slack
+            and self.agreeable(analysis, ranked, hits=hits)
+            and not self.expired(self._entries[ranked[0].entry].id, today)
+        ):
+            return MatchResult("answer", self._entries[ranked[0].entry].id, result.score, [])
+        filled = self._recalled(result, hits, ranked)
         return result if filled is result else self._outdated(filled, today)
 
-    def _recalled(
-        self, result: MatchResult, analysis: Analysis, ranked: list[Scored]
-    ) -> MatchResult:
+    def agreeable(
+        self,
+        analysis: Analysis,
+        ranked: list[Scored],
+        hits: list[Hit] | None = None,
+        exclude_entry: int | None = None,
+    ) -> bool:
+        """Both channels name the same best entry and the fixed answer conditions hold
+        but for a looser share of the message explained (``AGREE_QCOV``): the recall
+        channel's best entry is it and leads its runner-up ``AGREE_RATIO`` times, the
+        precise matcher's leads by the answer margin, the message rules nothing out
+        ("不是…是…") and asks nothing the entry never speaks of. The score this path
+        needs (``Thresholds.agree_slack`` under the answer score) is calibrated."""
+        if self.recall is None or not ranked:
+            return False
+        top = ranked[0]
+        lead = top.score - (ranked[1].score if len(ranked) > 1 else 0.0)
+        if (
+            lead < self.thresholds.answer_margin
+            or top.qcov < AGREE_QCOV
+            or top.kcov < MIN_ANSWER_KCOV
+            or top.conflict
+            or top.swapped
+            or top.near_miss
+            or analysis.negated
+        ):
+            return False
+        if hits is None:
+            hits = self.recall.search(analysis, 2, exclude=exclude_entry)
+        if not hits or hits[0].entry != top.entry or hits[0].evidence < self.recall.min_evidence:
+            return False
+        if len(hits) > 1 and hits[0].score < AGREE_RATIO * hits[1].score:
+            return False
+        return not self._near_miss(analysis, top.entry, top.long)
+
+    def _recalled(self, result: MatchResult, hits: list[Hit], ranked: list[Scored]) -> MatchResult:
         """Free suggestion slots get the recall channel's best entries, then the precise
         ranking's; a ``none`` becomes suggestions when the recall channel's best entry
         shares real evidence with the message (:data:`faq.retrieval.MIN_EVIDENCE` of one
@@ -601,7 +649,6 @@ class KnowledgeBase:
         slots = self.config.max_candidates
         if len(result.candidates) >= slots:
             return result
-        hits = self.recall.search(analysis, slots + 2)
         if not hits or hits[0].evidence < self.recall.min_evidence:
             return result
         lexical = {s.entry: s.score for s in ranked}

@@ -87,3 +87,23 @@ def test_unseen_sets_are_resolved_within_one_click(name: str, resolved: float, w
         t = evaluate(kb, fh).totals()
     assert t.resolved / t.in_scope >= resolved, t
     assert t.wrong <= wrong, t
+
+
+def test_agreement_answers_only_when_the_base_allows_it() -> None:
+    from dataclasses import replace
+
+    kb = load_knowledge_base(DATA / "fresh_kb").kb
+    assert kb is not None
+    assert kb.thresholds.agree_slack is not None, kb.thresholds.describe()
+    text = "我爸刚满六十岁，老年优待证在哪办"  # explains a little under half of the message
+    analysis = kb.analyze(text)
+    ranked = kb.rank(analysis)
+    assert not ranked[0].answerable and kb.agreeable(analysis, ranked)
+    assert kb.match(text).entry_id == "senior-card"
+    # With the rule off the same message is only suggested.
+    kb.thresholds = replace(kb.thresholds, agree_slack=None)
+    result = kb.match(text)
+    assert result.decision == "suggest" and result.candidates[0].id == "senior-card"
+    # A message that rules something out ("不是…是…") never takes the agreement path.
+    negated = kb.analyze("不是买到假货，是商家多收了钱")
+    assert not kb.agreeable(negated, kb.rank(negated))
