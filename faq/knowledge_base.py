@@ -28,6 +28,11 @@ A long message (``LONG_FACTOR`` times its best question) explains little of itse
 it is answered instead when it names the entry, covers ``Thresholds.long_coverage`` of
 one question (calibrated on chatter-wrapped probes) and leads by ``LONG_MARGIN``.
 Suggestions keep free slots for entries whose keywords the message names.
+
+When the decision is not an answer, the recall channel (:mod:`faq.retrieval`: BM25 over
+each entry's questions, keywords and answer) fills the free suggestion slots, and the best
+entry is answered after all when both channels agree on it (:meth:`KnowledgeBase.agreeable`)
+within the calibrated ``Thresholds.agree_slack`` under the answer score.
 """
 
 from __future__ import annotations
