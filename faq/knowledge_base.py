@@ -668,7 +668,9 @@ class KnowledgeBase:
             if eid in shown:
                 continue
             shown.add(eid)
-            cands.append(Candidate(eid, round(min(lexical.get(e, 0.0), floor), 1)))
+            # Its own score, never above the one before it: the list stays best first.
+            floor = round(min(lexical.get(e, 0.0), floor), 1)
+            cands.append(Candidate(eid, floor))
         if len(cands) == len(result.candidates):
             return result
         return MatchResult("suggest", None, result.score, cands)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,18 @@ def test_agreement_answers_only_when_the_base_allows_it() -> None:
     # A message that rules something out ("不是…是…") never takes the agreement path.
     negated = kb.analyze("不是买到假货，是商家多收了钱")
     assert not kb.agreeable(negated, kb.rank(negated))
+
+
+def test_recalled_suggestions_stay_best_first() -> None:
+    kb = load_knowledge_base(DATA / "fresh_kb").kb
+    assert kb is not None
+    with (DATA / "fresh.jsonl").open(encoding="utf-8") as fh:
+        texts = [json.loads(line)["text"] for line in fh]
+    suggested = 0
+    for text in texts:
+        result = kb.match(text)
+        scores = [c.score for c in result.candidates]
+        assert scores == sorted(scores, reverse=True), (text, result)
+        assert len(scores) <= 3
+        suggested += result.decision == "suggest"
+    assert suggested > 0
