@@ -8,6 +8,9 @@ Run: ``.venv/bin python bench/faq_quality.py [--semantic] [--misses N]``. Sets:
   looking at the matcher's misses),
 - ``fresh``: tests/faq/data/fresh_kb with fresh.jsonl (28 entries, written after the
   matcher changes and never tuned on),
+- ``own``: tests/faq/data/own_kb with own.jsonl (18 entries in new domains: rural affairs,
+  intellectual property, archives, telecom, drones...; written before the h11-faq3 matcher
+  changes and measured only before and after them),
 - ``sample-unseen`` / ``dev-unseen``: tests/faq/data/sample_unseen.jsonl (near-miss, situation
   and homophone-typo questions) on config/faq and on the shared dev base,
 - ``perturb-*``: the perturbation sets of tests/faq/perturbation.py.
@@ -45,6 +48,7 @@ def _sets() -> list[tuple[str, Path, Path | None]]:
         ("unseen", DATA / "unseen_kb", DATA / "unseen.jsonl"),
         ("fresh", DATA / "fresh_kb", DATA / "fresh.jsonl"),
         ("sample-unseen", ROOT / "config" / "faq", DATA / "sample_unseen.jsonl"),
+        ("own", DATA / "own_kb", DATA / "own.jsonl"),
     ]
     if (SHARED / "kb").is_dir():
         out.append(("dev-unseen", SHARED / "kb", DATA / "sample_unseen.jsonl"))

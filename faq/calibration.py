@@ -23,7 +23,7 @@ wrapped out-of-scope probe and no wrapped in-scope probe gets a wrong direct ans
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from faq.models import MatcherConfig, Thresholds
@@ -66,6 +66,11 @@ CHATTER = {
 }
 
 
+# Slack under the answer score tried for the agreement rule (KnowledgeBase.agreeable),
+# the loosest first; the fit keeps the loosest that adds no false answer on the probes.
+AGREE_GRID = (10.0, 5.0, 0.0)
+
+
 @dataclass(frozen=True)
 class Probe:
     score: float
@@ -74,6 +79,7 @@ class Probe:
     right: bool  # the top entry is the expected one (always False for out-of-scope probes)
     in_top3: bool
     in_scope: bool
+    agreed: bool = False  # out-of-scope probes: could be answered on the channels' agreement
 
 
 def collect_probes(kb: KnowledgeBase, seed: int = 7) -> list[Probe]:
@@ -97,9 +103,31 @@ def collect_probes(kb: KnowledgeBase, seed: int = 7) -> list[Probe]:
         ranked = kb.rank(kb.analyze(kb.entries[e].questions[q]), exclude_docs=(d,))
         probes.append(_probe(ranked, e, True))
     for e, q in neg_jobs:
-        ranked = kb.rank(kb.analyze(kb.entries[e].questions[q]), exclude_entry=e)
-        probes.append(_probe(ranked, -1, False))
+        analysis = kb.analyze(kb.entries[e].questions[q])
+        ranked = kb.rank(analysis, exclude_entry=e)
+        probe = _probe(ranked, -1, False)
+        if ranked and kb.agreeable(analysis, ranked, exclude_entry=e):
+            probe = replace(probe, agreed=True)
+        probes.append(probe)
     return probes
+
+
+def fit_agree_slack(probes: list[Probe], answer: float, margin: float) -> float | None:
+    """The loosest slack on AGREE_GRID at which the agreement rule adds no false answer on
+    the out-of-scope probes (each a wrong answer by construction) to those the answer rule
+    gives anyway; ``None`` (off) when even no slack adds one."""
+    extra = [
+        p
+        for p in probes
+        if not p.in_scope
+        and p.agreed
+        and p.margin >= margin
+        and not (p.answerable and p.score >= answer)
+    ]
+    for slack in AGREE_GRID:
+        if not any(p.score >= answer - slack for p in extra):
+            return slack
+    return None
 
 
 def _probe(ranked: list, expected: int, in_scope: bool) -> Probe:
@@ -211,8 +239,10 @@ def resolve_thresholds(kb: KnowledgeBase, config: MatcherConfig) -> Thresholds:
     needs_fit = (
         config.answer_score is None or config.suggest_score is None or config.answer_margin is None
     )
+    probes: list[Probe] = []
     if config.calibrate and needs_fit and len(kb) >= 2:
-        fitted = fit(collect_probes(kb), config.target_wrong_rate)
+        probes = collect_probes(kb)
+        fitted = fit(probes, config.target_wrong_rate)
     base = fitted or DEFAULT
     answer = config.answer_score if config.answer_score is not None else base.answer_score
     margin = config.answer_margin if config.answer_margin is not None else base.answer_margin
@@ -235,4 +265,6 @@ def resolve_thresholds(kb: KnowledgeBase, config: MatcherConfig) -> Thresholds:
         else base.answer_margin,
         source=base.source + ("+settings" if overridden else ""),
         long_coverage=long_coverage,
+        # Only a knowledge base that could test itself answers on the channels' agreement.
+        agree_slack=fit_agree_slack(probes, answer, margin) if fitted is not None else None,
     )

@@ -28,6 +28,11 @@ A long message (``LONG_FACTOR`` times its best question) explains little of itse
 it is answered instead when it names the entry, covers ``Thresholds.long_coverage`` of
 one question (calibrated on chatter-wrapped probes) and leads by ``LONG_MARGIN``.
 Suggestions keep free slots for entries whose keywords the message names.
+
+When the decision is not an answer, the recall channel (:mod:`faq.retrieval`: BM25 over
+each entry's questions, keywords and answer) fills the free suggestion slots, and the best
+entry is answered after all when both channels agree on it (:meth:`KnowledgeBase.agreeable`)
+within the calibrated ``Thresholds.agree_slack`` under the answer score.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ from faq.features import KIND_WEIGHT, Analysis, Analyzer, english_vocabulary, st
 from faq.lexicon import is_chitchat
 from faq.models import Candidate, Entry, MatcherConfig, MatchResult, Thresholds
 from faq.nearmiss import Scope
+from faq.retrieval import Hit, RecallIndex
 from faq.semantic import SemanticIndex
 from faq.text import canonical, normalize
 
@@ -76,6 +82,11 @@ LONG_MARGIN = 20.0  # lead a long message needs when answered on entry coverage
 # a long message, not the lead of the entry it names over the others.
 LONG_SCORE_SLACK = 10.0
 MIN_ANSWER_QCOV = 0.5  # an answer must explain at least this share of the message
+# When the recall channel (faq.retrieval) names the same best entry, leading its runner-up
+# AGREE_RATIO times, the message may be explained a little less (AGREE_QCOV) and the score
+# be Thresholds.agree_slack (calibrated) under the answer score.
+AGREE_QCOV = 0.4
+AGREE_RATIO = 2.0
 # Entry-level evidence: message words the best question lacks but another question or the
 # keywords of the same entry have raise dcov by SUPPORT_WEIGHT x their share of the message,
 # at most MAX_SUPPORT, when the entry explains SUPPORT_MIN_QCOV of the message and the
@@ -205,6 +216,7 @@ class KnowledgeBase:
         self._scopes: list[Scope | None] = [None] * len(self._entries)  # built in build()
         # Entries with an expiry date (an expired entry is offered, never answered).
         self._expires = {i: e.expires for i, e in enumerate(self._entries) if e.expires}
+        self.recall: RecallIndex | None = None  # faq.retrieval, built in build()
         self.semantic: SemanticIndex | None = None  # faq.semantic, when configured
         self.semantic_error: str | None = None
         self.config = config
@@ -270,6 +282,10 @@ class KnowledgeBase:
         # first question about it (~75 µs an entry; a few KB each as strings).
         for i in range(len(entries)):
             kb.scope(i)
+        if config.recall:
+            kb.recall = RecallIndex(
+                analyzer, [(e.questions, e.keywords, tuple(e.answer.values())) for e in entries]
+            )
         from faq.calibration import resolve_thresholds
 
         kb.thresholds = resolve_thresholds(kb, config)
@@ -568,10 +584,96 @@ class KnowledgeBase:
         del lang  # the analysis is language independent; kept for the API
         if is_chitchat(text):
             return MatchResult("none", None, 0.0, [])
-        result = self.decide(self.rank(self._analyzer.analyze(text)), today=today)
+        result = self._lexical(text, today)
         if self.semantic is None or result.decision == "answer":
             return result
         return self._outdated(self._second_opinion(result, self.semantic.embed(text)), today)
+
+    def _lexical(self, text: str, today: date | None) -> MatchResult:
+        """The precise matcher's decision, its free suggestion slots filled by the recall
+        channel (faq.retrieval) when the decision is not an answer."""
+        analysis = self._analyzer.analyze(text)
+        ranked = self.rank(analysis)
+        result = self.decide(ranked, today=today)
+        if self.recall is None or result.decision == "answer":
+            return result
+        hits = self.recall.search(analysis, self.config.max_candidates + 2)
+        slack = self.thresholds.agree_slack
+        if (
+            slack is not None
+            and ranked
+            and ranked[0].score >= self.thresholds.answer_score - slack
+            and self.agreeable(analysis, ranked, hits=hits)
+            and not self.expired(self._entries[ranked[0].entry].id, today)
+        ):
+            return MatchResult("answer", self._entries[ranked[0].entry].id, result.score, [])
+        filled = self._recalled(result, hits, ranked)
+        return result if filled is result else self._outdated(filled, today)
+
+    def agreeable(
+        self,
+        analysis: Analysis,
+        ranked: list[Scored],
+        hits: list[Hit] | None = None,
+        exclude_entry: int | None = None,
+    ) -> bool:
+        """Both channels name the same best entry and the fixed answer conditions hold
+        but for a looser share of the message explained (``AGREE_QCOV``): the recall
+        channel's best entry is it and leads its runner-up ``AGREE_RATIO`` times, the
+        precise matcher's leads by the answer margin, the message rules nothing out
+        ("不是…是…") and asks nothing the entry never speaks of. The score this path
+        needs (``Thresholds.agree_slack`` under the answer score) is calibrated."""
+        if self.recall is None or not ranked:
+            return False
+        top = ranked[0]
+        lead = top.score - (ranked[1].score if len(ranked) > 1 else 0.0)
+        if (
+            lead < self.thresholds.answer_margin
+            or top.qcov < AGREE_QCOV
+            or top.kcov < MIN_ANSWER_KCOV
+            or top.conflict
+            or top.swapped
+            or top.near_miss
+            or analysis.negated
+        ):
+            return False
+        if hits is None:
+            hits = self.recall.search(analysis, 2, exclude=exclude_entry)
+        if not hits or hits[0].entry != top.entry or hits[0].evidence < self.recall.min_evidence:
+            return False
+        if len(hits) > 1 and hits[0].score < AGREE_RATIO * hits[1].score:
+            return False
+        return not self._near_miss(analysis, top.entry, top.long)
+
+    def _recalled(self, result: MatchResult, hits: list[Hit], ranked: list[Scored]) -> MatchResult:
+        """Free suggestion slots get the recall channel's best entries, then the precise
+        ranking's; a ``none`` becomes suggestions when the recall channel's best entry
+        shares real evidence with the message (:data:`faq.retrieval.MIN_EVIDENCE` of one
+        feature unique to an entry). Never an answer."""
+        assert self.recall is not None
+        slots = self.config.max_candidates
+        if len(result.candidates) >= slots:
+            return result
+        if not hits or hits[0].evidence < self.recall.min_evidence:
+            return result
+        lexical = {s.entry: s.score for s in ranked}
+        cands = list(result.candidates)
+        shown = {c.id for c in cands}
+        floor = round(min([c.score for c in cands] + [self.thresholds.suggest_score]), 1)
+        order = [h.entry for h in hits] + [s.entry for s in ranked[: slots + 2]]
+        for e in order:
+            if len(cands) >= slots:
+                break
+            eid = self._entries[e].id
+            if eid in shown:
+                continue
+            shown.add(eid)
+            # Its own score, never above the one before it: the list stays best first.
+            floor = round(min(lexical.get(e, 0.0), floor), 1)
+            cands.append(Candidate(eid, floor))
+        if len(cands) == len(result.candidates):
+            return result
+        return MatchResult("suggest", None, result.score, cands)
 
     async def amatch(
         self, text: str, lang: str | None = None, today: date | None = None
@@ -580,7 +682,7 @@ class KnowledgeBase:
         del lang
         if is_chitchat(text):
             return MatchResult("none", None, 0.0, [])
-        result = self.decide(self.rank(self._analyzer.analyze(text)), today=today)
+        result = self._lexical(text, today)
         if self.semantic is None or result.decision == "answer":
             return result
         vec = await asyncio.to_thread(self.semantic.embed, text)

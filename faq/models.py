@@ -69,6 +69,9 @@ class MatcherConfig:
     # adversarial (an entry's nearest sibling standing in for a missing topic), so a few
     # percent there has measured as well under 1% on real messages.
     target_wrong_rate: float = 0.05
+    # Recall channel (faq.retrieval): BM25 over questions, keywords and answers fills the
+    # free suggestion slots when the decision is not an answer.
+    recall: bool = True
     # Semantic second opinion (faq.semantic; needs the [semantic] extra): entries nearest
     # in meaning are offered when the lexical matcher does not answer.
     semantic: bool = False
@@ -86,11 +89,16 @@ class Thresholds:
     # A long message is answered on the entry's coverage of one question (``dcov``) at or
     # above this share (see ``Scored.covers_question``); above 1.0 never.
     long_coverage: float = 0.7
+    # When both channels agree (faq.retrieval), an entry may be answered this many points
+    # under the answer score (see ``KnowledgeBase._agreed``); ``None``: never.
+    agree_slack: float | None = None
 
     def describe(self) -> str:
+        agree = "off" if self.agree_slack is None else f"-{self.agree_slack:.0f}"
         return (
             f"answer>={self.answer_score:.1f} (margin>={self.answer_margin:.1f}), "
-            f"suggest>={self.suggest_score:.1f}, long>={self.long_coverage:.2f} [{self.source}]"
+            f"suggest>={self.suggest_score:.1f}, long>={self.long_coverage:.2f}, "
+            f"agree {agree} [{self.source}]"
         )
 
 

@@ -92,3 +92,19 @@ def test_long_coverage_fit_stays_above_every_wrong_probe() -> None:
     assert fit_long_coverage(low, 40.0, 10.0) == LONG_GRID[0]
     worst = [*right, LongProbe(90.0, 40.0, 1.0, False, False)]
     assert fit_long_coverage(worst, 40.0, 10.0) > 1.0
+
+
+def test_agreement_slack_adds_no_false_answer_on_the_probes() -> None:
+    from faq.calibration import Probe, fit_agree_slack
+
+    def neg(score: float, agreed: bool = True, answerable: bool = False) -> Probe:
+        return Probe(score, 15.0, answerable, False, False, False, agreed)
+
+    # No out-of-scope probe could be answered on the agreement: the loosest slack.
+    assert fit_agree_slack([neg(38.0, agreed=False)], 40.0, 10.0) == 10.0
+    # One would be at 3 points under the answer score: only a slack under 3 points.
+    assert fit_agree_slack([neg(37.0)], 40.0, 10.0) == 0.0
+    # One would be even at the answer score: the rule is off for this base.
+    assert fit_agree_slack([neg(45.0)], 40.0, 10.0) is None
+    # A probe the answer rule answers anyway is not the agreement's doing.
+    assert fit_agree_slack([neg(45.0, answerable=True)], 40.0, 10.0) == 10.0
