@@ -189,6 +189,10 @@ class Event:
     recipients: tuple[Recipient, ...]
     about: int | None = None
     dedupe_key: str | None = None
+    # The outbox rows' priority (lower first: tickets.outbox.PRIORITY_BULK for announcements)
+    # and the earliest time they may go out (quiet hours, a scheduled announcement).
+    priority: int = 0
+    not_before: datetime | None = None
 
     @property
     def ref(self) -> str | None:

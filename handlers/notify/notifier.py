@@ -136,6 +136,8 @@ class OutboxNotifier:
             citizen_id=event.about,
             channel=channel,
             address=address,
+            priority=event.priority,
+            not_before=event.not_before,
         )
 
     async def _citizen(self, citizen_id: int) -> tuple[Identity, str | None] | None:
