@@ -186,6 +186,29 @@ async def _link_ticket(session: AsyncSession, row: Outbox, argument: str, result
 register_ref_handler("ticket", _link_ticket)
 
 
+async def _announcement_sent(
+    session: AsyncSession, row: Outbox, argument: str, result: Any
+) -> None:
+    """``ann:<delivery id>``: the announcement reached its subscriber."""
+    from tickets.announce import record_sent
+
+    if argument.isdigit():
+        await record_sent(session, int(argument), now=row.sent_at or SystemClock().now())
+
+
+async def _announcement_failed(
+    session: AsyncSession, row: Outbox, argument: str, error: Any
+) -> None:
+    """``ann:<delivery id>`` failed for good: failed, or blocked (403: unsubscribed)."""
+    from tickets.announce import record_failed
+
+    if argument.isdigit():
+        await record_failed(session, int(argument), str(error), now=SystemClock().now())
+
+
+register_ref_handler("ann", _announcement_sent, on_failed=_announcement_failed)
+
+
 # --- rate limits --------------------------------------------------------------------------
 
 
