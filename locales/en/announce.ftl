@@ -41,6 +41,5 @@ an-queued = ✅ Announcement { $id } queued for { $recipients } subscribers; { $
 an-when-now = it goes out now
 an-when-hours = it goes out at { $time } (outside the announcement hours now)
 an-when-at = it goes out at { $time }
-an-cancelled = Announcement cancelled; nothing was sent.
 an-stale = This announcement draft is no longer open. Send /announce to start again.
 an-need_text = Please send the announcement's text (or a photo with a caption).

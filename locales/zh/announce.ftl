@@ -41,6 +41,5 @@ an-queued = ✅ 通知 { $id } 已排队，共 { $recipients } 位订阅者；{ 
 an-when-now = 现在开始发送
 an-when-hours = 将于 { $time } 发送（现在不在通知发送时段内）
 an-when-at = 将于 { $time } 发送
-an-cancelled = 已取消，没有发送任何通知。
 an-stale = 这份通知草稿已失效。请重新发送 /announce。
 an-need_text = 请发送通知内容（或一张带说明文字的照片）。
