@@ -509,6 +509,8 @@ class Subscription(SQLModel, table=True):
     citizen_id: int = Field(foreign_key="citizen.id", index=True)
     topic: str = Field(max_length=64)
     active: bool = True
+    # The language they subscribed in (announcements come in it unless they chose one).
+    lang: str | None = Field(default=None, max_length=8)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -511,6 +511,7 @@ class AnnouncementPosted(Event):
     photo: str | None = None
     urgent: bool = False
     preview: bool = False
+    lang: str | None = None  # the subscription's language (the citizen's choice comes first)
 
     @property
     def ref(self) -> str | None:

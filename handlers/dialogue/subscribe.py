@@ -73,6 +73,6 @@ async def press(turn: Turn, verb: str, topic_id: str) -> None:
     citizen = await turn.ensure_citizen()
     assert citizen.id is not None
     active = verb in ("on", "yes")
-    await set_subscription(turn.session, citizen.id, topic.id, active, now=turn.now)
+    await set_subscription(turn.session, citizen.id, topic.id, active, now=turn.now, lang=turn.lang)
     turn.ack()
     turn.say(Text("sub-done" if active else "sub-undone", {"topic": name}))

@@ -74,7 +74,10 @@ class OutboxNotifier:
                 if found is None:  # erased, or reachable nowhere: nothing to send
                     continue
                 identity, chosen = found
-                ticket_lang = event.ticket.lang if isinstance(event, TicketNotice) else None
+                if isinstance(event, TicketNotice):
+                    ticket_lang = event.ticket.lang
+                else:  # e.g. an announcement: the language its subscriber subscribed in
+                    ticket_lang = getattr(event, "lang", None)
                 parts = render(event, to, chosen or ticket_lang, ctx)
                 queued += await self._to_identity(event, identity, parts)
             else:

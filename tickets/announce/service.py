@@ -127,9 +127,17 @@ def topic_names(topic: TopicConfig | None, topic_id: str) -> tuple[tuple[str, st
 
 
 async def set_subscription(
-    session: AsyncSession, citizen_id: int, topic: str, active: bool, *, now: datetime
+    session: AsyncSession,
+    citizen_id: int,
+    topic: str,
+    active: bool,
+    *,
+    now: datetime,
+    lang: str | None = None,
 ) -> bool:
-    """Subscribe (``active``) or unsubscribe the citizen; True when that changed anything."""
+    """Subscribe (``active``) or unsubscribe the citizen; True when that changed anything.
+    ``lang``: the language they subscribed in (their announcements come in it unless they
+    chose a language)."""
     row = (
         await session.exec(
             select(Subscription).where(
@@ -144,12 +152,23 @@ async def set_subscription(
         ins = pg_insert if dialect == "postgresql" else sqlite_insert
         stmt = (
             ins(Subscription)
-            .values(citizen_id=citizen_id, topic=topic, active=True, created_at=now, updated_at=now)
+            .values(
+                citizen_id=citizen_id,
+                topic=topic,
+                active=True,
+                lang=lang,
+                created_at=now,
+                updated_at=now,
+            )
             .on_conflict_do_nothing(index_elements=["citizen_id", "topic"])
         )
         result = await session.exec(stmt)  # type: ignore[call-overload]
         return bool(result.rowcount)
+    if active and lang and row.lang != lang:
+        row.lang = lang
+        session.add(row)
     if row.active == active:
+        await session.flush()
         return False
     row.active = active
     row.updated_at = now
@@ -265,6 +284,7 @@ def posted_event(
     at: datetime,
     delivery_id: int = 0,
     citizen_id: int | None = None,
+    lang: str | None = None,
 ) -> AnnouncementPosted:
     """The message of ``row`` to one recipient (``delivery_id`` 0: the author's preview)."""
     assert row.id is not None or delivery_id == 0
@@ -283,6 +303,7 @@ def posted_event(
         photo=row.photo_file_id,
         urgent=row.urgent,
         preview=delivery_id == 0,
+        lang=lang,
     )
 
 
@@ -357,7 +378,7 @@ async def _queue_chunk(
             return 0
     subs = (
         await session.exec(
-            select(Subscription.id, Subscription.citizen_id)
+            select(Subscription.id, Subscription.citizen_id, Subscription.lang)
             .where(
                 Subscription.topic == row.topic,
                 col(Subscription.active).is_(True),
@@ -400,7 +421,7 @@ async def _queue_chunk(
             "state": QUEUED,
             "updated_at": now,
         }
-        for sub_id, citizen_id in subs
+        for sub_id, citizen_id, _lang in subs
     ]
     inserted = await session.exec(
         ins(AnnouncementDelivery)  # type: ignore[call-overload]
@@ -409,6 +430,7 @@ async def _queue_chunk(
         .returning(AnnouncementDelivery.id, AnnouncementDelivery.citizen_id)
     )
     created = [(int(d), int(c)) for d, c in inserted.all()]
+    langs = {int(c): lang for _s, c, lang in subs}
     topic = setup.topics.get(row.topic)
     unreachable: list[int] = []
     for delivery_id, citizen_id in created:
@@ -419,6 +441,7 @@ async def _queue_chunk(
             at=now,
             delivery_id=delivery_id,
             citizen_id=citizen_id,
+            lang=langs.get(citizen_id),
         )
         if not await notifier.publish(event):  # erased, or reachable nowhere
             unreachable.append(delivery_id)

@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("citizen_id", sa.Integer(), nullable=False),
         sa.Column("topic", _S(length=64), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("lang", _S(length=8), nullable=True),
         sa.Column("created_at", _T(timezone=True), nullable=False),
         sa.Column("updated_at", _T(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["citizen_id"], ["citizen.id"]),
