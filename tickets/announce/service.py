@@ -11,7 +11,8 @@ chunks of ``chunk`` subscriptions: each chunk is one short transaction that move
 announcement's ``cursor`` past the chunk with a conditional UPDATE (two instances never take the
 same chunk), inserts the chunk's delivery rows and publishes one
 :class:`~tickets.notify.AnnouncementPosted` per recipient through the notifier, which queues the
-outbox rows at :data:`~tickets.outbox.PRIORITY_BULK` with the dedupe key ``ann:<id>:<citizen>``.
+outbox rows at :data:`~tickets.outbox.PRIORITY_BULK` (the delivery row, unique per announcement
+and citizen, is their exactly-once key).
 A crash (``kill -9``) rolls back the chunk in flight; the next step resumes after the cursor, so
 nobody is queued twice and nobody is skipped. ``window`` bounds the deliveries queued and not
 yet sent, so the outbox never holds a whole broadcast (memory, and the end of the sending hours
@@ -292,7 +293,9 @@ def posted_event(
         at=at,
         recipients=(to,),
         about=citizen_id,
-        dedupe_key=f"ann:{row.id}:{citizen_id}" if delivery_id else None,
+        # No dedupe key: the delivery row (unique per announcement and citizen) is inserted
+        # in the same transaction, so a row is queued once; the outbox's fast path is kept.
+        dedupe_key=None,
         priority=PRIORITY_BULK if delivery_id else 0,
         announcement_id=row.id or 0,
         delivery_id=delivery_id,
@@ -432,6 +435,9 @@ async def _queue_chunk(
     created = [(int(d), int(c)) for d, c in inserted.all()]
     langs = {int(c): lang for _s, c, lang in subs}
     topic = setup.topics.get(row.topic)
+    prefetch = getattr(notifier, "prefetch", None)  # optional: the chunk's citizens at once
+    if prefetch is not None:
+        await prefetch([c for _d, c in created])
     unreachable: list[int] = []
     for delivery_id, citizen_id in created:
         event = posted_event(
