@@ -77,7 +77,7 @@ BUILTIN_TRANSFER_CLOCK: TransferClock = "keep"
 
 _TOP_KEYS = ("calendar", "defaults", "departments", "scheduler", "topics")
 _TOPIC_KEYS = ("id", "name", "department", "description")
-TOPIC_ID_MAX = 60  # "sub-<id>" must fit Telegram's 64-character /start payload
+TOPIC_ID_MAX = 48  # "sub:off:<id>" and "sf:an:t:<id>" must fit Telegram's 64-byte callback data
 _CALENDAR_KEYS = (
     "working_hours",
     "weekend",
