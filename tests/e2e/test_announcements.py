@@ -255,3 +255,36 @@ async def test_a_question_during_a_broadcast_is_answered_before_it_ends(
     first = min(c.at for c in emu.calls if "Marathon" in str(c.params.get("text")))
     assert answer.at < last, (answer.at, first, last)
     assert last - first >= 1.9  # at most 25 per second: 60 take over two seconds
+
+
+async def test_the_announce_draft_survives_a_restart(
+    emu: BotAPIEmulator, start_app: StartApp, session_factory: SessionFactory, tmp_path: Path
+) -> None:
+    """Topic chosen and text sent, then the service restarts: the preview's buttons still
+    work (the draft is in the database's conversation state, not in memory)."""
+    app = await _app(start_app, tmp_path, session_factory)
+    _fast(app)
+    head = emu.user(id=HEAD, language_code="en")
+    await say(emu, head, "/announce")
+    menu = await expect(emu, head, t("en", "an-choose_topic"))
+    await press(emu, head, menu, "Road closures")
+    await expect(emu, head, "Topic “Road closures”")
+    await say(emu, head, "Detour via Second Ring Road")
+    controls = await expect(emu, head, t("en", "an-preview"))
+    await app.stop()
+
+    path = tmp_path / "departments.yaml"
+    again = await start_app(departments_file=path, scheduler_enabled=False)
+    _fast(again)
+    await press(emu, head, controls, t("en", "an-btn-schedule"))
+    await expect(emu, head, "When should it go out?")
+    await say(emu, head, "yesterday")
+    await expect(emu, head, "I could not read that time")
+    await say(emu, head, "2099-10-01 08:30")
+    queued = await expect(emu, head, "✅ Announcement 1 queued for 0 subscribers")
+    assert "it goes out at 2099-10-01 08:30" in queued["text"]
+    await press(emu, head, controls, t("en", "an-btn-send"))  # the draft is gone now
+    stale = await emu.wait_for(
+        lambda c: c.method == "answerCallbackQuery" and "no longer open" in str(c.params)
+    )
+    assert stale.ok
