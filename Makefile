@@ -37,9 +37,12 @@ run: install
 test: install
 	$(BIN)/python -m pytest
 
+# Style, the layers' import contracts (pyproject.toml [tool.importlinter]) and the types.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -51,4 +54,4 @@ bench: install
 	$(BIN)/python bench/webhook_bench.py --quick
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache

@@ -121,11 +121,19 @@ async def seed(url: str, n: int) -> float:
             await raw.copy_records_to_table(
                 "citizen",
                 records=[
-                    (10_000_000 + c, 10_000_000 + c, "zh", f"市民{c}", f"139{c:08d}", NOW, NOW)
+                    (c + 1, "zh", f"市民{c}", f"139{c:08d}", NOW, NOW) for c in range(citizens)
+                ],
+                columns=["id", "language", "display_name", "phone", "created_at", "last_seen_at"],
+            )  # fmt: skip
+            await raw.execute("SELECT setval('citizen_id_seq', $1)", citizens)
+            await raw.copy_records_to_table(
+                "citizen_identity",
+                records=[
+                    (c + 1, "telegram", str(10_000_000 + c), str(10_000_000 + c), NOW, NOW)
                     for c in range(citizens)
                 ],
-                columns=["telegram_user_id", "chat_id", "language", "display_name", "phone",
-                         "created_at", "last_seen_at"],
+                columns=["citizen_id", "channel", "external_id", "address", "created_at",
+                         "last_seen_at"],
             )  # fmt: skip
             tickets = list(_ticket_rows(n, depts, citizens, staff))
             await raw.copy_records_to_table("ticket", records=tickets, columns=TICKET_COLUMNS)

@@ -69,7 +69,7 @@ async def _run(url: str, label: str, n: int, chats: int, groups: int, limited: b
         async with sessions() as session:
             for i in range(n):
                 chat = targets[i % len(targets)]
-                await enqueue(session, chat, payload={"text": f"message {i}"})
+                await enqueue(session, chat, "sendMessage", {"text": f"message {i}"})
             await session.commit()
         queued = time.perf_counter() - t0
 

@@ -41,6 +41,8 @@ class DeskService:
             # The database is down: serve with the file as it is (healthz says the database
             # is down; departments are synced at the next start or /reload).
             log.error("departments not synced, database unavailable: %s", exc)
+            if self.holder.path is None:
+                raise
             result = await asyncio.to_thread(load_desk_config, self.holder.path)
             if result.config is None or result.problems:
                 outcome = DeskReload(self.holder.path, False, tuple(result.problems))

@@ -273,7 +273,7 @@ class TransactionalStorage(BaseStorage):
             return await self.inner.get_state(key)
         pending = buf.writes.get(key)
         if pending is not None and pending.state is not _UNSET:
-            return pending.state  # type: ignore[no-any-return]
+            return pending.state
         if buf.transactional:
             stored = await buf.stored(key)
             return stored.state if stored is not None else None
@@ -292,7 +292,7 @@ class TransactionalStorage(BaseStorage):
             return await self.inner.get_data(key)
         pending = buf.writes.get(key)
         if pending is not None and pending.data is not _UNSET:
-            return copy.deepcopy(pending.data)  # type: ignore[no-any-return]
+            return copy.deepcopy(pending.data)
         if buf.transactional:
             stored = await buf.stored(key)
             return copy.deepcopy(stored.data) if stored is not None else {}

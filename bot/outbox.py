@@ -56,6 +56,7 @@ from typing import Any, Protocol
 from uuid import uuid4
 
 from sqlalchemy import and_, delete, exists, or_, select, update
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tickets.clock import Clock, SystemClock
@@ -173,6 +174,8 @@ async def _link_ticket(session: AsyncSession, row: Outbox, argument: str, result
     ticket_id = int(argument.split(":", 1)[0])
     chat = result.get("chat") if isinstance(result, dict) else None
     chat_id = int(chat["id"]) if isinstance(chat, dict) and "id" in chat else row.chat_id
+    if chat_id is None:  # not a Telegram chat: nothing to reply to
+        return
     known = await session.exec(
         select(TicketMessage.id).where(  # type: ignore[call-overload]
             TicketMessage.chat_id == chat_id, TicketMessage.message_id == message_id
@@ -441,7 +444,7 @@ class OutboxSender:
     def __init__(
         self,
         session_factory: Callable[[], AsyncSession],
-        transport: Transport,
+        transport: Transport | RowTransport,
         *,
         clock: Clock | None = None,
         instance_id: str | None = None,
@@ -689,9 +692,9 @@ class OutboxSender:
             stmt = (
                 update(Outbox)
                 .where(
-                    Outbox.id.in_(claim.ids),  # type: ignore[union-attr]
-                    Outbox.status == SENDING,
-                    Outbox.claimed_until.in_(claim.tokens),  # type: ignore[union-attr]
+                    col(Outbox.id).in_(claim.ids),
+                    col(Outbox.status) == SENDING,
+                    col(Outbox.claimed_until).in_(claim.tokens),
                 )
                 .values(claimed_until=token)
                 .execution_options(synchronize_session=False)
@@ -715,11 +718,11 @@ class OutboxSender:
         return outcome
 
     async def _call(self, row: Outbox) -> _Outcome:
-        deliver = getattr(self._transport, "deliver", None)
+        transport = self._transport
         work = (
-            deliver(row)
-            if deliver is not None
-            else self._transport.call(row.method, dict(row.payload))
+            transport.deliver(row)
+            if hasattr(transport, "deliver")
+            else transport.call(row.method, dict(row.payload))
         )
         try:
             result = await asyncio.wait_for(work, self._call_timeout)
@@ -767,9 +770,9 @@ class OutboxSender:
 
         def mine(row: Outbox) -> Any:
             return and_(
-                Outbox.id == row.id,
-                Outbox.status == SENDING,
-                Outbox.claimed_until.in_(tokens),  # type: ignore[union-attr]
+                col(Outbox.id) == row.id,
+                col(Outbox.status) == SENDING,
+                col(Outbox.claimed_until).in_(tokens),
             )
 
         async with self._session_factory() as session:
@@ -816,7 +819,7 @@ class OutboxSender:
                 else:
                     statement = update(Outbox).where(mine(row)).values(**values)
                 result = await session.exec(statement)
-                if result.rowcount != 1:  # type: ignore[attr-defined]
+                if result.rowcount != 1:
                     log.warning(
                         "outbox row %s: claim lost before recording %s", row.id, outcome.kind
                     )

@@ -171,7 +171,7 @@ async def record_update(session: AsyncSession, update_id: int, kind: str, clock:
         stmt = _record_statement(dialect)
     params = {"update_id": update_id, "kind": kind[:32], "processed_at": clock.now()}
     result = await session.exec(stmt, params=params)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)
 
 
 class UpdateProcessor:

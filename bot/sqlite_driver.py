@@ -70,14 +70,14 @@ def dbapi_module() -> Any | None:
         log.info("SQLAlchemy's aiosqlite adapter changed (%s); using it as it is", missing)
         return None
 
-    class OneHopCursor(AsyncAdapt_aiosqlite_cursor):  # type: ignore[misc]
+    class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         __slots__ = ("_arraysize", "_description", "_lastrowid", "_rowcount")
 
         def __init__(self, adapt_connection: Any) -> None:
             # No cursor is opened here: _run opens and closes one per statement.
             self._adapt_connection = adapt_connection
             self._connection = adapt_connection._connection
-            self._cursor = None
+            self._cursor = None  # type: ignore[assignment]
             self._soft_closed_memoized = EMPTY_DICT
             self._rows: collections.deque[Any] = collections.deque()
             self._description = None
@@ -94,7 +94,7 @@ def dbapi_module() -> Any | None:
             return self._rowcount
 
         @property
-        def lastrowid(self) -> int | None:
+        def lastrowid(self) -> int | None:  # type: ignore[override]
             return self._lastrowid
 
         @property
@@ -132,11 +132,11 @@ def dbapi_module() -> Any | None:
             self._description, rows, self._rowcount, self._lastrowid = result
             self._rows = collections.deque(rows)
 
-    class OneHopConnection(AsyncAdapt_aiosqlite_connection):  # type: ignore[misc]
+    class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         __slots__ = ()
         _cursor_cls = OneHopCursor
 
-    class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):  # type: ignore[misc]
+    class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
         def connect(self, *arg: Any, **kw: Any) -> Any:
             stock = super().connect(*arg, **kw)
             return OneHopConnection(self, stock._connection)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -236,15 +236,15 @@ def cluster(
             heapq.heappush(heap, (-total / (size[a] * size[c]), min(a, c), max(a, c)))
     out: list[Cluster] = []
     for nodes in members.values():
-        centroid: Counter[str] = Counter()
-        spread: Counter[str] = Counter()  # how many of its texts have the feature
+        centroid: dict[str, float] = defaultdict(float)
+        spread: dict[str, float] = defaultdict(float)  # how many of its texts have the feature
         for node in nodes:
             for f, v in vectors[node].items():
                 centroid[f] += v * weight[node]
                 spread[f] += weight[node]
         norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
 
-        def closeness(node: int, c: Counter[str] = centroid, z: float = norm) -> float:
+        def closeness(node: int, c: dict[str, float] = centroid, z: float = norm) -> float:
             return sum(v * c.get(f, 0.0) for f, v in vectors[node].items()) / z
 
         ranked = sorted(nodes, key=lambda n: (-closeness(n), -weight[n], n))

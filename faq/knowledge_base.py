@@ -238,8 +238,8 @@ class KnowledgeBase:
         per_entry: list[set[str]] = [set() for _ in entries]
         for i, a, _ in raw:
             per_entry[i].update(a.features)
-        for feats in per_entry:
-            for f in feats:
+        for seen in per_entry:
+            for f in seen:
                 df[f] = df.get(f, 0) + 1
         n = max(1, len(entries))
         idf = {f: math.log(1.0 + n / c) for f, c in df.items()}
@@ -456,11 +456,11 @@ class KnowledgeBase:
         # Only the best entry can be answered: only it is checked for a near miss, and only
         # when it could be answered otherwise.
         if out:
-            top = out[0]
-            if (top.answerable or top.covers_question(LONG_MARGIN, 0.0)) and self._near_miss(
-                analysis, top.entry, top.long
+            leader = out[0]
+            if (leader.answerable or leader.covers_question(LONG_MARGIN, 0.0)) and self._near_miss(
+                analysis, leader.entry, leader.long
             ):
-                out[0] = top._replace(near_miss=True)
+                out[0] = leader._replace(near_miss=True)
         out.extend(s.rescored(100.0 * (1 - RATIO_WEIGHT) * s.score) for s in scored[RERANK:])
         return out
 

@@ -184,7 +184,7 @@ def _common(chars: frozenset[str]) -> tuple[int, int]:
     return (sum(1 for c in chars if c in _COMMON), len(chars))
 
 
-def _required(seq: list) -> frozenset[str] | None:  # type: ignore[type-arg]
+def _required(seq: list) -> frozenset[str] | None:
     best: frozenset[str] | None = None
     for op, arg in seq:
         name = str(op)

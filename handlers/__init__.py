@@ -1,4 +1,7 @@
-"""aiogram routers. ``setup(dispatcher)`` wires them and their middlewares in order."""
+"""The channels. Telegram: aiogram routers (``setup(dispatcher)`` wires them and their
+middlewares in order) and the adapter in ``telegram/``; beside them the channel-neutral citizen
+dialogue (``dialogue/``), the rendering of domain events per channel (``notify/``), the web
+console (``web/``) and WeChat (``wechat/``)."""
 
 from __future__ import annotations
 

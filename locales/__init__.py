@@ -239,8 +239,11 @@ class Catalogue:
             raise KeyError(key)
         bundle = self._bundles[locale]
         pattern = bundle.get_message(key).value
+        if pattern is None:  # a message with attributes only: none in the catalogue
+            raise KeyError(key)
         args = {name: _arg(value) for name, value in params.items()}
-        result, errors = bundle.format_pattern(pattern, args)
+        formatted, errors = bundle.format_pattern(pattern, args)
+        result = str(formatted)
         if errors:
             raise KeyError(f"{key}: {errors[0]}")
         if base == "zh" and lang is not None and is_traditional(lang):
@@ -398,7 +401,7 @@ def choose_lang(
     visitor's phone in French reads English better than Chinese), and zh, the city's
     language, when nothing is known."""
     if chosen in LANGS:
-        return chosen  # type: ignore[return-value]
+        return chosen
     by_code = resolve_lang(code, None)
     if by_code is not None:
         return by_code

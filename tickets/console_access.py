@@ -108,7 +108,7 @@ async def redeem_login(
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    if (await session.exec(claim)).rowcount != 1:  # type: ignore[call-overload]
+    if (await session.exec(claim)).rowcount != 1:
         return None
     stmt = select(ConsoleLogin.telegram_user_id).where(ConsoleLogin.token_hash == digest)
     user_id = (await session.exec(stmt)).one()
@@ -150,15 +150,15 @@ async def load_session(
 
 async def end_session(session: AsyncSession, session_id: int, *, now: datetime) -> None:
     """Sign out (and forget sessions and sign-in links that expired anyway)."""
-    await session.exec(delete(ConsoleSession).where(col(ConsoleSession.id) == session_id))  # type: ignore[call-overload]
+    await session.exec(delete(ConsoleSession).where(col(ConsoleSession.id) == session_id))
     await _forget_expired(session, now)
 
 
 async def _forget_expired(session: AsyncSession, now: datetime) -> None:
     """Sessions and sign-in links past their expiry are of no use: delete them (at each
     sign-in and sign-out, so the tables stay small)."""
-    await session.exec(delete(ConsoleSession).where(col(ConsoleSession.expires_at) <= now))  # type: ignore[call-overload]
-    await session.exec(delete(ConsoleLogin).where(col(ConsoleLogin.expires_at) <= now))  # type: ignore[call-overload]
+    await session.exec(delete(ConsoleSession).where(col(ConsoleSession.expires_at) <= now))
+    await session.exec(delete(ConsoleLogin).where(col(ConsoleLogin.expires_at) <= now))
 
 
 def check_csrf(user: ConsoleUser, supplied: str | None) -> bool:

@@ -74,7 +74,7 @@ _INSERT_NEW = {
 
 async def load_conversation(session: AsyncSession, key: str) -> Conversation | None:
     """The conversation stored under ``key``, None when there is none."""
-    row = (await session.exec(_LOAD, params={"k": key})).first()  # type: ignore[call-overload]
+    row = (await session.exec(_LOAD, params={"k": key})).first()
     if row is None:
         return None
     return Conversation(row.state, dict(row.data or {}), int(row.version))
@@ -100,12 +100,13 @@ async def save_conversation(
         if read is None:
             return True  # nothing stored, nothing to store
         params: dict[str, Any] = {"k": key, "read_version": read.version}
-        result = await session.exec(_DELETE, params=params)  # type: ignore[call-overload]
+        result = await session.exec(_DELETE, params=params)
         if result.rowcount:
             return True
         # Not deleted: a conflict if another update changed it, but cleared all the same if
         # it is gone (an erasure earlier in this update deleted it).
         return await load_conversation(session, key) is None
+    stmt: Any
     if read is None:
         dialect = session.get_bind().dialect.name
         stmt = _INSERT_NEW.get(dialect)
@@ -130,7 +131,7 @@ async def save_conversation(
             "new_version": read.version + 1,
             "now": now,
         }
-    result = await session.exec(stmt, params=params)  # type: ignore[call-overload]
+    result = await session.exec(stmt, params=params)
     return bool(result.rowcount)
 
 
@@ -158,7 +159,7 @@ async def set_conversation_field(
             set_={column: value[column], "version": _C.version + 1, "updated_at": now},
         )
     )
-    await session.exec(stmt)  # type: ignore[call-overload]
+    await session.exec(stmt)
 
 
 async def delete_conversation_state(
@@ -173,13 +174,11 @@ async def delete_conversation_state(
         conditions.append(_C.user_id == user_id)
     if not conditions:
         raise ValueError("give chat_id or user_id")
-    result = await session.exec(delete(ConversationState).where(or_(*conditions)))  # type: ignore[call-overload]
+    result = await session.exec(delete(ConversationState).where(or_(*conditions)))
     return int(result.rowcount or 0)
 
 
 async def prune_conversations(session: AsyncSession, before: datetime) -> int:
     """Delete the conversations nobody touched since ``before``; returns how many."""
-    result = await session.exec(
-        delete(ConversationState).where(_C.updated_at < before)  # type: ignore[call-overload]
-    )
+    result = await session.exec(delete(ConversationState).where(_C.updated_at < before))
     return int(result.rowcount or 0)

@@ -310,8 +310,8 @@ def cue_features(parsed: Clauses) -> dict[str, float]:
                 found.add(f"say:{kind}")
     features: dict[str, float] = {}
     last = len(parsed) - 1
-    for index, cues in per_clause.items():
-        for cue in cues:
+    for index, names in per_clause.items():
+        for cue in names:
             features[cue] = 1.0
             if index == last:
                 features[f"last:{cue}"] = 1.0

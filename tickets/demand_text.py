@@ -36,7 +36,8 @@ class Cues:
     __slots__ = ("_patterns",)
 
     def __init__(self, patterns: Iterable[str]) -> None:
-        zh, en = [], []
+        zh: list[str] = []
+        en: list[str] = []
         for p in patterns:
             (en if p.isascii() and any(c.isalpha() for c in p) else zh).append(p)
         compiled = []

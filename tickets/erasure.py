@@ -191,14 +191,14 @@ async def _outbox(session: AsyncSession, subject: Subject) -> None:
     for channel, address in subject.addresses:
         conditions.append((col(Outbox.channel) == channel) & (col(Outbox.address) == address))
     await session.exec(
-        delete(Outbox).where(or_(*conditions)).execution_options(synchronize_session=False)  # type: ignore[call-overload]
+        delete(Outbox).where(or_(*conditions)).execution_options(synchronize_session=False)
     )
 
 
 async def _ticket_messages(session: AsyncSession, subject: Subject) -> None:
     if subject.chat_ids:
         await session.exec(
-            delete(TicketMessage)  # type: ignore[call-overload]
+            delete(TicketMessage)
             .where(col(TicketMessage.chat_id).in_(subject.chat_ids))
             .execution_options(synchronize_session=False)
         )
@@ -287,7 +287,7 @@ async def _conversations(session: AsyncSession, subject: Subject) -> None:
     keys = [f"{channel}:{value}" for channel, value in subject.addresses]
     if keys:
         await session.exec(
-            delete(ConversationState)  # type: ignore[call-overload]
+            delete(ConversationState)
             .where(col(ConversationState.key).in_(keys))
             .execution_options(synchronize_session=False)
         )
@@ -297,7 +297,7 @@ async def _wechat_followers(session: AsyncSession, subject: Subject) -> None:
     openids = [value for channel, value in subject.addresses if channel == "wechat"]
     if openids:
         await session.exec(
-            delete(WeChatFollower)  # type: ignore[call-overload]
+            delete(WeChatFollower)
             .where(col(WeChatFollower.openid).in_(openids))
             .execution_options(synchronize_session=False)
         )
@@ -322,7 +322,7 @@ async def _route_lessons(session: AsyncSession, subject: Subject) -> None:
 async def _identities(session: AsyncSession, subject: Subject) -> None:
     # Last of the built-in steps (the others read the identities through ``subject``).
     await session.exec(
-        delete(CitizenIdentity)  # type: ignore[call-overload]
+        delete(CitizenIdentity)
         .where(col(CitizenIdentity.citizen_id) == subject.citizen_id)
         .execution_options(synchronize_session=False)
     )

@@ -219,7 +219,7 @@ async def gap_clusters(
             .where(col(Ticket.id).in_(ticket_ids))
         )
         for tid, slug, zh, en in (await session.exec(q)).all():
-            dept_of[int(tid)] = (str(slug), str(zh), str(en))
+            dept_of[int(tid)] = (str(slug), str(zh), str(en))  # type: ignore[arg-type]
     found = cluster(
         [r.text for r in rows], threshold if threshold is not None else DEFAULT_THRESHOLD
     )

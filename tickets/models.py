@@ -269,7 +269,7 @@ class UnansweredQuestion(SQLModel, table=True):
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
 
 
-ALL_TABLES = (
+ALL_TABLES: tuple[type[SQLModel], ...] = (
     Department,
     StaffMember,
     StaffInvite,

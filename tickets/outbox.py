@@ -134,7 +134,7 @@ async def enqueue(
         # A Core INSERT with the values as parameters: on the hot path (every reply) the ORM's
         # unit of work, or a statement rebuilt around literal values, costs more than the row.
         # The returned row is not attached to the session and has no id.
-        await session.exec(_OUTBOX_INSERT, params=values)  # type: ignore[call-overload]
+        await session.exec(_OUTBOX_INSERT, params=values)
         return row
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
@@ -159,7 +159,7 @@ async def prune(session: AsyncSession, *, before: datetime, limit: int = 1000) -
         select(Outbox.id)
         .where(
             Outbox.status.in_((SENT, FAILED)),  # type: ignore[attr-defined]
-            Outbox.next_attempt_at < before,  # type: ignore[arg-type]
+            Outbox.next_attempt_at < before,
         )
         .order_by(Outbox.id)
         .limit(limit)
@@ -170,7 +170,7 @@ async def prune(session: AsyncSession, *, before: datetime, limit: int = 1000) -
         .where(Outbox.id.in_(ids.scalar_subquery()))  # type: ignore[union-attr]
         .execution_options(synchronize_session=False)
     )
-    result = await session.exec(stmt)  # type: ignore[call-overload]
+    result = await session.exec(stmt)
     return int(result.rowcount or 0)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
-from sqlalchemy import case, func
+from sqlalchemy import ColumnElement, case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -144,9 +144,9 @@ async def queue(
         raise NotAllowed("error-not_allowed")
     if not fits_audience(actor, dept.id if dept is not None else None):
         raise NotAllowed("error-not_allowed")
-    conds = [col(Ticket.status).in_(OPEN_STATUSES)]
+    conds: list[ColumnElement[bool]] = [col(Ticket.status).in_(OPEN_STATUSES)]
     if dept is not None:
-        conds.append(Ticket.department_id == dept.id)
+        conds.append(col(Ticket.department_id) == dept.id)
     deadline = case(
         (col(Ticket.first_response_at).is_(None), col(Ticket.response_due_at)),
         else_=col(Ticket.resolution_due_at),

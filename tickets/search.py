@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from sqlalchemy import and_, case, func, or_, text
 from sqlalchemy.sql.elements import ColumnElement
@@ -205,7 +205,7 @@ async def _people(session: AsyncSession, dialect: str, pattern: str) -> list[int
             col(Citizen.phone).like(pattern, escape="\\"),
         )
     stmt = select(Citizen.id).where(cond).limit(SEARCH_CAP)
-    return [int(i) for i in (await session.exec(stmt)).all()]
+    return [int(i) for i in (await session.exec(stmt)).all()]  # type: ignore[arg-type]
 
 
 def may_be_contact(query: str) -> bool:
@@ -234,12 +234,17 @@ def _search_condition(
     branches: list[ColumnElement[bool]] = []
     if number_ref is not None:
         branches.append(col(Ticket.number) == number_ref)
+    body: ColumnElement[bool]
     if dialect == "postgresql":
         bigram = _bigram_query(query)
         if bigram is not None:  # pg_trgm cannot index two letters; the bigram index can
-            body = text(
-                "to_tsvector('simple', cd_bigrams(ticket.text)) @@ to_tsquery('simple', :bigram)"
-            ).bindparams(bigram=bigram)
+            body = cast(
+                "ColumnElement[bool]",
+                text(
+                    "to_tsvector('simple', cd_bigrams(ticket.text)) @@ "
+                    "to_tsquery('simple', :bigram)"
+                ).bindparams(bigram=bigram),
+            )
         else:
             body = col(Ticket.text).ilike(pattern, escape="\\")
     else:

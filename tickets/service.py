@@ -95,7 +95,8 @@ class CitizenAddress:
 
     @property
     def chat_id(self) -> int | None:
-        return int(self.identity.address) if self.identity.channel == "telegram" else None
+        address = self.identity.address
+        return int(address) if self.identity.channel == "telegram" and address else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -740,7 +741,7 @@ class TicketService:
             text=text,
             resumed=was == Status.WAITING_CITIZEN,
             paused_seconds=paused,
-            **{kind: list(ids) for kind, ids in added.items()},
+            **{kind: list(ids) for kind, ids in added.items()},  # type: ignore[arg-type]
         )
         await self._to_staff(
             notify.FollowedUp,

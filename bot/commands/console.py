@@ -11,7 +11,7 @@ import argparse
 import sys
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("console", help="the web console: one-time sign-in links")
     parser.set_defaults(func=lambda _args: (parser.print_help(), 2)[1])
     actions = parser.add_subparsers(dest="action", metavar="ACTION")

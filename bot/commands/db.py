@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("migrate", help="bring the database schema up to date")
     parser.add_argument("--revision", default="head", help="target revision (default: head)")
     parser.set_defaults(func=_migrate)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from tickets.config.desk import DeskConfig
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "departments", help="check or list the departments file (SLA windows, staff chats)"
     )

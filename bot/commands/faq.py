@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from faq.models import MatcherConfig
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("faq", help="check, query and evaluate the FAQ knowledge base")
     faq_sub = parser.add_subparsers(dest="faq_command", metavar="SUBCOMMAND")
     parser.set_defaults(func=lambda _args: (parser.print_help(), 2)[1])
@@ -87,7 +87,7 @@ def _config(args: argparse.Namespace) -> MatcherConfig:
     )
 
 
-def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _load(args: argparse.Namespace):
     from faq.loader import load_knowledge_base
 
     folder = args.kb if args.kb is not None else _default_dir()
@@ -142,7 +142,7 @@ def _check(args: argparse.Namespace) -> int:
             return 1
         slugs = list(loaded.config.slugs)
     entries, problems, files = read_folder(folder)
-    warnings = []
+    warnings: list[Any] = []
     if not problems:
         stale, warnings = check(entries, today, review_days, slugs)
         problems = stale
@@ -156,7 +156,7 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _city_today(settings: object | None):  # type: ignore[no-untyped-def]
+def _city_today(settings: object | None):
     """Today in the city's timezone (TIMEZONE), or the host's without settings."""
     from datetime import date, datetime
     from zoneinfo import ZoneInfo
@@ -198,7 +198,7 @@ def _match(args: argparse.Namespace) -> int:
 
 
 # The knowledge base of `faq match --jsonl`, module-global so that forked workers share it.
-_JSONL_KB = None
+_JSONL_KB: Any = None
 
 
 def _answer_line(raw: bytes) -> str:
@@ -212,13 +212,13 @@ def _answer_line(raw: bytes) -> str:
         return error or error_line("bad line")
     lang = item.get("lang")
     try:
-        result = _JSONL_KB.match(item["text"], lang if isinstance(lang, str) else None)  # type: ignore[attr-defined]
+        result = _JSONL_KB.match(item["text"], lang if isinstance(lang, str) else None)
     except Exception as exc:  # one bad input must not stop the stream
         return error_line(f"match failed: {exc}")
     return json.dumps(result.to_json(), ensure_ascii=False) + "\n"
 
 
-def _match_jsonl(kb, workers: int | None = None) -> int:  # type: ignore[no-untyped-def]
+def _match_jsonl(kb, workers: int | None = None) -> int:
     """One JSON line out per line in, in order; bad lines get {"error": ...} (see
     :mod:`bot.commands.jsonl`: answered as they arrive, bulk input by forked workers)."""
     from bot.commands.jsonl import serve

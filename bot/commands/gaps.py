@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("gaps", help="list the top questions the FAQ could not answer")
     parser.add_argument("--days", type=int, default=30, help="look back N days (default 30)")
     parser.add_argument("--limit", type=int, default=20, help="show at most N lines (default 20)")

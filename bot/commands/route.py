@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 USAGE = 'usage: citizen-desk route [--departments FILE] [--kb DIR] (--jsonl | --eval FILE | "TEXT")'
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("route", help="which department the request form proposes for a demand")
     parser.add_argument("--departments", type=Path, help="departments file (DEPARTMENTS_FILE)")
     parser.add_argument("--kb", type=Path, help="FAQ folder (default: FAQ_DIR)")

@@ -42,7 +42,7 @@ def parse_ttl(text: str) -> timedelta:
     return total
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("staff", help="invite and manage department staff")
     parser.set_defaults(func=lambda _args: (parser.print_help(), 2)[1])
     actions = parser.add_subparsers(dest="action", metavar="ACTION")

@@ -20,7 +20,7 @@ from datetime import timedelta
 FUTURE_SLACK = timedelta(minutes=1)
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("sweep", help="run one round of the scheduler's sweeps now")
     parser.add_argument("--at", metavar="ISO-TIME", help="run as of this moment (default: now)")
     parser.add_argument(
@@ -70,7 +70,7 @@ def _sweep(args: argparse.Namespace) -> int:
     return asyncio.run(_run(settings, at, args.dry_run, args.only))
 
 
-def _faq_entries(folder):  # type: ignore[no-untyped-def]
+def _faq_entries(folder):
     """The FAQ entries for the freshness notice (None when the folder does not load)."""
     from faq.loader import read_folder
 
@@ -81,7 +81,7 @@ def _faq_entries(folder):  # type: ignore[no-untyped-def]
     return tuple(entries)
 
 
-async def _run(settings, at, dry_run: bool, only) -> int:  # type: ignore[no-untyped-def]
+async def _run(settings, at, dry_run: bool, only) -> int:
     from bot.db import create_engine, create_session_factory
     from bot.scheduler import announce_setup, policy_from_config
     from handlers.notify import notifier_factory

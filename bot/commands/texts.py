@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("texts", help="check the administrators' text overrides (LOCALES_DIR)")
     parser.set_defaults(func=lambda _args: (parser.print_help(), 2)[1])
     actions = parser.add_subparsers(dest="action", metavar="ACTION")

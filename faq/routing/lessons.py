@@ -156,10 +156,10 @@ class LessonIndex:
             for f, kw in item.features.items():
                 lw = kw * w(f)
                 l_total += lw
-                qw = query.get(f)
-                if qw is not None:
+                common = query.get(f)
+                if common is not None:
                     l_common += lw
-                    q_common += qw
+                    q_common += common
             if l_common <= 0:
                 continue
             qcov = q_common / q_total

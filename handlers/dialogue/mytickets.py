@@ -146,7 +146,7 @@ async def my_button(turn: Turn, action: str, value: int) -> None:
     await _ticket_page(turn, details)
 
 
-async def _ticket_page(turn: Turn, details) -> None:  # type: ignore[no-untyped-def]
+async def _ticket_page(turn: Turn, details) -> None:
     ticket = details.ticket
     tz, lang = turn.deps.tz, turn.lang
     later = {  # attachments added after creation (answers), counted on their own lines

@@ -205,7 +205,7 @@ class TokenStore:
         now = self._clock.now()
         async with self._sessions() as session:
             await session.exec(
-                _insert(session)(WeChatToken)  # type: ignore[call-overload]
+                _insert(session)(WeChatToken)
                 .values(app_id=self.api.app_id, updated_at=now)
                 .on_conflict_do_nothing(index_elements=["app_id"])
             )
@@ -214,7 +214,7 @@ class TokenStore:
             if stale is not None:
                 conditions.append(table.c.access_token == stale)
             result = await session.exec(
-                update(table)  # type: ignore[call-overload]
+                update(table)
                 .where(
                     and_(
                         table.c.app_id == self.api.app_id,
@@ -244,7 +244,7 @@ class TokenStore:
         expires = now + timedelta(seconds=max(0, expires_in))
         async with self._sessions() as session:
             await session.exec(
-                update(WeChatToken)  # type: ignore[call-overload]
+                update(WeChatToken)
                 .where(col(WeChatToken.app_id) == self.api.app_id)
                 .values(
                     access_token=token, expires_at=expires, refreshing_until=None, updated_at=now
@@ -257,7 +257,7 @@ class TokenStore:
     async def _release(self) -> None:
         async with self._sessions() as session:
             await session.exec(
-                update(WeChatToken)  # type: ignore[call-overload]
+                update(WeChatToken)
                 .where(col(WeChatToken.app_id) == self.api.app_id)
                 .values(refreshing_until=None)
             )

@@ -119,8 +119,8 @@ class WeChatProcessor:
                 return None
             if what.kind == "voice" or what.inbound is None:
                 citizen = await find_citizen(session, store.CHANNEL, openid)
-                lang = (citizen.language if citizen else None) or "zh"
-                outs = [WxText(t(lang, "wx-voice"), lang=lang)]
+                voice_lang = (citizen.language if citizen else None) or "zh"
+                outs = [WxText(t(voice_lang, "wx-voice"), lang=voice_lang)]
             else:
                 lang = found.lang if found is not None else None
                 outs = await self._dialogue(

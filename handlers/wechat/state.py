@@ -67,7 +67,7 @@ async def record_message(session: AsyncSession, key: str, kind: str, now: dateti
         .values(channel=CHANNEL, key=key[:128], kind=kind[:32], processed_at=now)
         .on_conflict_do_nothing(index_elements=["channel", "key"])
     )
-    result = await session.exec(stmt)  # type: ignore[call-overload]
+    result = await session.exec(stmt)
     return bool(result.rowcount)
 
 
@@ -86,7 +86,7 @@ async def touch(session: AsyncSession, openid: str, now: datetime, *, interactiv
         .values(openid=openid, options={}, **values)
         .on_conflict_do_update(index_elements=["openid"], set_=values)
     )
-    await session.exec(stmt)  # type: ignore[call-overload]
+    await session.exec(stmt)
 
 
 async def unsubscribe(session: AsyncSession, openid: str, now: datetime) -> None:
@@ -98,9 +98,9 @@ async def unsubscribe(session: AsyncSession, openid: str, now: datetime) -> None
         .values(openid=openid, **values)
         .on_conflict_do_update(index_elements=["openid"], set_=values)
     )
-    await session.exec(stmt)  # type: ignore[call-overload]
+    await session.exec(stmt)
     await session.exec(
-        update(CitizenIdentity)  # type: ignore[call-overload]
+        update(CitizenIdentity)
         .where(col(CitizenIdentity.channel) == CHANNEL, col(CitizenIdentity.external_id) == openid)
         .values(address=None)
         .execution_options(synchronize_session=False)
@@ -113,7 +113,7 @@ async def set_options(
     """The numbered options of the message being delivered (an existing follower only: an
     erased one is not written again)."""
     await session.exec(
-        update(WeChatFollower)  # type: ignore[call-overload]
+        update(WeChatFollower)
         .where(col(WeChatFollower.openid) == openid)
         .values(options=options, updated_at=now)
         .execution_options(synchronize_session=False)
@@ -123,7 +123,7 @@ async def set_options(
 async def set_lang(session: AsyncSession, openid: str, lang: str, now: datetime) -> None:
     """The language the follower was last answered in (WeChat's messages carry none)."""
     await session.exec(
-        update(WeChatFollower)  # type: ignore[call-overload]
+        update(WeChatFollower)
         .where(
             col(WeChatFollower.openid) == openid,
             col(WeChatFollower.lang).is_distinct_from(lang[:8]),

@@ -9,9 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram import Bot, Dispatcher
@@ -25,22 +23,18 @@ from bot.db import SessionFactory, create_engine, create_session_factory
 from handlers.deps import Deps
 from handlers.outgoing import Outgoing
 from tests.app.support import recording_bot
+from tests.support.config import SHANGHAI, department, sh
+from tests.support.outbox import callbacks, texts  # noqa: F401 - the tests import texts from here
 from tests.support.people import add_citizen
 from tickets.clock import FixedClock
 from tickets.config.desk import (
-    BUILTIN_SLA,
-    DEMAND_TYPES,
     CannedReply,
-    DepartmentConfig,
     DeskConfig,
-    Sla,
 )
 from tickets.config.live import DeskConfigHolder
 from tickets.models import Citizen, Department, Outbox, StaffMember, TicketEvent
 from tickets.people.departments import sync_departments
-from tickets.worktime.durations import parse_window
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 BOT_ID = 123456789  # tests.app.support.TEST_TOKEN
 ADMIN = 999
 HOUSING_CHAT = -1001
@@ -59,10 +53,6 @@ ROLES = {
 }
 
 
-def _sla(response: str, resolution: str) -> Sla:
-    return Sla(parse_window(response), parse_window(resolution))
-
-
 CANNED = (
     CannedReply(
         id="received",
@@ -76,16 +66,7 @@ CANNED = (
 
 
 def _dept(slug: str, zh: str, en: str, chat: int, canned: tuple[CannedReply, ...] = ()) -> Any:
-    return DepartmentConfig(
-        slug=slug,
-        name={"zh": zh, "en": en},
-        staff_chat_id=chat,
-        head_user_id=None,
-        sla={t: _sla(*BUILTIN_SLA[t]) for t in DEMAND_TYPES},
-        urgent=_sla("1h", "same_day"),
-        transfer_clock="keep",
-        canned_replies=canned,
-    )
+    return department(slug, zh, en, chat=chat, canned=canned)
 
 
 DESK = DeskConfig(
@@ -95,10 +76,6 @@ DESK = DeskConfig(
         "parks": _dept("parks", "园林局", "Parks Bureau", PARKS_CHAT),
     }
 )
-
-
-def sh(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
 
 
 @dataclass
@@ -242,23 +219,13 @@ def document_of(file_id: str, name: str = "letter.pdf") -> dict[str, Any]:
     return {"document": {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_name": name}}
 
 
-def texts(rows: list[Outbox], chat: int | None = None) -> list[str]:
-    return [
-        str(r.payload.get("text", ""))
-        for r in rows
-        if r.method == "sendMessage" and (chat is None or r.chat_id == chat)
-    ]
-
-
 def toast(rows: list[Outbox]) -> dict[str, Any]:
     answers = [r.payload for r in rows if r.method == "answerCallbackQuery"]
     assert len(answers) == 1, rows
     return answers[0]
 
 
-def buttons(row: Outbox) -> list[str]:
-    markup = row.payload.get("reply_markup") or {}
-    return [b["callback_data"] for line in markup.get("inline_keyboard", []) for b in line]
+buttons = callbacks
 
 
 async def seed(factory: SessionFactory, clock: FixedClock) -> Citizen:

@@ -12,16 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db import SessionFactory, create_engine, create_session_factory
 from handlers.notify import NotifySetup, OutboxNotifier
+from tests.support.config import department
 from tests.support.people import add_citizen
 from tickets.authz import Actor, actor_for
 from tickets.clock import FixedClock
-from tickets.config.desk import BUILTIN_SLA, DepartmentConfig, DeskConfig, Sla
-from tickets.lifecycle import DEMAND_TYPES
+from tickets.config.desk import DeskConfig
 from tickets.models import Citizen, StaffMember
 from tickets.people.citizens import find_citizen
 from tickets.people.departments import sync_departments
 from tickets.service import TicketService
-from tickets.worktime.durations import parse_window
 
 from .helpers import SHANGHAI, sh
 
@@ -31,28 +30,7 @@ TRANSPORT_CHAT = -1002
 PARKS_HEAD = 900
 
 
-def _sla(response: str, resolution: str) -> Sla:
-    return Sla(parse_window(response), parse_window(resolution))
-
-
-def _dept(
-    slug: str,
-    zh: str,
-    en: str,
-    *,
-    chat: int | None,
-    head: int | None = None,
-    transfer_clock: str = "keep",
-) -> DepartmentConfig:
-    return DepartmentConfig(
-        slug=slug,
-        name={"zh": zh, "en": en},
-        staff_chat_id=chat,
-        head_user_id=head,
-        sla={t: _sla(*BUILTIN_SLA[t]) for t in DEMAND_TYPES},
-        urgent=_sla("1h", "same_day"),
-        transfer_clock=transfer_clock,  # type: ignore[arg-type]
-    )
+_dept = department
 
 
 @pytest.fixture(scope="session")

@@ -21,10 +21,9 @@ import itertools
 import re
 import string
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, tzinfo
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
@@ -270,7 +269,7 @@ class DeskConfig:
     def topic(self, topic_id: str) -> TopicConfig | None:
         return self.topics.get(topic_id)
 
-    def calendar(self, tz: ZoneInfo | str) -> WorkCalendar:
+    def calendar(self, tz: tzinfo | str) -> WorkCalendar:
         """The city's work calendar with this file's working hours, local exceptions and the
         yearly schedule files."""
         return WorkCalendar(

@@ -98,7 +98,7 @@ class Team:
         *,
         assignee: int | None = None,
         admins: Iterable[int] = (),
-        exclude: Iterable[int] = (),
+        exclude: Iterable[int | None] = (),
     ) -> list[int]:
         """The chats that get a message for ``purpose`` (see the module docstring).
 
@@ -166,7 +166,7 @@ class Team:
         *,
         assignee: int | None = None,
         admins: Iterable[int] = (),
-        exclude: Iterable[int] = (),
+        exclude: Iterable[int | None] = (),
         languages: Mapping[int, str] | None = None,
     ) -> list[ToStaff]:
         """:meth:`route` as domain recipients (see :meth:`to_staff`)."""
@@ -232,7 +232,7 @@ async def recipients(
     *,
     assignee: int | None = None,
     admins: Iterable[int] = (),
-    exclude: Iterable[int] = (),
+    exclude: Iterable[int | None] = (),
 ) -> list[int]:
     """The chats that hear about a ticket of ``department`` for ``purpose``.
 
@@ -262,7 +262,7 @@ async def staff_recipients(
     *,
     assignee: int | None = None,
     admins: Iterable[int] = (),
-    exclude: Iterable[int] = (),
+    exclude: Iterable[int | None] = (),
 ) -> list[ToStaff]:
     """:func:`recipients` as domain recipients, each person with their own language (one more
     query only when an administrator outside the team is among them)."""

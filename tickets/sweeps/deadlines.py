@@ -261,7 +261,7 @@ async def sweep_deadlines(
     for person, sections in inbox.items():
         assert notifier is not None
         chat = person.chat_id
-        for category, alerts, keys in _messages(sections, by_id, directory):
+        for category, due, keys in _messages(sections, by_id, directory):
             digest = hashlib.sha1(
                 "|".join(f"{t}:{d}:{al}" for t, d, al in keys).encode()
             ).hexdigest()
@@ -269,7 +269,7 @@ async def sweep_deadlines(
                 at=ctx.now,
                 recipients=(person,),
                 dedupe_key=dedupe_key(f"sweep:{chat}:{digest}"),
-                alerts=alerts,
+                alerts=due,
                 day_length=ctx.day_length,
             )
             results[category].messages.extend(await notifier.publish(event))

@@ -229,7 +229,7 @@ def parse_dates(items: Iterable[str | date] | None, what: str = "date") -> froze
     if items is None:
         return frozenset()
     if isinstance(items, str | date):
-        items = [items]  # type: ignore[list-item]
+        items = [items]
     out: set[date] = set()
     for item in items:
         if isinstance(item, datetime):
@@ -417,7 +417,7 @@ class WorkCalendar:
 
     @staticmethod
     def _validate_periods(periods: Iterable[tuple[time, time]]) -> tuple[tuple[time, time], ...]:
-        items = sorted(tuple(p) for p in periods)  # type: ignore[misc]
+        items: list[tuple[time, time]] = sorted(tuple(p) for p in periods)  # type: ignore[misc]
         if not items:
             raise ValueError("at least one working period is needed")
         for start, end in items:

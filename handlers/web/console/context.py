@@ -60,6 +60,9 @@ class ConsoleRuntime(Protocol):
     @property
     def sender(self) -> Any: ...
 
+    @property
+    def wechat(self) -> Any: ...  # the WeChat channel (its media), None when not configured
+
 
 @dataclass
 class Console:
@@ -120,7 +123,7 @@ def console_of(request: web.Request) -> Console:
 
 
 def user_of(request: web.Request) -> ConsoleUser:
-    return request[USER_KEY]  # type: ignore[no-any-return]
+    return request[USER_KEY]
 
 
 def lang_of(request: web.Request) -> str:
