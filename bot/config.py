@@ -9,11 +9,14 @@ from __future__ import annotations
 import hashlib
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from tickets.announce.quiet import SendingHours
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/citizen-desk.db"
 
@@ -204,7 +207,7 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def sending_hours(self):  # type: ignore[no-untyped-def]
+    def sending_hours(self) -> SendingHours:
         """ANNOUNCE_HOURS in the city's time zone (tickets.announce.SendingHours)."""
         from tickets.announce.quiet import SendingHours
 

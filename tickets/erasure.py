@@ -331,7 +331,7 @@ async def _identities(session: AsyncSession, subject: Subject) -> None:
 async def _announcements(session: AsyncSession, subject: Subject) -> None:
     for table in (AnnouncementDelivery, Subscription):
         await session.exec(
-            delete(table)  # type: ignore[call-overload]
+            delete(table)
             .where(col(table.citizen_id) == subject.citizen_id)
             .execution_options(synchronize_session=False)
         )

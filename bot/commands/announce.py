@@ -28,7 +28,7 @@ USAGE = (
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "announce",
         help="queue an announcement to a topic's subscribers, or show its status",

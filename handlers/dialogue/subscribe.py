@@ -5,17 +5,20 @@ topics with a toggle each (``sub:on:<topic>`` / ``sub:off:<topic>``); the deep l
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from handlers.dialogue.model import Action, Raw, Text
 from handlers.dialogue.turn import Turn
 from handlers.notify.actions import subscription_id
 from tickets.announce import set_subscription, subscriptions_of
+from tickets.config.desk import TopicConfig
 
 __all__ = ["DEEP_LINK_PREFIX", "deep_link", "press", "topic_list"]
 
 DEEP_LINK_PREFIX = "sub-"
 
 
-def _topics(turn: Turn):  # type: ignore[no-untyped-def]
+def _topics(turn: Turn) -> Mapping[str, TopicConfig]:
     return turn.deps.desk.config.topics
 
 

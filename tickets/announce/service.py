@@ -163,7 +163,7 @@ async def set_subscription(
             )
             .on_conflict_do_nothing(index_elements=["citizen_id", "topic"])
         )
-        result = await session.exec(stmt)  # type: ignore[call-overload]
+        result = await session.exec(stmt)
         return bool(result.rowcount)
     if active and lang and row.lang != lang:
         row.lang = lang
@@ -395,9 +395,9 @@ async def _queue_chunk(
         if row.status == QUEUED:
             await _start(session, row, now)
         return 0
-    cursor = int(subs[-1][0])
+    cursor = int(subs[-1][0] or 0)
     moved = await session.exec(
-        update(Announcement)  # type: ignore[call-overload]
+        update(Announcement)
         .where(
             col(Announcement.id) == row.id,
             col(Announcement.cursor) == row.cursor,
@@ -420,7 +420,7 @@ async def _queue_chunk(
         {
             "announcement_id": row.id,
             "citizen_id": int(citizen_id),
-            "subscription_id": int(sub_id),
+            "subscription_id": int(sub_id or 0),
             "state": QUEUED,
             "updated_at": now,
         }
@@ -453,7 +453,7 @@ async def _queue_chunk(
             unreachable.append(delivery_id)
     if unreachable:
         await session.exec(
-            update(AnnouncementDelivery)  # type: ignore[call-overload]
+            update(AnnouncementDelivery)
             .where(col(AnnouncementDelivery.id).in_(unreachable))
             .values(state=FAILED, updated_at=now)
             .execution_options(synchronize_session=False)
@@ -463,7 +463,7 @@ async def _queue_chunk(
 
 async def _start(session: AsyncSession, row: Announcement, now: datetime) -> None:
     await session.exec(
-        update(Announcement)  # type: ignore[call-overload]
+        update(Announcement)
         .where(col(Announcement.id) == row.id, col(Announcement.status) == QUEUED)
         .values(status=SENDING, started_at=now)
         .execution_options(synchronize_session=False)
@@ -492,7 +492,7 @@ async def _finish(
     if await _pending(session, row.id):
         return False
     done = await session.exec(
-        update(Announcement)  # type: ignore[call-overload]
+        update(Announcement)
         .where(col(Announcement.id) == row.id, col(Announcement.status) == SENDING)
         .values(status=DONE, finished_at=now)
         .execution_options(synchronize_session=False)
@@ -524,7 +524,7 @@ async def _finish(
 
 async def record_sent(session: AsyncSession, delivery_id: int, *, now: datetime) -> None:
     await session.exec(
-        update(AnnouncementDelivery)  # type: ignore[call-overload]
+        update(AnnouncementDelivery)
         .where(
             col(AnnouncementDelivery.id) == delivery_id, col(AnnouncementDelivery.state) == QUEUED
         )
@@ -539,7 +539,7 @@ async def record_failed(
     """A permanent failure; ``403`` (the bot is blocked) deactivates the subscription."""
     blocked = error.startswith("403")
     result = await session.exec(
-        update(AnnouncementDelivery)  # type: ignore[call-overload]
+        update(AnnouncementDelivery)
         .where(
             col(AnnouncementDelivery.id) == delivery_id, col(AnnouncementDelivery.state) == QUEUED
         )
@@ -552,7 +552,7 @@ async def record_failed(
     if delivery is None or delivery.subscription_id is None:
         return
     await session.exec(
-        update(Subscription)  # type: ignore[call-overload]
+        update(Subscription)
         .where(col(Subscription.id) == delivery.subscription_id)
         .values(active=False, updated_at=now)
         .execution_options(synchronize_session=False)
