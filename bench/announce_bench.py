@@ -118,7 +118,9 @@ async def _seed(factory: Any, n: int) -> None:
         await session.commit()
 
 
-async def run(url: str, n: int, chunk: int, reply_every: float) -> None:
+async def run(
+    url: str, n: int, chunk: int, reply_every: float, window: int, interval: float
+) -> None:
     engine = create_engine(url)
     await upgrade(engine)
     factory = create_session_factory(engine)
@@ -154,7 +156,24 @@ async def run(url: str, n: int, chunk: int, reply_every: float) -> None:
         f"{chunk}); peak RSS +{_rss_mb() - rss0:.0f} MB (now {_rss_mb():.0f} MB)"
     )
 
+    # The send: a second announcement as the service runs it, its step every ``interval``
+    # simulated seconds with the production window (at most ``window`` queued unsent), the
+    # first one's rows out of the way (only its queueing was measured).
+    async with factory() as session:
+        await session.exec(text("DELETE FROM outbox"))  # type: ignore[call-overload]
+        await session.exec(text("UPDATE announcement SET status = 'done'"))  # type: ignore[call-overload]
+        await create_announcement(
+            session, TOPIC, text_zh="国庆长安街封闭", text_en="Chang'an closed", now=NOW, author="b"
+        )
+        await session.commit()
+    setup = AnnounceSetup(
+        topics={TOPIC.id: TOPIC},
+        hours=SendingHours.of("08:00-21:00", "Asia/Shanghai"),
+        chunk=chunk,
+        window=window,
+    )
     clock = FixedClock(NOW)
+    next_step = NOW
     waits: list[float] = []
     waiting: dict[int, datetime] = {}
     bulk_sent = 0
@@ -175,6 +194,15 @@ async def run(url: str, n: int, chunk: int, reply_every: float) -> None:
     rounds = 0
     round_walls: list[float] = []
     while bulk_sent < queued:
+        if clock.now() >= next_step:
+            while True:
+                async with factory() as session:
+                    notifier = OutboxNotifier(session, NotifySetup.of(None, "Asia/Shanghai"))
+                    q, _ = await deliver_step(session, setup, notifier, now=clock.now())
+                    await session.commit()
+                if not q:
+                    break
+            next_step += timedelta(seconds=interval)
         if clock.now() >= next_reply:
             chat = BASE + (reply_chat * 7919) % n  # spread over the subscribers' chats
             reply_chat += 1
@@ -193,11 +221,14 @@ async def run(url: str, n: int, chunk: int, reply_every: float) -> None:
             step = min(step, due - clock.now())
         if next_reply > clock.now():
             step = min(step, next_reply - clock.now())
+        if next_step > clock.now():
+            step = min(step, next_step - clock.now())
         clock.advance(max(step, timedelta(milliseconds=1)))
     wall = time.perf_counter() - t0
     simulated = (clock.now() - NOW).total_seconds()
     print(
-        f"send:    {bulk_sent:,} in {simulated:,.0f} simulated s at the limiter's rate "
+        f"send:    {bulk_sent:,} (window {window:,}, a step every {interval:g} s) in "
+        f"{simulated:,.0f} simulated s at the limiter's rate "
         f"({bulk_sent / simulated:.1f} msg/s; real Telegram time), wall {wall:,.0f} s "
         f"({bulk_sent / wall:,.0f} rows/s of database work, {rounds:,} rounds)"
     )
@@ -231,12 +262,16 @@ async def main() -> None:
     parser.add_argument("--chunk", type=int, default=500)
     parser.add_argument("--reply-every", type=float, default=1.0, help="simulated seconds")
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--window", type=int, default=3000, help="ANNOUNCE_WINDOW")
+    parser.add_argument("--interval", type=float, default=5.0, help="ANNOUNCE_INTERVAL")
     args = parser.parse_args()
     if args.backend == "sqlite":
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
             print(f"SQLite, {args.subscribers:,} subscribers")
-            await run(url, args.subscribers, args.chunk, args.reply_every)
+            await run(
+                url, args.subscribers, args.chunk, args.reply_every, args.window, args.interval
+            )
         return
     from asyncpg import connect
 
@@ -253,6 +288,8 @@ async def main() -> None:
             args.subscribers,
             args.chunk,
             args.reply_every,
+            args.window,
+            args.interval,
         )
     finally:
         conn = await connect(admin)
