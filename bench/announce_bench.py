@@ -22,6 +22,11 @@ bulk-inserted). Then, printed:
   their wait from queueing to sent, in simulated seconds (p50, p99, max). The FAQ/handler time
   of an answer is not part of it (bench/webhook_bench.py measures that): this is the time the
   outbox keeps an answer waiting behind the broadcast.
+
+On PostgreSQL the bench runs ``ANALYZE outbox`` at each announcement step, as autovacuum does
+on a live server: without statistics for a table that just grew by thousands of rows the
+sender's claim is planned badly (measured: 350 ms instead of 9 ms per round at 4,000
+subscribers).
 """
 
 from __future__ import annotations
@@ -174,6 +179,7 @@ async def run(
     )
     clock = FixedClock(NOW)
     next_step = NOW
+    analyze = factory.kw["bind"].dialect.name == "postgresql"
     waits: list[float] = []
     waiting: dict[int, datetime] = {}
     bulk_sent = 0
@@ -203,6 +209,10 @@ async def run(
                 if not q:
                     break
             next_step += timedelta(seconds=interval)
+            if analyze:  # what autovacuum does on a live server: the claim's plan needs it
+                async with factory() as session:
+                    await session.exec(text("ANALYZE outbox"))  # type: ignore[call-overload]
+                    await session.commit()
         if clock.now() >= next_reply:
             chat = BASE + (reply_chat * 7919) % n  # spread over the subscribers' chats
             reply_chat += 1
