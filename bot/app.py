@@ -150,6 +150,7 @@ def _deps(runtime: Runtime, clock: Clock) -> Deps:
             RouterConfig(margin=settings.route_margin), lesson_days=settings.route_lesson_days
         ),
         faq_review_days=settings.faq_review_days,
+        announce_hours=settings.sending_hours(),
     )
 
 
@@ -173,7 +174,14 @@ def _wire_telegram(
             from bot.telegram import AiogramTransport
 
             transport = AiogramTransport(bot)
-        runtime.sender = OutboxSender(runtime.session_factory, transport, clock=clock)
+        from datetime import timedelta
+
+        from bot.outbox import Rate, RateLimits
+
+        bulk = Rate(settings.announce_rate, timedelta(seconds=1))
+        runtime.sender = OutboxSender(
+            runtime.session_factory, transport, clock=clock, limits=RateLimits(bulk=bulk)
+        )
     processor = UpdateProcessor(
         dispatcher,
         bot,

@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "bot.commands.gaps",
     "bot.commands.texts",
     "bot.commands.console",
+    "bot.commands.announce",
 )
 
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 import hashlib
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from tickets.announce.quiet import SendingHours
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/citizen-desk.db"
 
@@ -75,6 +78,13 @@ class Settings(BaseSettings):
     outbox_enabled: bool = True
     # Sent and failed outbox rows copy personal data: the scheduler deletes them after this.
     outbox_retention_days: int = Field(default=30, ge=1, le=3650)
+
+    # Announcements (README, "Announcements")
+    announce_hours: str = "08:00-21:00"  # city time; non-urgent ones wait for the window
+    announce_rate: int = Field(default=25, ge=1, le=30)  # Telegram messages/s for broadcasts
+    announce_interval: float = Field(default=5.0, gt=0, le=3600)  # seconds between steps
+    announce_chunk: int = Field(default=500, ge=1, le=10000)  # deliveries per transaction
+    announce_window: int = Field(default=3000, ge=1, le=1_000_000)  # queued, not yet sent
 
     # WeChat Official Account (公众号): the callback at WECHAT_PATH, customer-service messages
     wechat_token: SecretStr | None = None  # the Token of the server configuration
@@ -143,6 +153,14 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("announce_hours")
+    @classmethod
+    def _valid_hours(cls, value: str) -> str:
+        from tickets.announce.quiet import parse_hours
+
+        parse_hours(value)
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -231,6 +249,12 @@ class Settings(BaseSettings):
     @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def sending_hours(self) -> SendingHours:
+        """ANNOUNCE_HOURS in the city's time zone (tickets.announce.SendingHours)."""
+        from tickets.announce.quiet import SendingHours
+
+        return SendingHours.of(self.announce_hours, self.tz)
 
     @property
     def telegram_enabled(self) -> bool:

@@ -99,11 +99,18 @@ class RetryLater(Exception):
     ``max_attempts``."""
 
     def __init__(
-        self, message: str = "", retry_after: float | None = None, *, consume_attempt: bool = True
+        self,
+        message: str = "",
+        retry_after: float | None = None,
+        *,
+        consume_attempt: bool = True,
+        pause_all: bool = False,
     ) -> None:
         super().__init__(message or "retry later")
         self.retry_after = retry_after
         self.consume_attempt = consume_attempt
+        # Flood control (Telegram's 429): bulk rows of every chat wait ``retry_after`` too.
+        self.pause_all = pause_all
 
 
 class PermanentFailure(Exception):
@@ -140,11 +147,17 @@ RefHandler = Callable[[AsyncSession, Outbox, str, Any], Awaitable[None]]
 For ``ref="ticket:42"`` the handler registered for ``"ticket"`` gets ``argument="42"``."""
 
 _ref_handlers: dict[str, RefHandler] = {}
+_ref_failure_handlers: dict[str, RefHandler] = {}
 
 
-def register_ref_handler(kind: str, handler: RefHandler) -> None:
-    """Register what to do after a row whose ref is ``"<kind>:<argument>"`` was sent."""
+def register_ref_handler(
+    kind: str, handler: RefHandler, *, on_failed: RefHandler | None = None
+) -> None:
+    """Register what to do after a row whose ref is ``"<kind>:<argument>"`` was sent, and
+    (``on_failed``: called with the error as ``result``) after it failed for good."""
     _ref_handlers[kind] = handler
+    if on_failed is not None:
+        _ref_failure_handlers[kind] = on_failed
 
 
 def _message_id(result: Any) -> int | None:
@@ -176,6 +189,29 @@ async def _link_ticket(session: AsyncSession, row: Outbox, argument: str, result
 register_ref_handler("ticket", _link_ticket)
 
 
+async def _announcement_sent(
+    session: AsyncSession, row: Outbox, argument: str, result: Any
+) -> None:
+    """``ann:<delivery id>``: the announcement reached its subscriber."""
+    from tickets.announce import record_sent
+
+    if argument.isdigit():
+        await record_sent(session, int(argument), now=row.sent_at or SystemClock().now())
+
+
+async def _announcement_failed(
+    session: AsyncSession, row: Outbox, argument: str, error: Any
+) -> None:
+    """``ann:<delivery id>`` failed for good: failed, or blocked (403: unsubscribed)."""
+    from tickets.announce import record_failed
+
+    if argument.isdigit():
+        await record_failed(session, int(argument), str(error), now=SystemClock().now())
+
+
+register_ref_handler("ann", _announcement_sent, on_failed=_announcement_failed)
+
+
 # --- rate limits --------------------------------------------------------------------------
 
 
@@ -189,11 +225,14 @@ class Rate:
 
 @dataclass(frozen=True)
 class RateLimits:
-    """Telegram's broadcast limits (group chats have negative ids)."""
+    """Telegram's broadcast limits (group chats have negative ids). ``bulk``: what bulk rows
+    (announcements, ``priority`` above 0) may use of the overall budget, so replies always
+    have room."""
 
     overall: Rate = Rate(30, timedelta(seconds=1))
     per_chat: Rate = Rate(1, timedelta(seconds=1))
     per_group: Rate = Rate(20, timedelta(minutes=1))
+    bulk: Rate = Rate(25, timedelta(seconds=1))
 
 
 class _Window:
@@ -260,7 +299,16 @@ class RateLimiter:
         self._overall = _Window(self.limits.overall)
         self._chats: dict[int, _Window] = {}
         self._groups: dict[int, _Window] = {}
+        self._bulk = _Window(self.limits.bulk)
+        self._bulk_chats: set[int] = set()  # reserved as bulk since the last settle
         self._reserved = 0
+        self.bulk_paused_until: datetime | None = None  # after a 429: bulk traffic waits
+
+    def pause_bulk(self, until: datetime) -> None:
+        """Flood control (a 429's ``retry_after``): the chat's row waits anyway; bulk rows of
+        every chat wait too (a broadcast backs off), while replies to other chats go on."""
+        if self.bulk_paused_until is None or until > self.bulk_paused_until:
+            self.bulk_paused_until = until
 
     def available(self, now: datetime) -> int:
         """How many sends the overall limit allows right now."""
@@ -269,19 +317,28 @@ class RateLimiter:
     def next_overall(self, now: datetime) -> datetime:
         return self._overall.next_allowed(now)
 
-    def reserve(self, chat_id: int, now: datetime, method: str = "sendMessage") -> datetime | None:
-        """Take a send slot for ``chat_id`` now and return None, or return when it is allowed."""
+    def reserve(
+        self, chat_id: int, now: datetime, method: str = "sendMessage", *, bulk: bool = False
+    ) -> datetime | None:
+        """Take a send slot for ``chat_id`` now and return None, or return when it is allowed.
+        ``bulk``: the row also needs a slot of the bulk share."""
+        if bulk and self.bulk_paused_until is not None and now < self.bulk_paused_until:
+            return self.bulk_paused_until
         if method in NOT_CHAT_MESSAGES:
             windows = [self._overall]
         else:
             windows = [self._overall, self._chat(self._chats, chat_id, self.limits.per_chat)]
         if chat_id < 0 and method not in NOT_CHAT_MESSAGES:
             windows.append(self._chat(self._groups, chat_id, self.limits.per_group))
+        if bulk:
+            windows.append(self._bulk)
         allowed = max(w.next_allowed(now) for w in windows)
         if allowed > now:
             return allowed
         for w in windows:
             w.record(now)
+        if bulk:
+            self._bulk_chats.add(chat_id)
         self._reserved += 1
         if self._reserved % 1000 == 0:
             self._forget_idle(now)
@@ -292,6 +349,10 @@ class RateLimiter:
         if not done:
             return
         self._overall.settle(reserved_at, list(done.values()))
+        bulk = [at for chat_id, at in done.items() if chat_id in self._bulk_chats]
+        if bulk:
+            self._bulk.settle(reserved_at, bulk)
+        self._bulk_chats.clear()
         for chat_id, at in done.items():
             for table in (self._chats, self._groups):
                 window = table.get(chat_id)
@@ -520,7 +581,9 @@ class OutboxSender:
                     error = f"gave up after {row.attempts - 1} attempts: {row.last_error or 'delivery interrupted'}"
                     outcomes.append(_Outcome(row, FAILED, error=error))
                     continue
-                allowed = self.limiter.reserve(self._chat_key(row), now, row.method)
+                allowed = self.limiter.reserve(
+                    self._chat_key(row), now, row.method, bulk=row.priority > 0
+                )
                 if allowed is None:
                     to_send.append(row)
                 else:
@@ -591,11 +654,12 @@ class OutboxSender:
             ahead.c.id < o.c.id,
             ahead.c.status.in_(UNDELIVERED),
             or_(ahead.c.not_before.is_(None), ahead.c.not_before <= now),
+            ahead.c.priority <= o.c.priority,  # a reply never waits behind a broadcast
         )
         ids = (
             select(o.c.id)
             .where(o.c.channel == self.channel, due, first_of_chat)
-            .order_by(o.c.id)
+            .order_by(o.c.priority, o.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)  # PostgreSQL; SQLite serialises writers anyway
         )
@@ -609,7 +673,7 @@ class OutboxSender:
         async with self._session_factory() as session:
             rows = list((await session.exec(stmt)).scalars().all())
             await session.commit()
-        rows.sort(key=lambda r: r.id or 0)
+        rows.sort(key=lambda r: (r.priority, r.id or 0))
         return rows, token
 
     async def _keep_claim(self, claim: _Claim) -> None:
@@ -667,6 +731,8 @@ class OutboxSender:
             outcome.consume_attempt = exc.consume_attempt
             if exc.retry_after is not None:
                 outcome.retry_at = self._clock.now() + timedelta(seconds=max(0.0, exc.retry_after))
+                if exc.pause_all:  # flood control: a broadcast backs off as a whole
+                    self.limiter.pause_bulk(outcome.retry_at)
             return outcome
         except PermanentFailure as exc:
             return _Outcome(row, FAILED, error=exc.reason)
@@ -761,6 +827,8 @@ class OutboxSender:
                 self._apply(row, values, outcome)
                 if outcome.kind == SENT and row.ref and not row.transient:
                     await self._run_ref(session, row, outcome.result)
+                if outcome.kind == FAILED and row.ref and not row.transient:
+                    await self._run_ref(session, row, outcome.error or "failed", failed=True)
                 if outcome.kind == FAILED and self._on_failed is not None and not row.transient:
                     await self._run_on_failed(session, row, outcome.error or "failed")
             await session.commit()
@@ -774,9 +842,13 @@ class OutboxSender:
         if not outcome.consume_attempt:
             row.attempts -= 1
 
-    async def _run_ref(self, session: AsyncSession, row: Outbox, result: Any) -> None:
+    async def _run_ref(
+        self, session: AsyncSession, row: Outbox, result: Any, *, failed: bool = False
+    ) -> None:
         kind, _, argument = (row.ref or "").partition(":")
-        handler = _ref_handlers.get(kind)
+        handler = (_ref_failure_handlers if failed else _ref_handlers).get(kind)
+        if handler is None and failed:
+            return
         if handler is None:
             log.warning("outbox row %s: no handler for ref %r", row.id, row.ref)
             return

@@ -61,6 +61,19 @@ def policy_from_config(config: Any) -> SweepPolicy:
     return SweepPolicy()
 
 
+def announce_setup(settings: Settings, config: Any) -> Any:
+    """The announcements sweep's setup (tickets.announce.AnnounceSetup) from the settings and
+    the live departments file (its topics)."""
+    from tickets.announce import AnnounceSetup
+
+    return AnnounceSetup(
+        topics=dict(config.topics) if config is not None else {},
+        hours=settings.sending_hours(),
+        chunk=settings.announce_chunk,
+        window=settings.announce_window,
+    )
+
+
 class SweepScheduler:
     """Owns one ``AsyncIOScheduler``; :meth:`run` is also callable directly (tests, CLI)."""
 
@@ -110,6 +123,7 @@ class SweepScheduler:
             faq_entries=tuple(kb.entries) if kb is not None else None,
             faq_review_days=self.settings.faq_review_days,
             notifiers=notifier_factory(config, self.calendar.tz, self.policy.staff_lang),
+            announce=announce_setup(self.settings, config),
         )
 
     async def run(self, only: Collection[str] | None = None) -> RoundReport:
@@ -171,6 +185,15 @@ class SweepScheduler:
             kwargs={"only": ("weekly", "faq-freshness")},
             id="weekly",
             misfire_grace_time=3600,
+            **common,
+        )
+        every = float(getattr(self.settings, "announce_interval", 5.0))
+        scheduler.add_job(
+            self.run,
+            IntervalTrigger(seconds=every, timezone=tz),
+            kwargs={"only": ("announcements",)},
+            id="announcements",
+            misfire_grace_time=max(1, int(every)),
             **common,
         )
         scheduler.add_job(

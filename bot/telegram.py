@@ -128,7 +128,10 @@ class AiogramTransport:
                 )
         except TelegramRetryAfter as exc:
             raise RetryLater(
-                f"429: {exc.message}", retry_after=float(exc.retry_after), consume_attempt=False
+                f"429: {exc.message}",
+                retry_after=float(exc.retry_after),
+                consume_attempt=False,
+                pause_all=True,
             ) from exc
         except TelegramMigrateToChat as exc:
             raise PermanentFailure(

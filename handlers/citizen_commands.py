@@ -17,7 +17,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.notify.outbox import write
 from locales import t
 
-COMMANDS = ("start", "new", "mytickets", "language", "mydata", "deleteme", "cancel", "help")
+COMMANDS = (
+    "start",
+    "new",
+    "mytickets",
+    "subscribe",
+    "language",
+    "mydata",
+    "deleteme",
+    "cancel",
+    "help",
+)
 MENU_CHAT_ID = 0  # outbox rows need a chat: these calls are not about one chat
 # language_code None: the default menu (users whose language has no menu of its own).
 MENU_LANGUAGES: tuple[tuple[str | None, str], ...] = (("zh", "zh"), ("en", "en"), (None, "zh"))

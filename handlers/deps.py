@@ -43,6 +43,7 @@ class Deps:
     texts: Any = None  # the live texts (bot.texts.TextsService): reloaded by /reload
     console_url: str | None = None  # the web console's base URL (sign-in links), if served
     faq_review_days: int = 365  # FAQ_REVIEW_DAYS: /stale lists entries reviewed longer ago
+    announce_hours: Any = None  # ANNOUNCE_HOURS (tickets.announce.SendingHours), for /announce
 
     def tickets(self, session: AsyncSession) -> TicketService:
         """A ticket service bound to this update's transaction."""

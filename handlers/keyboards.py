@@ -33,7 +33,7 @@ __all__ = [
 
 PREFIX = "sf"
 MAX_BYTES = 64
-ACTIONS = ("q", "cr", "send", "tr", "cancel")
+ACTIONS = ("q", "cr", "send", "tr", "cancel", "an")
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from handlers.admin import ADMIN_COMMANDS
 from handlers.deps import Deps
 from handlers.filters import Magic
 from handlers.outgoing import Outgoing
+from handlers.staff_announce import announce, announce_text, announce_time
 from handlers.staff_callbacks import (
     cancel,
     reply_text,
@@ -41,7 +42,7 @@ __all__ = ["STAFF_COMMANDS", "create_router", "start_staff"]
 
 log = logging.getLogger(__name__)
 
-STAFF_COMMANDS = (*COMMANDS, *ADMIN_COMMANDS, "console", "cancel", "language")
+STAFF_COMMANDS = (*COMMANDS, *ADMIN_COMMANDS, "console", "cancel", "language", "announce")
 
 
 async def start_staff(
@@ -111,12 +112,15 @@ def create_router() -> Router:
     for name, handler in {**COMMANDS, **ADMIN_COMMANDS}.items():
         router.message.register(handler, Command(name))
     router.message.register(console, Command("console"))
+    router.message.register(announce, Command("announce"))
     # Staff choose their own language; anyone else's /language is the citizen's.
     router.message.register(language, Command("language"), is_active_staff)
     router.message.register(cancel, Command("cancel"), StateFilter(StaffFlow))
     not_command = Magic(F.text & ~F.text.startswith("/"))
     router.message.register(reply_text, StateFilter(StaffFlow.reply_text), has_text_or_media)
     router.message.register(transfer_reason, StateFilter(StaffFlow.transfer_reason), not_command)
+    router.message.register(announce_text, StateFilter(StaffFlow.announce_text), has_text_or_media)
+    router.message.register(announce_time, StateFilter(StaffFlow.announce_at), not_command)
     router.message.register(reply_to_post, Magic(F.reply_to_message))
     router.callback_query.register(ticket_button, ticket_callback_filter)
     router.callback_query.register(staff_interface_button, staff_callback_filter)

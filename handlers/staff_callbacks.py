@@ -96,6 +96,11 @@ async def staff_interface_button(ctx: StaffContext, args: list[str]) -> None:
         ctx.toast(ctx.t("sh-cancelled" if had_state else "sh-nothing_to_cancel"))
         await _remove_buttons(ctx)
         return
+    if action == "an":
+        from handlers.staff_announce import announce_step
+
+        await announce_step(ctx, rest)
+        return
     if action == "q" and len(rest) == 2:
         page, key = _int(rest[0]), rest[1]
         slug = None if key in ("", "*") else key

@@ -59,6 +59,9 @@ class StaffFlow(StatesGroup):
 
     reply_text = State()
     transfer_reason = State()
+    announce_text = State()  # /announce: the text (or photo) of the draft
+    announce_confirm = State()  # the preview was shown: send, urgent, schedule or cancel
+    announce_at = State()  # the scheduled time of the draft
 
 
 class Usage(Exception):

@@ -52,6 +52,10 @@ table of the schema is listed there):
     (the desk's answers, staff replies and their own messages as echoed back).
 ``webchat_file``
     Kept like a Telegram photo (it shows the case, and names nobody: no visitor id).
+``subscription``, ``announcement_delivery``
+    Deleted: the announcement topics the citizen followed, and which announcements reached
+    them (their queued announcement messages went with the outbox step). The announcements
+    themselves hold no citizen data (text, topic, staff author, counts).
 
 Other tables hold no citizen data: departments, staff and their invites (staff are not
 citizens), ticket numbering, processed update ids (id, kind, time), scheduler alerts and marks.
@@ -78,11 +82,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tickets.conversations import delete_conversation_state
 from tickets.models import (
+    AnnouncementDelivery,
     Citizen,
     CitizenIdentity,
     ConversationState,
     Outbox,
     RouteLesson,
+    Subscription,
     Ticket,
     TicketEvent,
     TicketMessage,
@@ -133,6 +139,9 @@ PERSONAL_DATA: dict[str, str] = {
     "processed_update": "no citizen data (update id, kind, time)",
     "ticket_alert": "no citizen data",
     "scheduler_mark": "no citizen data",
+    "subscription": "deleted: the citizen's announcement topics",
+    "announcement_delivery": "deleted: which announcements reached the citizen",
+    "announcement": "no citizen data (a topic's text, its staff author, counts)",
 }
 
 
@@ -344,6 +353,15 @@ async def _identities(session: AsyncSession, subject: Subject) -> None:
     )
 
 
+async def _announcements(session: AsyncSession, subject: Subject) -> None:
+    for table in (AnnouncementDelivery, Subscription):
+        await session.exec(
+            delete(table)
+            .where(col(table.citizen_id) == subject.citizen_id)
+            .execution_options(synchronize_session=False)
+        )
+
+
 def _is_int(value: str) -> bool:
     return value.lstrip("-").isdigit()
 
@@ -356,6 +374,7 @@ register_eraser("conversation_state", _conversations)
 register_eraser("route_lesson", _route_lessons)
 register_eraser("wechat_follower", _wechat_followers)
 register_eraser("webchat", _webchat)
+register_eraser("announcements", _announcements)
 register_eraser("citizen_identity", _identities)
 
 

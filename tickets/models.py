@@ -213,7 +213,10 @@ class Outbox(SQLModel, table=True):
     ``address``; Telegram rows also keep the numeric ``chat_id`` (its order and limits)."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+        Index("ix_outbox_priority_id", "priority", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -246,6 +249,9 @@ class Outbox(SQLModel, table=True):
     citizen_id: int | None = Field(default=None, index=True)
     # Deleted as soon as it is delivered or has failed for good (the erasure confirmation).
     transient: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # Lower goes first: 0 for replies and staff traffic, PRIORITY_BULK (announcements) after
+    # them, so a broadcast never delays a citizen's answer (tickets.outbox).
+    priority: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class UnansweredQuestion(SQLModel, table=True):
@@ -544,3 +550,71 @@ class WebchatKey(SQLModel, table=True):
 
 
 ALL_TABLES = (*ALL_TABLES, WebchatVisitor, WebchatEvent, WebchatFile, WebchatKey)
+
+# --- announcements (issue 15): topics live in the departments file; what must persist is here
+
+
+class Subscription(SQLModel, table=True):
+    """A citizen's subscription to an announcement topic (a topic id of the departments
+    file). ``active`` False: they unsubscribed, or the bot was blocked (403)."""
+
+    __tablename__ = "subscription"
+    __table_args__ = (
+        UniqueConstraint("citizen_id", "topic", name="uq_subscription_citizen_topic"),
+        Index("ix_subscription_topic_active_id", "topic", "active", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    topic: str = Field(max_length=64)
+    active: bool = True
+    # The language they subscribed in (announcements come in it unless they chose one).
+    lang: str | None = Field(default=None, max_length=8)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Announcement(SQLModel, table=True):
+    """A broadcast to a topic's subscribers. ``status``: queued (waiting for ``not_before``
+    or for the sweep), sending (deliveries being materialized and sent; ``cursor`` = the last
+    subscription id materialized, so a crash resumes after it), done (report sent),
+    cancelled. ``recipients``: active subscriptions when it was created."""
+
+    __tablename__ = "announcement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    topic: str = Field(max_length=64, index=True)
+    text_zh: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    text_en: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    photo_file_id: str | None = Field(default=None, max_length=255)
+    urgent: bool = False
+    not_before: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    author: str = Field(default="", max_length=64)  # "telegram:<user id>" | "cli"
+    author_chat_id: int | None = Field(default=None, sa_type=BigInteger)  # the report goes here
+    author_lang: str | None = Field(default=None, max_length=8)
+    status: str = Field(default="queued", max_length=16, index=True)
+    cursor: int = 0
+    recipients: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class AnnouncementDelivery(SQLModel, table=True):
+    """One recipient of one announcement: ``state`` queued | sent | failed | blocked."""
+
+    __tablename__ = "announcement_delivery"
+    __table_args__ = (
+        UniqueConstraint("announcement_id", "citizen_id", name="uq_delivery_announcement_citizen"),
+        Index("ix_delivery_announcement_state", "announcement_id", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    announcement_id: int = Field(foreign_key="announcement.id")
+    citizen_id: int = Field(index=True)  # no foreign key: never in the way of an erasure
+    subscription_id: int | None = Field(default=None)
+    state: str = Field(default="queued", max_length=16)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+ALL_TABLES = (*ALL_TABLES, Subscription, Announcement, AnnouncementDelivery)

@@ -39,6 +39,8 @@ from tickets.worktime.durations import WorkWindow
 __all__ = [
     "KINDS",
     "AlertsDue",
+    "AnnouncementPosted",
+    "AnnouncementReport",
     "CalendarUncovered",
     "ClosureCallback",
     "CoverageGap",
@@ -189,6 +191,10 @@ class Event:
     recipients: tuple[Recipient, ...]
     about: int | None = None
     dedupe_key: str | None = None
+    # The outbox rows' priority (lower first: tickets.outbox.PRIORITY_BULK for announcements)
+    # and the earliest time they may go out (quiet hours, a scheduled announcement).
+    priority: int = 0
+    not_before: datetime | None = None
 
     @property
     def ref(self) -> str | None:
@@ -489,6 +495,44 @@ class FaqProblems(Event):
     count: int
 
 
+@dataclass(frozen=True, kw_only=True)
+class AnnouncementPosted(Event):
+    """An announcement to one subscriber (``delivery_id`` its delivery row; ``0`` for the
+    author's preview). ``topic_names``: (language, name) pairs of the topic; the texts in
+    zh and en (one may be None: the citizen gets the other); ``photo`` a Telegram file id."""
+
+    kind: ClassVar[str] = "announcement.posted"
+    announcement_id: int
+    delivery_id: int
+    topic: str
+    topic_names: tuple[tuple[str, str], ...]
+    text_zh: str | None
+    text_en: str | None
+    photo: str | None = None
+    urgent: bool = False
+    preview: bool = False
+    lang: str | None = None  # the subscription's language (the citizen's choice comes first)
+
+    @property
+    def ref(self) -> str | None:
+        """``ann:<delivery id>``: the sender records the delivery's outcome."""
+        return f"ann:{self.delivery_id}" if self.delivery_id else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnnouncementReport(Event):
+    """To the announcement's author once every delivery has an outcome."""
+
+    kind: ClassVar[str] = "announcement.report"
+    announcement_id: int
+    topic: str
+    topic_names: tuple[tuple[str, str], ...]
+    total: int  # subscribers when it was queued
+    sent: int
+    failed: int
+    blocked: int
+
+
 KINDS: tuple[str, ...] = tuple(
     cls.kind
     for cls in (
@@ -517,6 +561,8 @@ KINDS: tuple[str, ...] = tuple(
         WeeklyRanking,
         CalendarUncovered,
         FaqProblems,
+        AnnouncementPosted,
+        AnnouncementReport,
     )
 )
 

@@ -30,6 +30,8 @@ from tickets.models import Outbox
 __all__ = [
     "FAILED",
     "PENDING",
+    "PRIORITY_BULK",
+    "PRIORITY_NORMAL",
     "SENDING",
     "SENT",
     "UNDELIVERED",
@@ -45,6 +47,11 @@ SENDING = "sending"
 SENT = "sent"
 FAILED = "failed"
 UNDELIVERED = (PENDING, SENDING)
+
+# The sender claims lower numbers first: replies and staff traffic (0) before bulk traffic
+# (announcements), so a broadcast never delays a citizen's answer.
+PRIORITY_NORMAL = 0
+PRIORITY_BULK = 10
 
 _REF_MAX = 64
 _DEDUPE_MAX = 128
@@ -75,6 +82,7 @@ async def enqueue(
     transient: bool = False,
     channel: str = "telegram",
     address: str | None = None,
+    priority: int = PRIORITY_NORMAL,
 ) -> Outbox | None:
     """Queue one message in the caller's transaction (nothing is committed here).
 
@@ -85,7 +93,8 @@ async def enqueue(
     payload carries (their erasure deletes the row; rows to their own chat are found by chat
     anyway). ``transient``: delete the row once delivered or failed for good. ``not_before``
     (later than ``now``) delays the row; it joins its chat's order only then, so rows queued
-    after it for now go out first. With a ``dedupe_key`` that was queued before (committed,
+    after it for now go out first. ``priority``: lower goes first (:data:`PRIORITY_BULK` for
+    announcements; a row never waits behind a bulk row of its chat). With a ``dedupe_key`` that was queued before (committed,
     or earlier in this transaction) nothing is added and ``None`` is returned; the check is an
     ``INSERT ... ON CONFLICT DO NOTHING``, so it is atomic under concurrency on both databases
     and needs no SAVEPOINT (pysqlite mishandles a SAVEPOINT opened before any write).
@@ -118,6 +127,7 @@ async def enqueue(
         dedupe_key=dedupe_key,
         citizen_id=citizen_id,
         transient=transient,
+        priority=priority,
     )
     values = row.model_dump(exclude={"id"})
     if dedupe_key is None:

@@ -76,6 +76,9 @@ def _check(args: argparse.Namespace) -> int:
         return 1
     n = len(config.departments)
     print(f"ok: {n} department{'s' if n != 1 else ''} ({path})")
+    if config.topics:
+        owned = ", ".join(f"{t.id} ({t.department})" for t in config.topics.values())
+        print(f"announcement topics: {owned}")
     if config.schedules:
         listed = ", ".join(f"{s.year} ({s.path})" for s in config.schedules)
         print(f"yearly holiday schedules: {listed}")

@@ -83,7 +83,7 @@ def _faq_entries(folder):
 
 async def _run(settings, at, dry_run: bool, only) -> int:
     from bot.db import create_engine, create_session_factory
-    from bot.scheduler import policy_from_config
+    from bot.scheduler import announce_setup, policy_from_config
     from handlers.notify import notifier_factory
     from tickets.clock import FixedClock, SystemClock
     from tickets.config.desk import default_schedule_dir, load_desk_config
@@ -119,6 +119,7 @@ async def _run(settings, at, dry_run: bool, only) -> int:
         faq_entries=_faq_entries(settings.faq_dir) if not only or "faq-freshness" in only else None,
         faq_review_days=settings.faq_review_days,
         notifiers=notifier_factory(config, calendar.tz, policy.staff_lang),
+        announce=announce_setup(settings, config),
     )
     engine = create_engine(settings.database_url)
     try:

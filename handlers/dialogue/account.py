@@ -3,10 +3,11 @@ data" and erasing it (``del:yes`` / ``del:no``), cancelling, unknown commands.""
 
 from __future__ import annotations
 
-from handlers.dialogue import ask, form, mytickets
+from handlers.dialogue import ask, form, mytickets, subscribe
 from handlers.dialogue.model import Action, Raw, Text, render
 from handlers.dialogue.turn import Turn
 from handlers.notify.format import format_time
+from tickets.announce import subscriptions_of
 from tickets.people.citizens import erase_citizen, export_citizen_data, set_language
 
 __all__ = ["start"]
@@ -14,13 +15,16 @@ __all__ = ["start"]
 
 async def start(turn: Turn, payload: str) -> None:
     """``/start [payload]``: ``faq-<entry id>`` shows that answer, ``dept-<slug>`` starts a
-    request to that department, anything else (or nothing) the welcome."""
+    request to that department, ``sub-<topic>`` offers that announcement topic, anything else (or nothing) the welcome."""
     turn.state.end_form()
     await turn.ensure_citizen()
     payload = payload.strip()
     kb = turn.deps.knowledge
     if payload.startswith("faq-") and kb is not None and payload[4:] in kb:
         ask.show_entry_from_link(turn, kb.get(payload[4:]))
+        return
+    if payload.startswith(subscribe.DEEP_LINK_PREFIX):
+        await subscribe.deep_link(turn, payload[len(subscribe.DEEP_LINK_PREFIX) :])
         return
     if payload.startswith("dept-") and turn.deps.desk.config.get(payload[5:]) is not None:
         await form.start(turn, department=payload[5:])
@@ -82,6 +86,12 @@ async def my_data(turn: Turn) -> None:
         f"{s.number} ({render(Text(f'status-{s.status}'), lang)})" for s in data.tickets
     )
     user_id = data.telegram_user_id
+    topics = turn.deps.desk.config.topics
+    assert citizen.id is not None
+    subscribed = ", ".join(
+        topics[s].name_for(lang) if s in topics else s
+        for s in await subscriptions_of(turn.session, citizen.id)
+    )
     turn.say(
         Text(
             "data-show",
@@ -94,6 +104,7 @@ async def my_data(turn: Turn) -> None:
                 "created": format_time(data.created_at, tz, lang),
                 "seen": format_time(data.last_seen_at, tz, lang),
                 "tickets": tickets or unset,
+                "subscriptions": subscribed or unset,
                 "privacy": Text("privacy"),
             },
         )

@@ -11,14 +11,14 @@ Messages are taken in this order (each by the first rule that fits):
 3. the request form's steps (text, attachments, the shared phone); commands leave the form's
    text steps alone and are taken as commands;
 4. commands: ``/start [payload]``, ``/help``, ``/new``, ``/language``, ``/mytickets``,
-   ``/mydata``, ``/deleteme``; any other command gets the menu;
+   ``/mydata``, ``/deleteme``, ``/subscribe``; any other command gets the menu;
 5. a rating's comment; in a follow-up step, anything that is not text, a photo or a file gets
    the "please write" hint;
 6. a question (the FAQ); a photo, file or location kept for the next request; a contact or
    anything else gets a hint.
 
 Buttons (``Inbound.action``): ``tf:`` the form, ``fq:`` FAQ answers, ``mt:`` my tickets,
-``lang:`` language, ``del:`` erasure, ``rc:skip`` the rating's comment, ``tk:<action>:<id>`` the
+``lang:`` language, ``del:`` erasure, ``sub:`` announcement subscriptions, ``rc:skip`` the rating's comment, ``tk:<action>:<id>`` the
 citizen's ticket buttons. Any other id is not the citizen conversation's (``handled`` False).
 """
 
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.dialogue import account, ask, form, mytickets
+from handlers.dialogue import account, ask, form, mytickets, subscribe
 from handlers.dialogue.flood import FloodGuard
 from handlers.dialogue.model import Inbound, Outcome, Person, Text
 from handlers.dialogue.state import FORM_STEPS, Conversation
@@ -47,6 +47,7 @@ _TK = re.compile(r"^tk:(resolved|followup|reopen|rate[1-5]|solved|unsolved):(\d{
 _FAQ = re.compile(r"^fq:([a-z]):(-?\d{1,19})(?::(\d{1,3}))?$")
 _MY = re.compile(r"^mt:([a-z]):(\d{1,19})$")
 _TF = re.compile(r"^tf:([a-z]{1,16}):([a-z0-9-]{0,56})$")
+_SUB = re.compile(r"^sub:(on|off|yes|no):([a-z0-9-]{1,48})$")
 
 
 class Dialogue:
@@ -93,7 +94,7 @@ class Dialogue:
 
 
 def _is_ours(action: str) -> bool:
-    if action.startswith(("tf:", "fq:", "mt:", "lang:", "del:")) or action == "rc:skip":
+    if action.startswith(("tf:", "fq:", "mt:", "lang:", "del:", "sub:")) or action == "rc:skip":
         return True
     return bool(_TK.match(action))
 
@@ -121,6 +122,12 @@ async def _press(turn: Turn, action: str) -> None:
         await account.language_chosen(turn, action[5:])
     elif action.startswith("del:"):
         await account.delete_button(turn, action[4:])
+    elif action.startswith("sub:"):
+        m = _SUB.match(action)
+        if m is None:
+            turn.ack(Text("stale"))
+            return
+        await subscribe.press(turn, m.group(1), m.group(2))
     elif action == "rc:skip":
         mytickets.skip_comment(turn)
     else:
@@ -129,7 +136,7 @@ async def _press(turn: Turn, action: str) -> None:
         await mytickets.ticket_button(turn, m.group(1), int(m.group(2)))
 
 
-COMMANDS = ("start", "help", "new", "language", "mytickets", "mydata", "deleteme")
+COMMANDS = ("start", "help", "new", "language", "mytickets", "mydata", "deleteme", "subscribe")
 
 
 async def _message(turn: Turn) -> None:
@@ -190,5 +197,7 @@ async def _command(turn: Turn, command: str) -> None:
         await account.my_data(turn)
     elif command == "deleteme":
         account.delete_prompt(turn)
+    elif command == "subscribe":
+        await subscribe.topic_list(turn)
     else:
         account.unknown_command(turn)

@@ -42,9 +42,12 @@ __all__ = [
     "closure_callback_buttons",
     "extension_buttons",
     "parse_callback",
+    "parse_subscription",
     "rating_buttons",
     "reply_buttons",
     "staff_ticket_buttons",
+    "subscription_id",
+    "unsubscribe_buttons",
     "view_buttons",
 ]
 
@@ -172,3 +175,34 @@ def view_buttons(lang: str | None, tickets: list[tuple[int, str]]) -> Rows:
     """[Open N] per ticket (id, number), two per row (under reminders and nags)."""
     buttons = [_button(lang, "btn-view", "view", tid, number=number) for tid, number in tickets]
     return tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+
+
+# --- subscriptions (announcements): ``sub:<verb>:<topic id>`` --------------------------------
+SUBSCRIPTION_PREFIX = "sub"
+SUBSCRIPTION_VERBS = ("on", "off", "yes", "no")  # toggle on/off; deep link confirm yes/no
+
+
+def subscription_id(verb: str, topic: str) -> str:
+    """``sub:on:road-closures``: subscribe (on), unsubscribe (off), confirm a deep link (yes,
+    no); topic ids have at most 48 characters, so it fits Telegram's 64 bytes."""
+    if verb not in SUBSCRIPTION_VERBS:
+        raise ValueError(f"unknown subscription verb {verb!r}")
+    data = f"{SUBSCRIPTION_PREFIX}:{verb}:{topic}"
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data longer than {MAX_CALLBACK_BYTES} bytes: {data!r}")
+    return data
+
+
+def parse_subscription(data: str) -> tuple[str, str] | None:
+    """``"sub:off:road-closures"`` -> ``("off", "road-closures")``; None for anything else."""
+    parts = data.split(":")
+    if len(parts) != 3 or parts[0] != SUBSCRIPTION_PREFIX or parts[1] not in SUBSCRIPTION_VERBS:
+        return None
+    if not parts[2] or len(parts[2]) > 48:
+        return None
+    return parts[1], parts[2]
+
+
+def unsubscribe_buttons(lang: str | None, topic: str) -> Rows:
+    """[Unsubscribe] under every announcement."""
+    return ((Button(t(lang, "btn-unsubscribe"), subscription_id("off", topic)),),)

@@ -58,6 +58,7 @@ class FilePart:
     kind: str  # photo | document
     file_id: str
     caption: str
+    rows: Rows | None = None  # buttons under the file (an announcement's photo)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,12 @@ def telegram_call(part: Part) -> tuple[str, dict[str, Any]]:
         return "sendMessage", payload
     if isinstance(part, FilePart):
         method, field_name = TELEGRAM_FILES[part.kind]
-        return method, {field_name: part.file_id, "caption": part.caption}
+        payload = {field_name: part.file_id, "caption": part.caption}
+        if part.rows is not None:
+            payload["reply_markup"] = {
+                "inline_keyboard": [[b.telegram() for b in row] for row in part.rows]
+            }
+        return method, payload
     return "sendLocation", {"latitude": part.latitude, "longitude": part.longitude}
 
 
@@ -95,6 +101,10 @@ def text_payload(parts: list[Part]) -> list[dict[str, Any]]:
             out.append({"text": part.text, "actions": actions})
         elif isinstance(part, FilePart) and out:
             out[-1].setdefault("files", []).append({"kind": part.kind, "file_id": part.file_id})
+        elif isinstance(part, FilePart):  # a file with its caption (an announcement's photo)
+            actions = [b.action() for row in part.rows or () for b in row]
+            file = {"kind": part.kind, "file_id": part.file_id}
+            out.append({"text": part.caption, "actions": actions, "files": [file]})
     return out
 
 

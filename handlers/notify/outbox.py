@@ -36,6 +36,7 @@ async def write(
     transient: bool = False,
     channel: str = "telegram",
     address: str | None = None,
+    priority: int = 0,
 ) -> Queued | None:
     """Queue one row (see :func:`tickets.outbox.enqueue`); None when its ``dedupe_key`` was
     queued before. Counted for :func:`queued_in`."""
@@ -52,6 +53,7 @@ async def write(
         transient=transient,
         channel=channel,
         address=address,
+        priority=priority,
     )
     if row is None:
         return None

@@ -21,6 +21,7 @@ from handlers.notify.actions import (
     rating_buttons,
     reply_buttons,
     staff_ticket_buttons,
+    unsubscribe_buttons,
     view_buttons,
 )
 from handlers.notify.channels import FilePart, LocationPart, Part, TextPart
@@ -490,6 +491,54 @@ def _faq_problems(
     return _text(t(lang, "admin-faq_reload_failed", count=e.count, problems=listing))
 
 
+def announcement_lang(e: ev.AnnouncementPosted, lang: str | None) -> str:
+    """The language a citizen reads ``e`` in: theirs when the text has it, else the other."""
+    wanted = "en" if (lang or "zh").lower().startswith("en") else "zh"
+    texts = {"zh": e.text_zh, "en": e.text_en}
+    return wanted if texts[wanted] else ("en" if wanted == "zh" else "zh")
+
+
+def _topic_name(names: tuple[tuple[str, str], ...], lang: str) -> str:
+    found = dict(names)
+    return found.get(lang) or next(iter(found.values()), "")
+
+
+def _announcement(
+    e: ev.AnnouncementPosted, to: Recipient, lang: str | None, ctx: RenderContext
+) -> list[Part]:
+    """The announcement as its subscriber (and the author's preview) sees it."""
+    shown = announcement_lang(e, lang)
+    body = (e.text_zh if shown == "zh" else e.text_en) or ""
+    text = t(
+        shown,
+        "announce-message",
+        topic=_topic_name(e.topic_names, shown),
+        text=body,
+        urgent=t(shown, "announce-urgent-mark") if e.urgent else "",
+    )
+    rows = unsubscribe_buttons(shown, e.topic)
+    if e.photo:
+        return [FilePart("photo", e.photo, text, rows)]
+    return [TextPart(text, rows)]
+
+
+def _announcement_report(
+    e: ev.AnnouncementReport, to: Recipient, lang: str | None, ctx: RenderContext
+) -> list[Part]:
+    return _text(
+        t(
+            lang,
+            "announce-report",
+            id=e.announcement_id,
+            topic=_topic_name(e.topic_names, "en" if (lang or "").startswith("en") else "zh"),
+            total=e.total,
+            sent=e.sent,
+            failed=e.failed,
+            blocked=e.blocked,
+        )
+    )
+
+
 RENDERERS: dict[str, Renderer] = {
     ev.TicketCreated.kind: _created,
     ev.TicketTaken.kind: _taken,
@@ -516,6 +565,8 @@ RENDERERS: dict[str, Renderer] = {
     ev.WeeklyRanking.kind: _weekly,
     ev.CalendarUncovered.kind: _calendar,
     ev.FaqProblems.kind: _faq_problems,
+    ev.AnnouncementPosted.kind: _announcement,
+    ev.AnnouncementReport.kind: _announcement_report,
 }
 
 

@@ -16,6 +16,7 @@ menu =
     /new submit a request
     /mytickets my tickets
     /language change language
+    /subscribe announcements to follow
     /mydata my personal data
     /deleteme erase my data
     /cancel cancel the current step
@@ -34,6 +35,7 @@ cmd-new = Submit a request
 cmd-mytickets = My tickets
 cmd-language = Language / 切换语言
 cmd-mydata = See my personal data
+cmd-subscribe = Announcements to follow
 cmd-deleteme = Erase my personal data
 cmd-cancel = Cancel the current step
 cmd-help = Help
@@ -155,6 +157,7 @@ data-show =
     First contact: { $created }
     Last contact: { $seen }
     Tickets: { $tickets }
+    Announcement subscriptions: { $subscriptions }
 
     { $privacy }
 data-unset = none

@@ -125,6 +125,7 @@ sh-help =
     /contact N — reveal the citizen's contact (recorded in the audit trail)
     /console — a one-time sign-in link to the web console (sent privately)
     /language [zh|en] — the language the bot writes to you in (your notifications too)
+    /announce — announce to a topic's subscribers (department heads: their department's topics; administrators: any)
     /cancel — cancel what you started
     /staffhelp — this help
 sh-help_admin =

@@ -15,6 +15,7 @@ wx-data_show =
     First contact: { $created }
     Last contact: { $seen }
     Tickets: { $tickets }
+    Announcement subscriptions: { $subscriptions }
 
     { $privacy }
 wx-data_lang_auto = automatic (from your messages)

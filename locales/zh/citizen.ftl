@@ -16,6 +16,7 @@ menu =
     /new 提交诉求
     /mytickets 我的工单
     /language 切换语言
+    /subscribe 订阅通知
     /mydata 我的个人数据
     /deleteme 删除我的数据
     /cancel 取消当前操作
@@ -33,6 +34,7 @@ cmd-start = 开始 / 使用说明
 cmd-new = 提交诉求
 cmd-mytickets = 我的工单
 cmd-language = 切换语言 / Language
+cmd-subscribe = 订阅通知
 cmd-mydata = 查看我的个人数据
 cmd-deleteme = 删除我的个人数据
 cmd-cancel = 取消当前操作
@@ -155,6 +157,7 @@ data-show =
     首次联系：{ $created }
     最近联系：{ $seen }
     工单：{ $tickets }
+    订阅的通知：{ $subscriptions }
 
     { $privacy }
 data-unset = 无

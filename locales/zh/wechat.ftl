@@ -15,6 +15,7 @@ wx-data_show =
     首次联系：{ $created }
     最近联系：{ $seen }
     工单：{ $tickets }
+    订阅的通知：{ $subscriptions }
 
     { $privacy }
 wx-data_lang_auto = 自动（根据您的消息）

@@ -177,7 +177,7 @@ def test_unknown_keys(tmp_path: Path) -> None:
         "extra_holidays, extra_working_days, acknowledged_years, schedule_dir)",
         f"{name}:6: department: unknown key 'staff_chat' (allowed: slug, name, staff_chat_id, "
         "head_user_id, sla, urgent, transfer_clock, canned_replies, keywords, duties)",
-        f"{name}:7: file: unknown key 'colour' (allowed: calendar, defaults, departments, scheduler)",
+        f"{name}:7: file: unknown key 'colour' (allowed: calendar, defaults, departments, scheduler, topics)",
     ]
 
 

@@ -26,9 +26,19 @@ from bot.db import SessionFactory
 from bot.outbox import Rate, RateLimiter, RateLimits
 from locales import t
 from tests.e2e.conftest import StartApp
+from tests.e2e.test_announcements import NOON, _step
 from tests.e2e.test_citizen_flow import expect, press, say
 from tests.emulator import BotAPIEmulator
-from tickets.models import Department, Outbox, StaffMember, Ticket, TicketEvent
+from tickets.announce import create_announcement
+from tickets.models import (
+    AnnouncementDelivery,
+    Department,
+    Outbox,
+    StaffMember,
+    Subscription,
+    Ticket,
+    TicketEvent,
+)
 from tickets.privacy import mask_phone
 
 pytestmark = pytest.mark.e2e
@@ -43,6 +53,10 @@ departments:
   - slug: parks
     name: {{zh: 园林局, en: Parks Bureau}}
     staff_chat_id: -100302
+topics:
+  - id: dog-news
+    name: {{zh: 养犬通知, en: Dog news}}
+    department: housing
 """
 
 CITIZEN_ID = 7_123_456_789
@@ -117,6 +131,18 @@ async def test_after_deleteme_the_database_holds_nothing_of_the_person(
     # Start, a question nobody answers, the form with a typed and a shared phone number.
     await say(emu, citizen, "/start")
     await expect(emu, citizen, f"Hello {FIRST}")
+    await say(emu, citizen, "/start sub-dog-news")  # an announcement topic, and one delivered
+    confirm = await expect(emu, citizen, "📣 Subscribe")
+    await press(emu, citizen, confirm, t("en", "sub-btn-yes"))
+    await expect(emu, citizen, "✅ Subscribed")
+    async with session_factory() as session:
+        topic = app.runtime.desk.holder.config.topics["dog-news"]
+        await create_announcement(
+            session, topic, text_zh=None, text_en="Leash law", now=NOON, author="cli"
+        )
+        await session.commit()
+    assert await _step(app, NOON) == 1
+    await expect(emu, citizen, "📣")
     await say(emu, citizen, f"The barking dog of {LAST} next door; call me on {TYPED_PHONE}")
     offer = await expect(emu, citizen, t("en", "faq-none"))
     await press(emu, citizen, offer, t("en", "btn-submit_question"))
@@ -178,6 +204,10 @@ async def test_after_deleteme_the_database_holds_nothing_of_the_person(
         await asyncio.sleep(0.05)
     assert await undelivered_or_transient() == 0
     assert await scan(session_factory) == []
+    async with session_factory() as session:  # ids of the desk's own, not Telegram's: by table
+        for table in (Subscription, AnnouncementDelivery):
+            left = await session.exec(select(func.count()).select_from(table))
+            assert left.one() == 0, table.__tablename__
 
     # Kept: the ticket (for the statistics) and the audit record that a reveal happened.
     async with session_factory() as session:

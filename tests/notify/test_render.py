@@ -148,6 +148,29 @@ def _event(kind: str) -> ev.Event:
         )
     if kind == "faq.problems":
         return ev.FaqProblems(problems=("faq/a.yaml:3: no answer",), count=1, **COMMON)
+    names = (("zh", "道路封闭"), ("en", "Road closures"))
+    if kind == "announcement.posted":
+        return ev.AnnouncementPosted(
+            announcement_id=3,
+            delivery_id=9,
+            topic="road-closures",
+            topic_names=names,
+            text_zh="国庆期间长安街封闭",
+            text_en="Chang'an Avenue is closed over National Day",
+            urgent=True,
+            **COMMON,
+        )
+    if kind == "announcement.report":
+        return ev.AnnouncementReport(
+            announcement_id=3,
+            topic="road-closures",
+            topic_names=names,
+            total=10,
+            sent=7,
+            failed=1,
+            blocked=2,
+            **COMMON,
+        )
     raise AssertionError(kind)
 
 
@@ -160,7 +183,7 @@ def _buttons(parts: list[Part]) -> list[str]:
 
 
 def test_every_kind_has_a_renderer() -> None:
-    assert set(RENDERERS) == set(KINDS) and len(KINDS) == 25
+    assert set(RENDERERS) == set(KINDS) and len(KINDS) == 27
 
 
 # kind -> (recipient, the texts expected in zh, in en, the buttons)
@@ -362,6 +385,20 @@ EXPECTED: dict[str, tuple[Any, list[str], list[str], list[str]]] = {
         GROUP,
         ["faq/a.yaml:3: no answer"],
         ["⚠️ The FAQ files changed but have 1 problem(s)", "faq/a.yaml:3: no answer"],
+        [],
+    ),
+    "announcement.posted": (
+        CITIZEN,
+        ["📣 🚨 紧急 道路封闭", "国庆期间长安街封闭"],
+        ["📣 🚨 URGENT Road closures", "Chang'an Avenue is closed over National Day"],
+        ["sub:off:road-closures"],
+    ),
+    "announcement.report": (
+        GROUP,
+        ["通知 3（“道路封闭”）已发送完毕：订阅者 10 人；成功 7，失败 1，已屏蔽机器人 2"],
+        [
+            "Announcement 3 (“Road closures”) is done: 10 subscribers; sent 7, failed 1, blocked the bot 2"
+        ],
         [],
     ),
 }

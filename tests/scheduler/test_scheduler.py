@@ -26,7 +26,7 @@ async def test_start_run_and_stop(session_factory):
     try:
         assert scheduler.running
         jobs = {j.id: j for j in scheduler.jobs()}
-        assert set(jobs) == {"sweeps", "digests", "weekly", "prune"}
+        assert set(jobs) == {"sweeps", "digests", "weekly", "prune", "announcements"}
         assert all(j.max_instances == 1 and j.coalesce for j in jobs.values())
         assert str(jobs["digests"].trigger).startswith("cron[") and "hour='9'" in str(
             jobs["digests"].trigger

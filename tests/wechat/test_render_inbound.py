@@ -39,7 +39,19 @@ def test_the_contact_offer_and_telegram_wording_are_wechat_s() -> None:
     out.say(
         Text(
             "data-show",
-            {k: "x" for k in ("name", "phone", "consent", "language", "created", "seen", "tickets")}
+            {
+                k: "x"
+                for k in (
+                    "name",
+                    "phone",
+                    "consent",
+                    "language",
+                    "created",
+                    "seen",
+                    "tickets",
+                    "subscriptions",
+                )
+            }
             | {"user_id": "?", "privacy": Text("privacy")},
         )
     )

@@ -49,6 +49,7 @@ __all__ = [
     "DeskConfigResult",
     "Problem",
     "Sla",
+    "TopicConfig",
     "Window",
     "load_desk_config",
 ]
@@ -73,7 +74,9 @@ BUILTIN_SLA: dict[str, tuple[str, str]] = {
 BUILTIN_URGENT: tuple[str, str] = ("1h", "same_day")
 BUILTIN_TRANSFER_CLOCK: TransferClock = "keep"
 
-_TOP_KEYS = ("calendar", "defaults", "departments", "scheduler")
+_TOP_KEYS = ("calendar", "defaults", "departments", "scheduler", "topics")
+_TOPIC_KEYS = ("id", "name", "department", "description")
+TOPIC_ID_MAX = 48  # "sub:off:<id>" and "sf:an:t:<id>" must fit Telegram's 64-byte callback data
 _CALENDAR_KEYS = (
     "working_hours",
     "weekend",
@@ -224,6 +227,32 @@ def _duties_json(duties: tuple[tuple[str, str], ...]) -> list[str] | dict[str, l
 
 
 @dataclass(frozen=True)
+class TopicConfig:
+    """An announcement topic citizens subscribe to (``/start sub-<id>``), owned by one
+    department (its head may announce to it; administrators to any topic)."""
+
+    id: str
+    name: dict[str, str]  # language -> name, in the file's order
+    department: str
+    description: dict[str, str] = field(default_factory=dict)
+    source_line: int = 0
+
+    def name_for(self, lang: str | None) -> str:
+        return _pick(self.name, lang)
+
+    def description_for(self, lang: str | None) -> str:
+        return _pick(self.description, lang) if self.description else ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "names": dict(self.name),
+            "department": self.department,
+            "description": dict(self.description),
+        }
+
+
+@dataclass(frozen=True)
 class DeskConfig:
     departments: dict[str, DepartmentConfig]  # slug -> config, in the file's order
     working_hours: tuple[tuple[time, time], ...] = DEFAULT_PERIODS
@@ -235,6 +264,10 @@ class DeskConfig:
     scheduler: SweepPolicy = field(default_factory=SweepPolicy)  # reminders, nags, digests
     schedules: tuple[YearSchedule, ...] = ()  # the city's yearly holiday schedule files
     schedule_dir: Path | None = None
+    topics: dict[str, TopicConfig] = field(default_factory=dict)  # id -> topic, file order
+
+    def topic(self, topic_id: str) -> TopicConfig | None:
+        return self.topics.get(topic_id)
 
     def calendar(self, tz: tzinfo | str) -> WorkCalendar:
         """The city's work calendar with this file's working hours, local exceptions and the
@@ -327,6 +360,10 @@ def load_desk_config(path: Path) -> DeskConfigResult:
             reader, top["departments"].value, base, transfer_clock, default_replies
         )
 
+    topics: dict[str, TopicConfig] = {}
+    if "topics" in top:
+        topics = _read_topics(reader, top["topics"].value, departments)
+
     schedule_dir = _schedule_dir(reader, path, top.get("calendar"))
     schedules: tuple[YearSchedule, ...] = ()
     if schedule_dir is not None:
@@ -349,6 +386,7 @@ def load_desk_config(path: Path) -> DeskConfigResult:
         scheduler=policy,
         schedules=schedules,
         schedule_dir=schedule_dir,
+        topics=topics,
     )
     try:  # last line of defence: whatever WorkCalendar still rejects
         config.calendar("UTC")
@@ -769,3 +807,62 @@ def _read_duties(reader: NodeReader, node: Node, where: str) -> tuple[tuple[str,
                 continue
             out[(lang, phrase)] = None  # a phrase listed twice counts once
     return tuple(out)
+
+
+def _read_topics(
+    reader: NodeReader, node: Node, departments: dict[str, DepartmentConfig]
+) -> dict[str, TopicConfig]:
+    """``topics: [{id, name, department, description?}, ...]``: the announcement topics."""
+    items = reader.sequence(node, "topics")
+    out: dict[str, TopicConfig] = {}
+    lines: dict[str, int] = {}
+    for item in items or []:
+        before = reader.count
+        fields = reader.mapping(
+            item, "topic", allowed=_TOPIC_KEYS, required=("id", "name", "department")
+        )
+        if fields is None:
+            continue
+        topic_id = reader.text(fields["id"].value, "topic id") if "id" in fields else None
+        if topic_id is not None and (not SLUG_RE.match(topic_id) or len(topic_id) > TOPIC_ID_MAX):
+            reader.problem(
+                fields["id"].value,
+                f"bad topic id '{topic_id}' (use a-z 0-9 and -, at most {TOPIC_ID_MAX} characters)",
+            )
+            topic_id = None
+        where = f"topic '{topic_id}'" if topic_id else "topic"
+        if topic_id is not None and topic_id in lines:
+            reader.problem(
+                item, f"duplicate topic id '{topic_id}' (first at line {lines[topic_id]})"
+            )
+            continue
+        if topic_id is not None:
+            lines[topic_id] = line_of(item)
+        name: dict[str, str] = {}
+        if "name" in fields:
+            raw = reader.localized(fields["name"].value, f"{where} name", LANG_RE)
+            name = {lang: value for lang, (value, _) in (raw or {}).items()}
+        description: dict[str, str] = {}
+        if "description" in fields:
+            raw = reader.localized(fields["description"].value, f"{where} description", LANG_RE)
+            description = {lang: value for lang, (value, _) in (raw or {}).items()}
+        owner = None
+        if "department" in fields:
+            owner = reader.text(fields["department"].value, f"{where} department")
+            if owner is not None and owner not in departments:
+                known = ", ".join(departments) or "none"
+                reader.problem(
+                    fields["department"].value,
+                    f"{where}: unknown department '{owner}' (known: {known})",
+                )
+                owner = None
+        if reader.count > before or topic_id is None or owner is None or not name:
+            continue
+        out[topic_id] = TopicConfig(
+            id=topic_id,
+            name=name,
+            department=owner,
+            description=description,
+            source_line=line_of(item),
+        )
+    return out

@@ -61,6 +61,9 @@ class SweepContext:
     faq_entries: tuple[Any, ...] | None = None
     faq_review_days: int = 365
     notifiers: NotifierFactory | None = None
+    # Announcements (tickets.announce.AnnounceSetup): topics, sending hours, batch sizes; None:
+    # the announcements sweep does nothing.
+    announce: Any = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "now", ensure_utc(self.now))

@@ -27,7 +27,16 @@ __all__ = ["SWEEPS", "RoundReport", "run_round"]
 log = logging.getLogger(__name__)
 
 # Names accepted by ``only`` and the order of the summary lines.
-SWEEPS = ("deadlines", "auto-close", "callbacks", "digests", "weekly", "calendar", "faq-freshness")
+SWEEPS = (
+    "deadlines",
+    "auto-close",
+    "callbacks",
+    "digests",
+    "weekly",
+    "calendar",
+    "faq-freshness",
+    "announcements",
+)
 _MAX_BATCHES = 100_000  # a runaway guard, far above any real backlog
 
 
@@ -76,6 +85,28 @@ async def _auto_close(session: AsyncSession, ctx: SweepContext, commit: bool) ->
     return [total]
 
 
+async def _announcements(
+    session: AsyncSession, ctx: SweepContext, commit: bool
+) -> list[SweepResult]:
+    """Announcement deliveries, one chunk per transaction (resumable after a crash)."""
+    from tickets.announce import deliver_step
+
+    total = SweepResult("announcements", verb="queued")
+    if ctx.announce is None or ctx.notifiers is None:
+        return [total]
+    finished = 0
+    for _ in range(_MAX_BATCHES):
+        queued, done = await deliver_step(session, ctx.announce, ctx.notifier(session), now=ctx.now)
+        if commit:
+            await session.commit()
+        total.count += queued
+        finished += done
+        if not queued and not done:
+            break
+    total.details["finished"] = finished
+    return [total]
+
+
 async def run_round(
     session_factory: async_sessionmaker[AsyncSession],
     ctx: SweepContext,
@@ -112,6 +143,8 @@ async def run_round(
                         report.results.append(await sweep_weekly(session, ctx, directory))
                     elif name == "calendar":
                         report.results.append(await sweep_calendar_coverage(session, ctx))
+                    elif name == "announcements":
+                        report.results += await _announcements(session, ctx, commit)
                     elif name == "faq-freshness":
                         report.results.append(await sweep_faq_freshness(session, ctx, directory))
                     if commit:
@@ -123,7 +156,8 @@ async def run_round(
         finally:
             if dry_run:
                 await session.rollback()
-    if commit and on_queued is not None and report.messages:
+    announced = any(r.name == "announcements" and r.count for r in report.results)
+    if commit and on_queued is not None and (report.messages or announced):
         try:
             on_queued()
         except Exception:
