@@ -208,6 +208,9 @@ class ProcessedMessage(SQLModel, table=True):
     processed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 
 
+UNDELIVERED_SQL = "status IN ('pending', 'sending')"
+
+
 class Outbox(SQLModel, table=True):
     """A message to send after commit (transactional outbox), addressed by ``channel`` and
     ``address``; Telegram rows also keep the numeric ``chat_id`` (its order and limits)."""
@@ -216,6 +219,32 @@ class Outbox(SQLModel, table=True):
     __table_args__ = (
         Index("ix_outbox_status_next", "status", "next_attempt_at"),
         Index("ix_outbox_priority_id", "priority", "id"),
+        # Partial indexes over the undelivered rows only (a few thousand at most, while the
+        # sent ones pile up until pruned): the sender's claim looks up "the oldest undelivered
+        # row of this chat" through them, whatever the planner's statistics say.
+        Index(
+            "ix_outbox_undelivered_chat",
+            "chat_id",
+            "id",
+            postgresql_where=text(UNDELIVERED_SQL),
+            sqlite_where=text(UNDELIVERED_SQL),
+        ),
+        Index(
+            "ix_outbox_undelivered_address",
+            "channel",
+            "address",
+            "id",
+            postgresql_where=text(UNDELIVERED_SQL),
+            sqlite_where=text(UNDELIVERED_SQL),
+        ),
+        Index(
+            "ix_outbox_undelivered_due",
+            "channel",
+            "priority",
+            "id",
+            postgresql_where=text(UNDELIVERED_SQL),
+            sqlite_where=text(UNDELIVERED_SQL),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
