@@ -33,6 +33,7 @@ from typing import Any, ClassVar, Protocol
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tickets.attachments import Attachment
+from tickets.outbox import PRIORITY_BULK
 from tickets.worktime.calendar import CoverageGap
 from tickets.worktime.durations import WorkWindow
 
@@ -191,7 +192,8 @@ class Event:
     recipients: tuple[Recipient, ...]
     about: int | None = None
     dedupe_key: str | None = None
-    # The outbox rows' priority (lower first: tickets.outbox.PRIORITY_BULK for announcements)
+    # The outbox rows' priority (lower first: tickets.outbox.PRIORITY_BULK for announcements,
+    # digests, the weekly ranking and the FAQ freshness notice)
     # and the earliest time they may go out (quiet hours, a scheduled announcement).
     priority: int = 0
     not_before: datetime | None = None
@@ -412,6 +414,7 @@ class AlertsDue(Event):
 @dataclass(frozen=True, kw_only=True)
 class DailyDigest(Event):
     kind: ClassVar[str] = "sweep.digest"
+    priority: int = PRIORITY_BULK  # a summary waits behind replies and staff traffic
     department: str
     day: date
     open: int
@@ -446,6 +449,7 @@ class WeeklyRanking(Event):
     (``reprimand_count`` in all, the first ones listed)."""
 
     kind: ClassVar[str] = "sweep.weekly"
+    priority: int = PRIORITY_BULK
     start: date
     end: date
     ranking: Any
@@ -471,6 +475,7 @@ class FaqFreshness(Event):
     owner's group; ``department`` None)."""
 
     kind: ClassVar[str] = "faq.freshness"
+    priority: int = PRIORITY_BULK
     day: date
     department: str | None
     groups: tuple[tuple[str | None, tuple[FreshLine, ...]], ...]  # (owner slug, lines)

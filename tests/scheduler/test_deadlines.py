@@ -59,6 +59,7 @@ async def test_reminder_at_75_percent_of_the_response_window(session_factory):
         rows = await outbox(s)
         by_chat = {r.chat_id: r for r in rows}
         assert set(by_chat) == {-100, 501}  # unassigned -> department chat, else the assignee
+        assert {r.priority for r in rows} == {0}  # a reminder is not bulk: it goes first
         assert ticket_ids_in(by_chat[-100]) == [unassigned.id]
         assert ticket_ids_in(by_chat[501]) == [assigned.id]
         text = by_chat[501].payload["text"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tickets.models import TicketAlert, TicketEvent
+from tickets.outbox import PRIORITY_BULK
 from tickets.reports import stats
 from tickets.sweeps import SweepPolicy, run_round
 
@@ -44,6 +45,7 @@ async def test_daily_digest_counts_once_per_department_and_day(session_factory):
     async with session_factory() as s:
         (msg,) = await outbox(s)
     assert msg.chat_id == -100
+    assert msg.priority == PRIORITY_BULK  # a summary goes after replies and staff traffic
     text = msg.payload["text"]
     assert "roads局 每日工单简报（2026-03-03）" in text
     # The first digest ever counts closures since the previous working day began.
@@ -223,6 +225,7 @@ async def test_weekly_summary_to_administrators_monday_morning(session_factory):
     async with session_factory() as s:
         rows = await outbox(s)
     assert sorted(r.chat_id for r in rows) == sorted(ADMINS)
+    assert {r.priority for r in rows} == {PRIORITY_BULK}
     text = rows[0].payload["text"]
     assert "2026-03-02 至 2026-03-08" in text
     assert "1. beta局：100.0%｜100.0%｜100.0%｜100.0%" in text
