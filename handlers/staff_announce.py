@@ -3,6 +3,8 @@ compose an announcement in the bot: choose the topic (``sf:an:t:<topic>``), send
 optionally one photo, its caption the text), see the preview exactly as subscribers will, then
 send now (``sf:an:send``), send urgent (``sf:an:urgent``: also outside the announcement hours),
 schedule (``sf:an:at``, then a local date and time) or cancel (``sf:cancel``).
+``/announce status N`` shows an announcement's progress, ``/announce cancel N`` stops one that
+is not done (what is not sent yet is dropped), for the same people and topics.
 
 The draft lives in the conversation state (the database FSM, :class:`StaffFlow`), so a restart
 between the steps loses nothing. Everyone else is refused politely.
@@ -20,10 +22,15 @@ from handlers.notify.format import DepartmentNames, format_time
 from handlers.notify.render import RenderContext, render
 from handlers.staff_common import StaffContext, StaffFlow, Usage, staff_command
 from tickets.announce import (
+    CANCELLED,
+    QUEUED,
+    SENDING,
     Refused,
     active_count,
     allowed_topics,
+    cancel_announcement,
     check_texts,
+    counts,
     create_announcement,
     posted_event,
     split_texts,
@@ -49,8 +56,16 @@ async def _topics(ctx: StaffContext) -> dict[str, Any]:
 
 @staff_command("an-refused")
 async def announce(ctx: StaffContext, command: CommandObject | None) -> None:
-    """``/announce``: the topics this person may announce to, as buttons."""
+    """``/announce``: the topics this person may announce to, as buttons; ``/announce status
+    N`` and ``/announce cancel N``."""
     topics = await _topics(ctx)
+    args = (command.args or "").split() if command is not None else []
+    if args:
+        verb, number = args[0].lower(), args[1] if len(args) == 2 else ""
+        if verb not in ("status", "cancel") or not number.isdigit() or len(number) > 18:
+            raise Usage("an-usage")
+        await _manage(ctx, topics, verb, int(number))
+        return
     if not topics:
         raise Usage("an-no_topics")
     rows = [[_button(t.name_for(ctx.lang), f"sf:an:t:{t.id}")] for t in topics.values()]
@@ -195,3 +210,43 @@ async def _queue(ctx: StaffContext, *, urgent: bool, at: datetime | None) -> Non
         opening = hours.next_open(now)
         when = ctx.t("an-when-hours", time=format_time(opening, ctx.deps.tz, ctx.lang))
     await ctx.say(ctx.t("an-queued", id=row.id, recipients=row.recipients, when=when))
+
+
+async def _manage(ctx: StaffContext, topics: dict[str, Any], verb: str, number: int) -> None:
+    """``status`` / ``cancel`` of announcement ``number``, if it is to one of ``topics``."""
+    row = await ctx.session.get(Announcement, number)
+    if row is None or (row.topic not in topics and not ctx.actor.is_admin):
+        raise Usage("an-not_found", id=number)
+    topic = topics.get(row.topic)
+    name = topic.name_for(ctx.lang) if topic is not None else row.topic
+    if verb == "cancel":
+        if row.status not in (QUEUED, SENDING):
+            raise Usage("an-not_cancellable", id=number, state=ctx.t(f"an-state-{row.status}"))
+        now = ctx.deps.clock.now()
+        mine = row.author_chat_id == ctx.user_id
+        notifier = None if mine else ctx.deps.notifier(ctx.session)  # the author is told
+        config = ctx.deps.desk.config
+        known = config.topics if config is not None else None
+        await cancel_announcement(ctx.session, row, notifier, known, now=now, why="author")
+    c = await counts(ctx.session, row)
+    if verb == "cancel":
+        left = max(0, row.recipients - c.sent)
+        await ctx.say(
+            ctx.t("announce-cancelled-author", id=number, topic=name, sent=c.sent, not_sent=left)
+        )
+        return
+    await ctx.say(
+        ctx.t(
+            "an-status",
+            id=number,
+            topic=name,
+            state=ctx.t(f"an-state-{row.status}"),
+            total=row.recipients,
+            queued=c.queued,
+            sent=c.sent,
+            failed=c.failed,
+            blocked=c.blocked,
+            unreachable=c.unreachable,
+        )
+        + ("" if row.status != CANCELLED else "\n" + ctx.t("an-status-dropped", dropped=c.dropped))
+    )

@@ -40,6 +40,7 @@ from tickets.worktime.durations import WorkWindow
 __all__ = [
     "KINDS",
     "AlertsDue",
+    "AnnouncementCancelled",
     "AnnouncementPosted",
     "AnnouncementReport",
     "CalendarUncovered",
@@ -536,6 +537,22 @@ class AnnouncementReport(Event):
     sent: int
     failed: int
     blocked: int
+    unreachable: int = 0  # WeChat followers outside the 48-hour window, people erased meanwhile
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnnouncementCancelled(Event):
+    """To the author of an announcement that was cancelled before it was done: ``why`` is
+    ``topic`` (its topic left the departments file) or ``author`` (cancelled on request);
+    ``sent`` had reached their subscribers, ``not_sent`` will not."""
+
+    kind: ClassVar[str] = "announcement.cancelled"
+    announcement_id: int
+    topic: str
+    topic_names: tuple[tuple[str, str], ...]
+    why: str
+    sent: int
+    not_sent: int
 
 
 KINDS: tuple[str, ...] = tuple(
@@ -568,6 +585,7 @@ KINDS: tuple[str, ...] = tuple(
         FaqProblems,
         AnnouncementPosted,
         AnnouncementReport,
+        AnnouncementCancelled,
     )
 )
 

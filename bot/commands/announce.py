@@ -1,6 +1,12 @@
-"""``citizen-desk announce TOPIC --text TEXT [--urgent] [--at ISO-TIME]`` queues an
-announcement to a topic's subscribers and prints ``announcement <id>: <n> recipients``;
-``citizen-desk announce status ID`` prints ``queued Q sent S failed F blocked B``.
+"""``citizen-desk announce TOPIC --text TEXT [--urgent] [--at ISO-TIME] [--report-to CHAT]``
+queues an announcement to a topic's subscribers and prints ``announcement <id>: <n>
+recipients``; ``citizen-desk announce status ID`` prints ``queued Q sent S failed F blocked B``
+(F: every delivery that did not arrive and was not a block: out of reach ones included);
+``citizen-desk announce cancel ID`` stops one that is not done (what is not sent yet is
+dropped) and prints ``cancelled <id>: sent S, dropped D``.
+
+``--report-to`` is a Telegram chat id (a staff member's user id, or a staff chat) that gets the
+report when it is done, in that staff member's language (else the desk's staff language).
 
 The running service delivers it (its scheduler's ``announcements`` step, every
 ``ANNOUNCE_INTERVAL`` seconds), or ``citizen-desk sweep --only announcements``. ``--text`` may
@@ -23,8 +29,9 @@ if TYPE_CHECKING:
     from bot.config import Settings
 
 USAGE = (
-    "citizen-desk announce TOPIC --text TEXT [--urgent] [--at ISO-TIME]\n"
-    "       citizen-desk announce status ID"
+    "citizen-desk announce TOPIC --text TEXT [--urgent] [--at ISO-TIME] [--report-to CHAT]\n"
+    "       citizen-desk announce status ID\n"
+    "       citizen-desk announce cancel ID"
 )
 
 
@@ -36,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("words", nargs="+", metavar="TOPIC | status ID")
+    parser.add_argument("words", nargs="+", metavar="TOPIC | status ID | cancel ID")
     parser.add_argument("--text", help="the text (zh, en, or zh --- en)")
     parser.add_argument("--text-zh", help="the Chinese text")
     parser.add_argument("--text-en", help="the English text")
@@ -44,6 +51,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--urgent", action="store_true", help="send at once, also outside ANNOUNCE_HOURS"
     )
     parser.add_argument("--at", help="not before this time (ISO, e.g. 2026-10-01T08:30)")
+    parser.add_argument(
+        "--report-to",
+        type=int,
+        metavar="CHAT",
+        help="a Telegram chat id (a staff member's user id) that gets the report when done",
+    )
     parser.set_defaults(func=_announce)
 
 
@@ -55,9 +68,11 @@ def _fail(message: str, code: int = 2) -> int:
 def _announce(args: argparse.Namespace) -> int:
     words = list(args.words)
     texts = (args.text, args.text_zh, args.text_en)
-    if words[0] == "status" and len(words) == 2 and not any(texts):
+    if words[0] in ("status", "cancel") and len(words) == 2 and not any(texts):
         if not words[1].isdigit() or len(words[1]) > 18:
             return _fail(f"announcement id must be a number, not {words[1]!r}\nusage: {USAGE}")
+        if words[0] == "cancel":
+            return _run(lambda session, settings: _cancel(session, settings, int(words[1])))
         return _run(lambda session, settings: _status(session, int(words[1])))
     if len(words) != 1:
         return _fail(f"one topic, please\nusage: {USAGE}")
@@ -75,6 +90,41 @@ async def _status(session: AsyncSession, announcement_id: int) -> int:
         return _fail(f"no announcement {announcement_id}", 1)
     print((await counts(session, row)).line())
     return 0
+
+
+async def _cancel(session: AsyncSession, settings: Settings, announcement_id: int) -> int:
+    from handlers.notify import notifier_factory
+    from tickets.announce import cancel_announcement, counts
+    from tickets.clock import SystemClock
+    from tickets.config.desk import load_desk_config
+    from tickets.models import Announcement
+
+    row = await session.get(Announcement, announcement_id)
+    if row is None:
+        return _fail(f"no announcement {announcement_id}", 1)
+    config = load_desk_config(settings.departments_file).config
+    notifier = notifier_factory(config, settings.tz)(session)
+    if not await cancel_announcement(
+        session,
+        row,
+        notifier,
+        config.topics if config is not None else None,
+        now=SystemClock().now(),
+        why="author",
+    ):
+        return _fail(f"announcement {announcement_id} is {row.status}: nothing to cancel", 1)
+    c = await counts(session, row)
+    print(f"cancelled {announcement_id}: sent {c.sent}, dropped {c.dropped}")
+    return 0
+
+
+async def _report_lang(session: AsyncSession, chat_id: int) -> str | None:
+    from sqlmodel import select
+
+    from tickets.models import StaffMember
+
+    stmt = select(StaffMember.language).where(StaffMember.telegram_user_id == chat_id)
+    return (await session.exec(stmt)).first()
 
 
 async def _queue(
@@ -115,6 +165,8 @@ async def _queue(
             author="cli",
             urgent=args.urgent,
             not_before=at,
+            author_chat_id=args.report_to,
+            author_lang=await _report_lang(session, args.report_to) if args.report_to else None,
         )
     except Refused as exc:
         return _fail(t("en", exc.reason, **exc.params))

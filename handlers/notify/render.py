@@ -535,6 +535,24 @@ def _announcement_report(
             sent=e.sent,
             failed=e.failed,
             blocked=e.blocked,
+            unreachable=e.unreachable,
+        )
+    )
+
+
+def _announcement_cancelled(
+    e: ev.AnnouncementCancelled, to: Recipient, lang: str | None, ctx: RenderContext
+) -> list[Part]:
+    return _text(
+        t(
+            lang,
+            f"announce-cancelled-{e.why}"
+            if e.why in ("topic", "author")
+            else "announce-cancelled-author",
+            id=e.announcement_id,
+            topic=_topic_name(e.topic_names, "en" if (lang or "").startswith("en") else "zh"),
+            sent=e.sent,
+            not_sent=e.not_sent,
         )
     )
 
@@ -567,6 +585,7 @@ RENDERERS: dict[str, Renderer] = {
     ev.FaqProblems.kind: _faq_problems,
     ev.AnnouncementPosted.kind: _announcement,
     ev.AnnouncementReport.kind: _announcement_report,
+    ev.AnnouncementCancelled.kind: _announcement_cancelled,
 }
 
 

@@ -23,7 +23,11 @@ announce-message =
 
     { $text }
 announce-report =
-    📣 Announcement { $id } (“{ $topic }”) is done: { $total } subscribers; sent { $sent }, failed { $failed }, blocked the bot { $blocked } (unsubscribed).
+    📣 Announcement { $id } (“{ $topic }”) is done: { $total } subscribers; sent { $sent }, failed { $failed }, blocked the bot or unfollowed { $blocked } (unsubscribed), out of reach for now { $unreachable } (e.g. WeChat followers who have not written in 48 hours).
+announce-cancelled-topic =
+    ✖️ Announcement { $id } (“{ $topic }”) is cancelled: its topic was removed from the departments file. { $sent } subscribers had received it; the other { $not_sent } will not.
+announce-cancelled-author =
+    ✖️ Announcement { $id } (“{ $topic }”) is cancelled. { $sent } subscribers had received it; the other { $not_sent } will not.
 announce-err-empty = The announcement has no text.
 announce-err-too-long = The announcement is too long: { $length } characters, at most { $limit }.
 an-refused = Sorry, only administrators and department heads can make announcements (heads to their department's topics).
@@ -43,3 +47,12 @@ an-when-hours = it goes out at { $time } (outside the announcement hours now)
 an-when-at = it goes out at { $time }
 an-stale = This announcement draft is no longer open. Send /announce to start again.
 an-need_text = Please send the announcement's text (or a photo with a caption).
+an-usage = Usage: /announce (a new announcement), /announce status N, /announce cancel N.
+an-not_found = There is no announcement { $id } among the topics you may announce to.
+an-not_cancellable = Announcement { $id } cannot be cancelled: it is { $state }.
+an-state-queued = waiting to go out
+an-state-sending = being sent
+an-state-done = done
+an-state-cancelled = cancelled
+an-status = 📣 Announcement { $id } (“{ $topic }”): { $state }. { $total } subscribers: waiting { $queued }, sent { $sent }, failed { $failed }, blocked the bot or unfollowed { $blocked }, out of reach for now { $unreachable }.
+an-status-dropped = Not sent because it was cancelled: { $dropped }.

@@ -23,7 +23,11 @@ announce-message =
 
     { $text }
 announce-report =
-    📣 通知 { $id }（“{ $topic }”）已发送完毕：订阅者 { $total } 人；成功 { $sent }，失败 { $failed }，已屏蔽机器人 { $blocked }（已取消其订阅）。
+    📣 通知 { $id }（“{ $topic }”）已发送完毕：订阅者 { $total } 人；成功 { $sent }，失败 { $failed }，已屏蔽机器人或取消关注 { $blocked }（已取消其订阅），暂时无法送达 { $unreachable }（如微信用户 48 小时内未互动）。
+announce-cancelled-topic =
+    ✖️ 通知 { $id }（“{ $topic }”）已取消：该主题已从部门配置文件中删除。已送达 { $sent } 人，其余 { $not_sent } 人不再发送。
+announce-cancelled-author =
+    ✖️ 通知 { $id }（“{ $topic }”）已取消。已送达 { $sent } 人，其余 { $not_sent } 人不再发送。
 announce-err-empty = 通知没有内容。
 announce-err-too-long = 通知太长：{ $length } 个字符，最多 { $limit } 个。
 an-refused = 抱歉，只有管理员和部门负责人可以发布通知（部门负责人只能发布本部门的主题）。
@@ -43,3 +47,12 @@ an-when-hours = 将于 { $time } 发送（现在不在通知发送时段内）
 an-when-at = 将于 { $time } 发送
 an-stale = 这份通知草稿已失效。请重新发送 /announce。
 an-need_text = 请发送通知内容（或一张带说明文字的照片）。
+an-usage = 用法：/announce（发布新通知）、/announce status 编号（查看进度）、/announce cancel 编号（取消）。
+an-not_found = 在您可发布的主题中没有编号为 { $id } 的通知。
+an-not_cancellable = 通知 { $id } 无法取消：它{ $state }。
+an-state-queued = 等待发送
+an-state-sending = 正在发送
+an-state-done = 已发送完毕
+an-state-cancelled = 已取消
+an-status = 📣 通知 { $id }（“{ $topic }”）：{ $state }。订阅者 { $total } 人：待发送 { $queued }，成功 { $sent }，失败 { $failed }，已屏蔽机器人或取消关注 { $blocked }，暂时无法送达 { $unreachable }。
+an-status-dropped = 因取消而未发送：{ $dropped }。

@@ -20,6 +20,7 @@ from tickets.announce import (
     counts,
     create_announcement,
     deliver_step,
+    failure_state,
     set_subscription,
     split_texts,
     subscriptions_of,
@@ -27,7 +28,7 @@ from tickets.announce import (
 from tickets.clock import FixedClock
 from tickets.config.desk import TopicConfig
 from tickets.erasure import erase_citizen
-from tickets.models import AnnouncementDelivery, Citizen, Outbox, Subscription
+from tickets.models import Announcement, AnnouncementDelivery, Citizen, Outbox, Subscription
 from tickets.outbox import PRIORITY_BULK, enqueue
 
 SHANGHAI = "Asia/Shanghai"
@@ -47,10 +48,13 @@ class Recorder:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.blocked: set[int] = set()
+        self.errors: dict[int, str] = {}  # chat -> a permanent failure's message
 
     async def call(self, method: str, payload: dict[str, Any]) -> Any:
         if payload.get("chat_id") in self.blocked:
             raise PermanentFailure("403: Forbidden: bot was blocked by the user")
+        if payload.get("chat_id") in self.errors:
+            raise PermanentFailure(self.errors[payload["chat_id"]])
         self.calls.append((method, payload))
         return {"message_id": len(self.calls), "chat": {"id": payload["chat_id"]}}
 
@@ -305,3 +309,100 @@ async def test_empty_or_too_long_is_refused(session_factory: Any) -> None:
                 session, ROADS, text_zh="字" * 1100, text_en=None, now=NOON, author="cli", photo="P"
             )
         assert long.value.params == {"limit": 1024, "length": 1100}
+
+
+async def test_rows_queued_before_the_hours_end_wait_for_the_morning(
+    session_factory: Any,
+) -> None:
+    """Queued at 20:59 and not sent by 21:00 (a long broadcast): the rest waits until 08:00."""
+    await _subscribers(session_factory, 6)
+    aid = await _announce(session_factory, now=NOON)
+    late = NIGHT - timedelta(minutes=61)  # 20:59 local
+    assert await _drain(session_factory, _setup(chunk=10), late) == 6
+    closing = NIGHT - timedelta(minutes=59)  # 21:01: the step holds what is still unsent
+    assert await _drain(session_factory, _setup(chunk=10), closing) == 0
+    clock, transport = FixedClock(closing), Recorder()
+    sender = _sender(session_factory, transport, clock)
+    await sender.run_once()
+    assert transport.calls == []  # nothing at night
+    morning = NIGHT + timedelta(hours=10)  # 08:00
+    async with session_factory() as session:
+        due = (await session.exec(select(Outbox.next_attempt_at))).all()
+    assert set(due) == {morning}
+    clock.set(morning)
+    await _send_all(sender, clock)
+    assert sorted(p["chat_id"] for _, p in transport.calls) == [BASE + i for i in range(6)]
+    await _drain(session_factory, _setup(), morning)
+    async with session_factory() as session:
+        row = await session.get(Announcement, aid)
+        assert row is not None and row.status == "done"
+
+
+async def test_urgent_rows_are_not_held_at_night(session_factory: Any) -> None:
+    await _subscribers(session_factory, 2)
+    await _announce(session_factory, now=NIGHT, urgent=True)
+    assert await _drain(session_factory, _setup(), NIGHT) == 2
+    await _drain(session_factory, _setup(), NIGHT + timedelta(minutes=5))
+    async with session_factory() as session:
+        due = (await session.exec(select(Outbox.next_attempt_at))).all()
+    assert set(due) == {NIGHT}
+
+
+async def test_a_removed_topic_cancels_what_is_unsent_and_tells_the_author(
+    session_factory: Any,
+) -> None:
+    await _subscribers(session_factory, 5)
+    aid = await _announce(session_factory)
+    async with session_factory() as session:  # one chunk of 2 queued
+        await deliver_step(session, _setup(chunk=2), _notifier(session), now=NOON)
+        await session.commit()
+    gone = AnnounceSetup(topics={}, hours=_setup().hours)
+    async with session_factory() as session:
+        assert await deliver_step(session, gone, _notifier(session), now=NOON) == (0, 1)
+        await session.commit()
+    assert await _drain(session_factory, gone, NOON) == 0
+    async with session_factory() as session:
+        row = await session.get(Announcement, aid)
+        assert row is not None and row.status == "cancelled"
+        rows = (await session.exec(select(Outbox))).all()
+        states = (await session.exec(select(AnnouncementDelivery.state))).all()
+        c = await counts(session, row)
+    assert [r.chat_id for r in rows] == [42]  # the two unsent deliveries' rows are gone
+    assert "is cancelled: its topic was removed" in rows[0].payload["text"]
+    assert "0 subscribers had received it; the other 5 will not" in rows[0].payload["text"]
+    assert sorted(states) == ["dropped", "dropped"]
+    assert c.line() == "queued 0 sent 0 failed 0 blocked 0" and c.dropped == 2
+
+
+async def test_out_of_reach_and_unfollowed_are_told_apart_from_failures(
+    session_factory: Any,
+) -> None:
+    """WeChat's refusals as the sender records them: outside the 48-hour window the follower
+    is out of reach (subscription kept), an unfollow is like a block (subscription off)."""
+    assert failure_state("403: Forbidden: bot was blocked by the user") == "blocked"
+    assert failure_state("unsubscribed: the follower unfollowed the account") == "blocked"
+    assert failure_state("window: more than 48 hours since the follower's last message") == (
+        "unreachable"
+    )
+    assert failure_state("failed: WeChat 40003 invalid openid") == "failed"
+    ids = await _subscribers(session_factory, 4)
+    aid = await _announce(session_factory)
+    await _drain(session_factory, _setup(), NOON)
+    clock, transport = FixedClock(NOON), Recorder()
+    transport.errors[BASE + 1] = "window: more than 48 hours since the follower's last message"
+    transport.errors[BASE + 2] = "unsubscribed: the follower unfollowed the account"
+    transport.errors[BASE + 3] = "failed: 400 Bad Request: chat not found"
+    await _send_all(_sender(session_factory, transport, clock), clock)
+    await _drain(session_factory, _setup(), NOON)
+    await _send_all(_sender(session_factory, transport, clock), clock)
+    async with session_factory() as session:
+        row = await session.get(Announcement, aid)
+        assert row is not None and row.status == "done"
+        c = await counts(session, row)
+        assert (c.sent, c.failed, c.blocked, c.unreachable) == (1, 1, 1, 1)
+        assert c.line() == "queued 0 sent 1 failed 2 blocked 1"  # the stable line
+        assert await subscriptions_of(session, ids[1]) == ["road-closures"]
+        assert await subscriptions_of(session, ids[2]) == []
+    report = transport.to(42)[0]["text"]
+    assert "sent 1, failed 1, blocked the bot or unfollowed 1" in report
+    assert "out of reach for now 1" in report

@@ -5,7 +5,7 @@ scheduler and sender deliver it to 100 subscribers at 25 messages/s through the 
 emulator; the process is killed with SIGKILL in the middle and started again: every subscriber
 gets it, and only a message in flight at the kill (sent, its outcome not yet recorded: the
 outbox's at-least-once window) may arrive twice. ``citizen-desk announce status`` then reports
-everything sent.
+everything sent, and the author named by ``--report-to`` gets the report.
 """
 
 from __future__ import annotations
@@ -74,6 +74,8 @@ async def test_kill_9_in_the_middle_of_a_broadcast(tmp_path: Path) -> None:
             ANNOUNCE_INTERVAL="0.2",
         )
         users = [emu.user(id=BASE + i, language_code="en") for i in range(N)]
+        # Gets the report (--report-to); not a staff member: in the desk's staff language.
+        author = emu.user(id=BASE - 1, language_code="en")
         proc = await _start(env, tmp_path)
         try:
             await _wait_healthy(port, proc)  # the SQLite schema is migrated by now
@@ -88,7 +90,16 @@ async def test_kill_9_in_the_middle_of_a_broadcast(tmp_path: Path) -> None:
                     await session.commit()
             finally:
                 await engine.dispose()
-            out = await _cli(env, tmp_path, "announce", "road-closures", "--text", "Marathon")
+            out = await _cli(
+                env,
+                tmp_path,
+                "announce",
+                "road-closures",
+                "--text",
+                "Marathon",
+                "--report-to",
+                str(author.id),
+            )
             assert out == f"announcement 1: {N} recipients"
 
             def broadcast() -> list[int | str | None]:
@@ -116,6 +127,10 @@ async def test_kill_9_in_the_middle_of_a_broadcast(tmp_path: Path) -> None:
                 if status.startswith("queued 0 "):
                     break
                 await asyncio.sleep(0.1)
+            report = await emu.wait_for(
+                lambda c: c.chat_id == author.id and "已发送完毕" in str(c.params.get("text")),
+                timeout=30,
+            )
         finally:
             code, output = await _stop(proc)
     counts = Counter(broadcast())
@@ -124,4 +139,5 @@ async def test_kill_9_in_the_middle_of_a_broadcast(tmp_path: Path) -> None:
     assert max(counts.values()) <= 2
     assert len(twice) <= 25, twice  # at most the round in flight at the kill (25/s)
     assert status == f"queued 0 sent {N} failed 0 blocked 0"
+    assert f"订阅者 {N} 人；成功 {N}，失败 0" in report.params["text"]
     assert code == 0, output

@@ -169,6 +169,17 @@ def _event(kind: str) -> ev.Event:
             sent=7,
             failed=1,
             blocked=2,
+            unreachable=0,
+            **COMMON,
+        )
+    if kind == "announcement.cancelled":
+        return ev.AnnouncementCancelled(
+            announcement_id=4,
+            topic="road-closures",
+            topic_names=names,
+            why="topic",
+            sent=120,
+            not_sent=880,
             **COMMON,
         )
     raise AssertionError(kind)
@@ -183,7 +194,7 @@ def _buttons(parts: list[Part]) -> list[str]:
 
 
 def test_every_kind_has_a_renderer() -> None:
-    assert set(RENDERERS) == set(KINDS) and len(KINDS) == 27
+    assert set(RENDERERS) == set(KINDS) and len(KINDS) == 28
 
 
 # kind -> (recipient, the texts expected in zh, in en, the buttons)
@@ -395,9 +406,19 @@ EXPECTED: dict[str, tuple[Any, list[str], list[str], list[str]]] = {
     ),
     "announcement.report": (
         GROUP,
-        ["通知 3（“道路封闭”）已发送完毕：订阅者 10 人；成功 7，失败 1，已屏蔽机器人 2"],
+        ["通知 3（“道路封闭”）已发送完毕：订阅者 10 人；成功 7，失败 1，已屏蔽机器人或取消关注 2"],
         [
-            "Announcement 3 (“Road closures”) is done: 10 subscribers; sent 7, failed 1, blocked the bot 2"
+            "Announcement 3 (“Road closures”) is done: 10 subscribers; sent 7, failed 1, "
+            "blocked the bot or unfollowed 2 (unsubscribed), out of reach for now 0"
+        ],
+        [],
+    ),
+    "announcement.cancelled": (
+        GROUP,
+        ["通知 4（“道路封闭”）已取消：该主题已从部门配置文件中删除。已送达 120 人，其余 880 人"],
+        [
+            "Announcement 4 (“Road closures”) is cancelled: its topic was removed from the "
+            "departments file. 120 subscribers had received it; the other 880 will not."
         ],
         [],
     ),

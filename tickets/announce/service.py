@@ -29,8 +29,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import String, cast, delete, func, literal, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -43,28 +44,42 @@ from tickets.models import (
     Announcement,
     AnnouncementDelivery,
     Department,
+    Outbox,
     Subscription,
 )
-from tickets.notify import AnnouncementPosted, AnnouncementReport, Notifier, ToCitizen, ToStaff
-from tickets.outbox import PRIORITY_BULK
+from tickets.notify import (
+    AnnouncementCancelled,
+    AnnouncementPosted,
+    AnnouncementReport,
+    Notifier,
+    ToCitizen,
+    ToStaff,
+)
+from tickets.outbox import PENDING, PRIORITY_BULK
 
 __all__ = [
     "BLOCKED",
+    "CANCELLED",
     "DONE",
+    "DROPPED",
     "FAILED",
     "QUEUED",
     "SENDING",
     "SENT",
     "TEXT_MAX",
+    "UNREACHABLE",
     "AnnounceSetup",
     "Counts",
     "Refused",
     "active_count",
     "allowed_topics",
+    "cancel_announcement",
     "check_texts",
     "counts",
     "create_announcement",
     "deliver_step",
+    "failure_state",
+    "hold_unsent",
     "posted_event",
     "record_failed",
     "record_sent",
@@ -77,9 +92,15 @@ __all__ = [
 QUEUED = "queued"
 SENDING = "sending"
 DONE = "done"
+CANCELLED = "cancelled"  # an announcement (by its author or an administrator; its topic gone)
 SENT = "sent"
 FAILED = "failed"
 BLOCKED = "blocked"
+# Not sent because the channel cannot reach them now: a WeChat follower who has not written in
+# 48 hours (customer-service messages are refused then), someone erased meanwhile. Not
+# retried; their subscription stays (they are reached again once they write).
+UNREACHABLE = "unreachable"
+DROPPED = "dropped"  # a delivery of a cancelled announcement that was not sent
 TEXT_MAX = 4000  # a Telegram message holds 4096; the topic line and the header take the rest
 CAPTION_MAX = 1024
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -109,13 +130,21 @@ class AnnounceSetup:
 
 @dataclass(frozen=True)
 class Counts:
+    """Outcomes of an announcement's deliveries. ``failed`` excludes ``unreachable``."""
+
     queued: int
     sent: int
     failed: int
     blocked: int
+    unreachable: int = 0
+    dropped: int = 0
 
     def line(self) -> str:
-        return f"queued {self.queued} sent {self.sent} failed {self.failed} blocked {self.blocked}"
+        """The stable one-line status (``citizen-desk announce status``): ``queued Q sent S
+        failed F blocked B``, where F counts every delivery that did not arrive and was not
+        a block (the unreachable ones included)."""
+        failed = self.failed + self.unreachable
+        return f"queued {self.queued} sent {self.sent} failed {failed} blocked {self.blocked}"
 
 
 def topic_names(topic: TopicConfig | None, topic_id: str) -> tuple[tuple[str, str], ...]:
@@ -323,11 +352,13 @@ async def counts(session: AsyncSession, announcement: Announcement) -> Counts:
     )
     by_state = {str(state): int(n) for state, n in (await session.exec(stmt)).all()}
     sent, failed, blocked = by_state.get(SENT, 0), by_state.get(FAILED, 0), by_state.get(BLOCKED, 0)
-    if announcement.status == DONE:
+    unreachable, dropped = by_state.get(UNREACHABLE, 0), by_state.get(DROPPED, 0)
+    if announcement.status in (DONE, CANCELLED):
         queued = by_state.get(QUEUED, 0)
     else:
-        queued = max(by_state.get(QUEUED, 0), announcement.recipients - sent - failed - blocked)
-    return Counts(queued, sent, failed, blocked)
+        settled = sent + failed + blocked + unreachable
+        queued = max(by_state.get(QUEUED, 0), announcement.recipients - settled)
+    return Counts(queued, sent, failed, blocked, unreachable, dropped)
 
 
 async def deliver_step(
@@ -350,7 +381,16 @@ async def deliver_step(
         .order_by(col(Announcement.urgent).desc(), col(Announcement.id))
     )
     for row in (await session.exec(stmt)).all():
+        if row.topic not in setup.topics:  # removed from the departments file
+            if await cancel_announcement(
+                session, row, notifier, setup.topics, now=now, why="topic"
+            ):
+                return 0, 1
+            continue
         if not row.urgent and not setup.hours.is_open(now):
+            if row.status == SENDING:  # what is queued and unsent waits for the morning too
+                assert row.id is not None
+                await hold_unsent(session, row.id, setup.hours.next_open(now))
             continue
         queued = await _queue_chunk(session, setup, notifier, row, now=now)
         if queued is None:  # another instance moved the cursor: its chunk, not ours
@@ -455,7 +495,7 @@ async def _queue_chunk(
         await session.exec(
             update(AnnouncementDelivery)
             .where(col(AnnouncementDelivery.id).in_(unreachable))
-            .values(state=FAILED, updated_at=now)
+            .values(state=UNREACHABLE, updated_at=now)
             .execution_options(synchronize_session=False)
         )
     return len(subs)
@@ -514,6 +554,93 @@ async def _finish(
                 sent=c.sent,
                 failed=c.failed,
                 blocked=c.blocked,
+                unreachable=c.unreachable,
+            )
+        )
+    return True
+
+
+def _unsent_refs(announcement_id: int) -> Any:
+    """The outbox refs (``ann:<delivery id>``) of ``announcement_id``'s deliveries not sent
+    yet, as a subquery."""
+    ref = literal("ann:") + cast(col(AnnouncementDelivery.id), String)
+    return select(ref).where(
+        AnnouncementDelivery.announcement_id == announcement_id,
+        AnnouncementDelivery.state == QUEUED,
+    )
+
+
+async def hold_unsent(session: AsyncSession, announcement_id: int, until: datetime) -> int:
+    """Outside the sending hours: the announcement's outbox rows still waiting (not claimed
+    by a sender) are held until ``until`` (the next opening); how many were."""
+    result = await session.exec(
+        update(Outbox)
+        .where(
+            col(Outbox.status) == PENDING,
+            col(Outbox.ref).in_(_unsent_refs(announcement_id)),
+            col(Outbox.next_attempt_at) < until,
+        )
+        .values(next_attempt_at=until, not_before=until)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
+
+
+async def cancel_announcement(
+    session: AsyncSession,
+    row: Announcement,
+    notifier: Notifier | None,
+    topics: Mapping[str, TopicConfig] | None,
+    *,
+    now: datetime,
+    why: str,
+) -> bool:
+    """Cancel a queued or sending announcement: nothing more is queued, its outbox rows not
+    claimed yet are deleted (those deliveries are ``dropped``; a row a sender holds may still
+    arrive), and the author gets a report. ``why``: ``topic`` (removed from the departments
+    file) or ``author`` (cancelled by its author or an administrator). False when it was not
+    queued or sending any more."""
+    assert row.id is not None
+    done = await session.exec(
+        update(Announcement)
+        .where(col(Announcement.id) == row.id, col(Announcement.status).in_((QUEUED, SENDING)))
+        .values(status=CANCELLED, finished_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:
+        return False
+    row.status = CANCELLED
+    refs = _unsent_refs(row.id)
+    deleted = await session.exec(
+        delete(Outbox)
+        .where(col(Outbox.status) == PENDING, col(Outbox.ref).in_(refs))
+        .returning(col(Outbox.ref))
+    )
+    dropped = [int(str(r).partition(":")[2]) for (r,) in deleted.all()]
+    if dropped:
+        await session.exec(
+            update(AnnouncementDelivery)
+            .where(
+                col(AnnouncementDelivery.id).in_(dropped),
+                col(AnnouncementDelivery.state) == QUEUED,
+            )
+            .values(state=DROPPED, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    if notifier is not None and row.author_chat_id is not None:
+        c = await counts(session, row)
+        topics = topics or {}
+        await notifier.publish(
+            AnnouncementCancelled(
+                at=now,
+                recipients=(ToStaff(row.author_chat_id, row.author_chat_id, row.author_lang),),
+                dedupe_key=f"ann-cancel:{row.id}",
+                announcement_id=row.id,
+                topic=row.topic,
+                topic_names=topic_names(topics.get(row.topic), row.topic),
+                why=why,
+                sent=c.sent,
+                not_sent=row.recipients - c.sent if row.recipients > c.sent else 0,
             )
         )
     return True
@@ -533,17 +660,29 @@ async def record_sent(session: AsyncSession, delivery_id: int, *, now: datetime)
     )
 
 
+def failure_state(error: str) -> str:
+    """The outcome of a permanent failure by the sender's error: ``blocked`` when the person
+    turned the channel off (Telegram's 403: the bot is blocked; WeChat: they unfollowed the
+    account), ``unreachable`` outside WeChat's 48-hour window, else ``failed``."""
+    if error.startswith(("403", "unsubscribed:")):
+        return BLOCKED
+    if error.startswith("window:"):
+        return UNREACHABLE
+    return FAILED
+
+
 async def record_failed(
     session: AsyncSession, delivery_id: int, error: str, *, now: datetime
 ) -> None:
-    """A permanent failure; ``403`` (the bot is blocked) deactivates the subscription."""
-    blocked = error.startswith("403")
+    """A permanent failure (:func:`failure_state`); ``blocked`` deactivates the subscription."""
+    state = failure_state(error)
+    blocked = state == BLOCKED
     result = await session.exec(
         update(AnnouncementDelivery)
         .where(
             col(AnnouncementDelivery.id) == delivery_id, col(AnnouncementDelivery.state) == QUEUED
         )
-        .values(state=BLOCKED if blocked else FAILED, updated_at=now)
+        .values(state=state, updated_at=now)
         .execution_options(synchronize_session=False)
     )
     if not blocked or result.rowcount != 1:
