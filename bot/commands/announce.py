@@ -74,6 +74,8 @@ def _announce(args: argparse.Namespace) -> int:
         if words[0] == "cancel":
             return _run(lambda session, settings: _cancel(session, settings, int(words[1])))
         return _run(lambda session, settings: _status(session, int(words[1])))
+    if words[0] in ("status", "cancel") and len(words) != 2:
+        return _fail(f"announce {words[0]} needs one announcement id\nusage: {USAGE}")
     if len(words) != 1:
         return _fail(f"one topic, please\nusage: {USAGE}")
     if not any(texts):
@@ -171,4 +173,10 @@ async def _queue(
     except Refused as exc:
         return _fail(t("en", exc.reason, **exc.params))
     print(f"announcement {row.id}: {row.recipients} recipients")
+    if not row.recipients:
+        print(
+            f"note: nobody subscribes to {topic.id!r} yet (citizens subscribe with /subscribe or"
+            f" the link https://t.me/<bot>?start=sub-{topic.id}); it will be done at once",
+            file=sys.stderr,
+        )
     return 0

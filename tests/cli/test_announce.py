@@ -99,7 +99,19 @@ def test_the_errors_say_what_is_wrong(desk: str, capsys) -> None:
     assert "no announcement 99" in capsys.readouterr().err
     assert main(["announce", "no-such-topic", "--text", "x"]) == 1
     assert "unknown topic 'no-such-topic' (known: road-closures)" in capsys.readouterr().err
+    assert main(["announce", "cancel"]) == 2
+    assert "announce cancel needs one announcement id" in capsys.readouterr().err
     assert main(["announce", "road-closures"]) == 2
     assert "--text is required" in capsys.readouterr().err
     assert main(["announce", "road-closures", "--text", "x", "--at", "tomorrow"]) == 2
     assert "use an ISO time" in capsys.readouterr().err
+
+
+def test_nobody_subscribed_yet_is_said(desk: str, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = Path(desk.removeprefix("sqlite+aiosqlite:///")).parent / "other.yaml"
+    path.write_text(DEPARTMENTS.replace("road-closures", "water-cuts"), encoding="utf-8")
+    monkeypatch.setenv("DEPARTMENTS_FILE", str(path))
+    assert main(["announce", "water-cuts", "--text", "Water cut on Monday"]) == 0
+    out = capsys.readouterr()
+    assert out.out.strip() == "announcement 1: 0 recipients"
+    assert "nobody subscribes to 'water-cuts' yet" in out.err
