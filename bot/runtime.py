@@ -14,7 +14,7 @@ import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from aiogram import Bot, Dispatcher
@@ -83,8 +83,8 @@ class Runtime:
         self.knowledge.on_failed_reload = self._report_faq_problems
         await self.knowledge.start()
         await self.texts.start()
-        if await self.prune_conversations() is not None:
-            self._spawn(self._keep_pruning(), "prune-conversations")
+        await self.prune()
+        self._spawn(self._keep_pruning(), "prune")
         if self.bot is not None:
             await self._queue_command_menus()
         if self.sender is not None:
@@ -153,10 +153,34 @@ class Runtime:
             )
         return pruned
 
+    async def prune_webchat_files(self, now: datetime) -> int:
+        """Delete the web chat photos that never reached a ticket, once older than the
+        conversations' lifetime (:mod:`handlers.web.chat.files`)."""
+        from handlers.web.chat.files import prune_files
+
+        before = now - timedelta(days=self.settings.conversation_ttl_days + 1)
+        try:
+            async with self.session_factory() as session:
+                deleted = await prune_files(session, before)
+                await session.commit()
+        except Exception as exc:  # the database is down: the next round tries again
+            log.warning("web chat photos not pruned: %s: %s", type(exc).__name__, exc)
+            return 0
+        if deleted:
+            log.info("deleted %d web chat photo(s) that never reached a ticket", deleted)
+        return deleted
+
+    async def prune(self) -> None:
+        """What is kept only for a while: stale conversations, orphaned web chat photos."""
+        from tickets.clock import SystemClock
+
+        await self.prune_conversations()
+        await self.prune_webchat_files((self.clock or SystemClock()).now())
+
     async def _keep_pruning(self) -> None:
         while True:
             await asyncio.sleep(PRUNE_EVERY)
-            await self.prune_conversations()
+            await self.prune()
 
     async def _report_faq_problems(self, result: Any) -> None:
         """A saved FAQ folder that does not load: tell the administrators (the live version
