@@ -406,3 +406,45 @@ async def test_out_of_reach_and_unfollowed_are_told_apart_from_failures(
     report = transport.to(42)[0]["text"]
     assert "sent 1, failed 1, blocked the bot or unfollowed 1" in report
     assert "out of reach for now 1" in report
+
+
+async def test_at_night_the_report_of_a_finished_one_goes_but_the_rest_waits(
+    session_factory: Any,
+) -> None:
+    """Two chunks: the first is queued and sent before 21:00; at night its report does not go
+    (the second chunk is still to come), in the morning the rest goes, then the report."""
+    await _subscribers(session_factory, 4)
+    aid = await _announce(session_factory)
+    late = NIGHT - timedelta(minutes=61)  # 20:59
+    async with session_factory() as session:
+        await deliver_step(session, _setup(chunk=2), _notifier(session), now=late)
+        await session.commit()
+    clock, transport = FixedClock(late), Recorder()
+    await _send_all(_sender(session_factory, transport, clock), clock)
+    assert len(transport.calls) == 2
+    assert await _drain(session_factory, _setup(chunk=2), NIGHT) == 0
+    async with session_factory() as session:
+        row = await session.get(Announcement, aid)
+        assert row is not None and row.status == "sending"  # not done: two still to come
+    morning = NIGHT + timedelta(hours=10)
+    assert await _drain(session_factory, _setup(chunk=2), morning) == 2
+    clock.set(morning)
+    await _send_all(_sender(session_factory, transport, clock), clock)
+    await _drain(session_factory, _setup(chunk=2), morning)
+    await _send_all(_sender(session_factory, transport, clock), clock)
+    assert "4 subscribers; sent 4" in transport.to(42)[0]["text"]
+
+
+async def test_at_night_an_announcement_whose_deliveries_all_settled_reports_at_once(
+    session_factory: Any,
+) -> None:
+    await _subscribers(session_factory, 2)
+    aid = await _announce(session_factory)
+    late = NIGHT - timedelta(minutes=61)
+    assert await _drain(session_factory, _setup(chunk=10), late) == 2
+    clock, transport = FixedClock(late), Recorder()
+    await _send_all(_sender(session_factory, transport, clock), clock)
+    await _drain(session_factory, _setup(chunk=10), NIGHT)  # 22:00: done, the report queued
+    async with session_factory() as session:
+        row = await session.get(Announcement, aid)
+        assert row is not None and row.status == "done"

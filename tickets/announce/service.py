@@ -391,6 +391,12 @@ async def deliver_step(
             if row.status == SENDING:  # what is queued and unsent waits for the morning too
                 assert row.id is not None
                 await hold_unsent(session, row.id, setup.hours.next_open(now))
+                # Every subscriber queued and every delivery settled: the report need not
+                # wait for the morning.
+                if not await _more_subscribers(session, row) and await _finish(
+                    session, setup, notifier, row, now=now
+                ):
+                    return 0, 1
             continue
         queued = await _queue_chunk(session, setup, notifier, row, now=now)
         if queued is None:  # another instance moved the cursor: its chunk, not ours
@@ -499,6 +505,20 @@ async def _queue_chunk(
             .execution_options(synchronize_session=False)
         )
     return len(subs)
+
+
+async def _more_subscribers(session: AsyncSession, row: Announcement) -> bool:
+    """Whether active subscriptions of ``row``'s topic remain after its cursor."""
+    stmt = (
+        select(Subscription.id)
+        .where(
+            Subscription.topic == row.topic,
+            col(Subscription.active).is_(True),
+            col(Subscription.id) > row.cursor,
+        )
+        .limit(1)
+    )
+    return (await session.exec(stmt)).first() is not None
 
 
 async def _start(session: AsyncSession, row: Announcement, now: datetime) -> None:
