@@ -13,6 +13,7 @@ web-menu_label = Shortcuts
 web-menu_new = 📝 Submit a request
 web-menu_mytickets = 📋 My requests
 web-menu_mydata = 🗂 My data
+web-menu_subscribe = 📣 Announcements
 web-menu_deleteme = 🗑 Erase my data
 web-menu_language = 🌐 Language
 web-menu_help = ❔ Help
@@ -56,6 +57,7 @@ web-data_show =
     First contact: { $created }
     Last contact: { $seen }
     Tickets: { $tickets }
+    Announcement subscriptions: { $subscriptions }
 
     { $privacy }
 web-data_lang_auto = automatic (the page's language)

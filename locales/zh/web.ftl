@@ -13,6 +13,7 @@ web-menu_label = 快捷功能
 web-menu_new = 📝 提交诉求
 web-menu_mytickets = 📋 我的诉求
 web-menu_mydata = 🗂 我的数据
+web-menu_subscribe = 📣 订阅通知
 web-menu_deleteme = 🗑 删除我的数据
 web-menu_language = 🌐 语言
 web-menu_help = ❔ 帮助
@@ -56,6 +57,7 @@ web-data_show =
     首次联系：{ $created }
     最近联系：{ $seen }
     工单：{ $tickets }
+    订阅的通知：{ $subscriptions }
 
     { $privacy }
 web-data_lang_auto = 自动（跟随页面语言）

@@ -173,3 +173,48 @@ async def test_the_widget_on_a_static_page_of_an_allowed_site(
         await context.close()
     finally:
         await runner.cleanup()
+
+
+TOPICS = """\
+departments:
+  - slug: traffic
+    name: {zh: 交警支队, en: Traffic Police}
+topics:
+  - id: road-closures
+    name: {zh: 道路封闭, en: Road closures}
+    department: traffic
+"""
+
+
+async def test_a_posters_link_subscribes_after_one_tap_and_a_reload_does_not_ask_again(
+    start_chat: StartChat,  # noqa: F811
+    session_factory: Any,
+    browser: Any,
+    tmp_path: Path,
+) -> None:
+    from tickets.models import Subscription
+
+    path = tmp_path / "topics.yaml"
+    path.write_text(TOPICS, encoding="utf-8")
+    app = await start_chat(departments_file=path)
+    context = await browser.new_context(viewport=PHONE, locale="en-GB")
+    page = await context.new_page()
+    await page.goto(f"{app.url}/chat?lang=en&start=sub-road-closures")
+    confirm = await _bot_says(page, "Subscribe to “Road closures”?")
+    assert "start=" not in page.url and "lang=en" in page.url  # dropped from the address
+    await confirm.get_by_role("button", name=t("en", "sub-btn-yes")).click()
+    await _bot_says(page, t("en", "sub-done", topic="Road closures"))
+    async with session_factory() as session:
+        (row,) = (await session.exec(select(Subscription))).all()
+    assert row.topic == "road-closures" and row.active
+
+    await page.reload()
+    await _bot_says(page, t("en", "sub-done", topic="Road closures"))  # the conversation replays
+    asked = page.locator(".msg.bot", has_text="Subscribe to “Road closures”?")
+    assert await asked.count() == 1  # asked once, not again after the reload
+
+    await page.get_by_role("button", name=t("en", "web-menu_subscribe")).click()
+    listing = await _bot_says(page, "Announcements you can follow")
+    await listing.get_by_role("button", name="✅ Road closures").click()
+    await _bot_says(page, t("en", "sub-undone", topic="Road closures"))
+    await context.close()

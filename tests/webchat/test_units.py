@@ -83,6 +83,7 @@ def test_replies_become_events_with_actions_and_the_contact_field() -> None:
                 "created": "",
                 "seen": "",
                 "tickets": "",
+                "subscriptions": "",
                 "privacy": Text("privacy"),
             },
         )

@@ -1,11 +1,15 @@
 """The web chat's HTTP side (the contract is in ../shared/DESIGN.md, "Interfaces").
 
 * ``GET /chat``: the page (zh / en from ``?lang=``, the ``cd_lang`` cookie, else
-  ``Accept-Language``); ``GET /chat/static/*``: its script and style; ``GET /chat/widget.js``:
+  ``Accept-Language``); ``?start=<payload>`` is a deep link like Telegram's (a poster's QR code:
+  ``sub-<topic>`` subscribes after a confirmation, ``faq-<id>`` shows an answer, ``dept-<slug>``
+  starts a request to that department): the page sends it once as the action
+  ``start:<payload>``, then drops it from the address so a reload does not repeat it; ``GET /chat/static/*``: its script and style; ``GET /chat/widget.js``:
   the snippet that opens it as a floating panel on the city's pages (``WEBCHAT_ORIGINS``);
 * ``GET /chat/api/session``: ``{"csrf", "lang"}``; sets the visitor cookie (HttpOnly,
   SameSite=Lax) when there is none;
-* ``POST /chat/api/messages``: ``{"text"}``, ``{"action"}`` or ``{"contact": {"phone" |
+* ``POST /chat/api/messages``: ``{"text"}``, ``{"action"}`` (a button's id, ``cmd:<command>``
+  of the menu, ``start:<payload>`` of a deep link) or ``{"contact": {"phone" |
   "email", "consent": true}}`` or ``{"location": {"latitude", "longitude"}}`` -> 202; 401 without the cookie, 403 without a valid
   ``X-CSRF-Token``, 413 too large, 429 too fast, 400 malformed;
 * ``POST /chat/api/photo``: the raw bytes of a JPEG, PNG, GIF or WebP (checked by their magic
@@ -55,7 +59,9 @@ BODY_MAX = 16_384  # bytes of a JSON message (the text limit is checked after pa
 STREAM_POLL = 4  # heartbeats between two reads of the database while nothing woke a stream
 INT64 = 2**63 - 1
 _DIGITS = re.compile(r"\d+")
-COMMANDS = {"mytickets", "new", "mydata", "deleteme", "language", "help", "start"}
+COMMANDS = {"mytickets", "new", "mydata", "deleteme", "language", "help", "start", "subscribe"}
+# A deep link's payload (``/chat?start=sub-road-closures``, like Telegram's ``?start=``).
+START_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def sniff_image(data: bytes) -> str | None:
@@ -208,6 +214,7 @@ class WebChat:
     # -- the page ----------------------------------------------------------------------------
     async def page(self, request: web.Request) -> web.Response:
         lang = pick_lang(request)
+        start = request.query.get("start", "")
         city = self.settings.city_name or t(lang, "web-city_default")
         html = self.env.get_template("chat.html").render(
             t=lambda key, **p: t(lang, key, **p),
@@ -218,6 +225,7 @@ class WebChat:
             text_max=self.settings.webchat_text_max,
             photo_max=self.settings.webchat_photo_max,
             embed=request.query.get("embed") == "1",
+            start=start if START_PAYLOAD.match(start) else "",
         )
         response = web.Response(text=html, content_type="text/html")
         self._headers(response)
@@ -351,6 +359,11 @@ class WebChat:
             if action == NO_PHONE:
                 label = t(lang, "btn-no_phone")
                 return Inbound("text", text=label, key=key), label
+            if action.startswith("start:"):
+                payload = action[6:]
+                if not START_PAYLOAD.match(payload):
+                    return _error(400, "start: needs a link payload of letters, digits, - or _")
+                return Inbound("command", command="start", text=payload, key=key), None
             if action.startswith("cmd:") and action[4:] in COMMANDS:
                 name = action[4:]
                 return Inbound("command", command=name, key=key), t(lang, f"web-menu_{name}")

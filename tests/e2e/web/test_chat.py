@@ -271,6 +271,7 @@ async def test_my_requests_my_data_and_erasure_leave_nothing(
             created="",
             seen="",
             tickets="",
+            subscriptions="",
             privacy="",
         ).split("|")[0]
     )[1].split("\n")[0]

@@ -164,5 +164,19 @@
     });
   });
 
-  session().then(connect).catch(function () { say(T.errorSend); });
+  // A deep link (/chat?start=sub-road-closures): sent once, then dropped from the address so
+  // that a reload does not ask again.
+  function deepLink() {
+    var start = T.start;
+    if (!start) return;
+    T.start = "";
+    if (window.history && history.replaceState) {
+      var url = new URL(window.location.href);
+      url.searchParams.delete("start");
+      history.replaceState(null, "", url.pathname + url.search + url.hash);
+    }
+    post({ action: "start:" + start });
+  }
+
+  session().then(function () { connect(); deepLink(); }).catch(function () { say(T.errorSend); });
 })();
