@@ -373,4 +373,8 @@ ASK_ACTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "sublet": (("转租", "出租给", "租给别人", "分租"), ("sublet", "sublease", "let out")),
     "inherit": (("继承", "过继", "遗产"), ("inherit", "inheritance", "estate")),
+    "exam": (
+        ("考试", "在哪考", "怎么考", "去哪考", "考取", "考证", "报考", "考驾照"),
+        ("exam", "examination", "take the test", "pass the test"),
+    ),
 }

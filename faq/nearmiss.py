@@ -35,9 +35,16 @@ UNEXPLAINED_SHARE = 0.2
 CLAUSE_RE = re.compile(r"([,.!?;:\n，。！？；：、]+)")
 _NEGATOR_CHARS = frozenset("不没未非")
 _NEGATED_START = ("不是", "并非", "并不是", "没有", "不", "没", "not ", "no ")
-# Intents whose words are part of a question's frame, not what it asks about.
+# Intents whose words are part of a question's frame, not what it asks about. Not the cost:
+# "how much does a care home cost" is not answered by an entry that never speaks of money.
 FRAME_INTENTS = frozenset(
-    "i:" + c for c in ("materials", "cost", "when", "where", "apply", "register", "first")
+    "i:" + c for c in ("materials", "when", "where", "apply", "register", "first")
+)
+# An entry speaks of the cost when its texts name an amount or say it is free, besides the
+# cost intent's own words (费用, price...).
+COST_EVIDENCE = re.compile(
+    r"\d\s*(?:元|块|万元)|免费|不收费|收取|缴费|交费|¥|\bfees?\b|\bfree\b|\byuan\b|\brmb\b|\bpaid\b",
+    re.IGNORECASE,
 )
 
 
@@ -247,6 +254,7 @@ class Scope:
     @classmethod
     def of(cls, asked: Iterable[str], answer: Iterable[str], stem: object) -> Scope:
         intents_re, zh, _en, _frame = _ask_tables()
+        asked, answer = list(asked), list(answer)
         chars: set[str] = set()
         pairs: set[str] = set()
         words: set[str] = set()
@@ -271,6 +279,9 @@ class Scope:
                 words.update(stems)
                 if stems:
                     intents.update(c for c in scan_en(stems)[1] if not (is_answer and c[0] == "a"))
+        every = [*asked, *answer]
+        if any(COST_EVIDENCE.search(text) for text in every):
+            intents.add("i:cost")
         return cls(
             "".join(sorted(chars)),
             "\0" + "\0".join(sorted(pairs)) + "\0",

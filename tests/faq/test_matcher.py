@@ -389,6 +389,24 @@ entries:
       - 供暖费在哪里缴纳？
     answer: 供暖费每年10月至11月缴纳，可通过热力公司公众号缴纳。
     keywords: [暖气费, 供暖费]
+  - id: care-home
+    questions:
+      - 老人想住公办养老院有什么条件？
+      - How can my father move into a public care home?
+    answer:
+      zh: 本市户籍60周岁以上、生活不能完全自理的老人可向街道申请，轮候入住。
+      en: Residents aged 60 or over who cannot fully look after themselves apply at the sub-district and join the waiting list.
+    keywords: [养老院, care home]
+  - id: id-card-replace
+    questions:
+      - 身份证丢了怎么补办？
+    answer: 带户口簿到派出所补办，工本费20元，约20个工作日可取。
+    keywords: [补办身份证]
+  - id: drone-register
+    questions:
+      - 无人机需要登记吗？
+    answer: 250克以上的民用无人机须在无人驾驶航空器管理平台实名登记。
+    keywords: [无人机, 无人机登记]
 """
 
 
@@ -398,6 +416,9 @@ entries:
         "养猫需要办理登记吗",  # the thing asked about (猫) is not the entry's (狗)
         "人才公寓可以买吗",  # buying is not applying
         "How do I register my cat?",
+        "公办养老院一个月多少钱",  # the entry never speaks of money
+        "How much does a care home cost?",
+        "无人机驾驶员执照在哪考",  # taking an exam is not registering
     ],
 )
 def test_near_miss_questions_are_suggested_not_answered(tmp_path: Path, text: str) -> None:
@@ -416,6 +437,8 @@ def test_near_miss_check_leaves_paraphrases_answered(tmp_path: Path) -> None:
         ("养狗需要办理登记吗，要带什么", "dog-registration"),  # frame words need no entry
         ("暖气费在哪里交", "heating-fee"),
         ("Do I have to register my dog?", "dog-registration"),
+        ("身份证丢了补办多少钱", "id-card-replace"),  # an amount (20元) speaks of the cost
+        ("无人机需要登记吗，在哪登记", "drone-register"),
     ):
         result = kb.match(text)
         assert (result.decision, result.entry_id) == ("answer", expect), (text, result)
