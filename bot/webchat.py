@@ -93,6 +93,24 @@ class WebChatChannel:
         self.chat = WebChat(
             settings, session_factory, self.processor, self.hub, on_commit=self._woken
         )
+        self.redis: Any = None
+        if settings.redis_url:  # several instances: one rate limit for all of them
+            from redis.asyncio import Redis
+
+            from handlers.web.chat.limits import SharedRateLimiter
+
+            self.redis = Redis.from_url(settings.redis_url, socket_timeout=2)
+
+            def secret() -> bytes:
+                signer = self.chat.signer
+                return signer.derive("rate-limits") if signer is not None else b""
+
+            self.chat.visitor_limit = SharedRateLimiter(
+                self.redis, settings.webchat_rate, name="visitor", secret=secret
+            )
+            self.chat.ip_limit = SharedRateLimiter(
+                self.redis, settings.webchat_ip_rate, name="ip", secret=secret
+            )
 
     def _woken(self, visitors: list[str]) -> None:
         for visitor in visitors:
@@ -131,6 +149,8 @@ class WebChatChannel:
             await self.listener.stop()
         if self.sender is not None:
             await self.sender.stop(timeout)
+        if self.redis is not None:
+            await self.redis.aclose()
 
 
 def setup_webchat(

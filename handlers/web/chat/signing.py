@@ -40,6 +40,10 @@ class Signer:
     def __init__(self, secret: str) -> None:
         self._key = hashlib.sha256(b"citizen-desk:webchat:" + secret.encode()).digest()
 
+    def derive(self, purpose: str) -> bytes:
+        """A key of its own for ``purpose`` (e.g. the shared rate limits' HMAC of addresses)."""
+        return hmac.new(self._key, f"derive:{purpose}".encode(), hashlib.sha256).digest()
+
     def _mac(self, purpose: str, value: str) -> str:
         digest = hmac.new(self._key, f"{purpose}:{value}".encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")

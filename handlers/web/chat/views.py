@@ -126,8 +126,8 @@ class WebChat:
         self.load_key: Callable[[], Awaitable[Signer]] | None = None
         self._key_lock = asyncio.Lock()
         clock = {"clock": monotonic} if monotonic is not None else {}
-        self.visitor_limit = RateLimiter(settings.webchat_rate, **clock)
-        self.ip_limit = RateLimiter(settings.webchat_ip_rate, **clock)
+        self.visitor_limit: Any = RateLimiter(settings.webchat_rate, **clock)
+        self.ip_limit: Any = RateLimiter(settings.webchat_ip_rate, **clock)
         self.closing = False
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
@@ -297,7 +297,7 @@ class WebChat:
         if not self.signer.check_csrf(visitor, request.headers.get("X-CSRF-Token")):
             return None, _error(403, "missing or invalid X-CSRF-Token")
         for limiter, key in ((self.ip_limit, self._ip(request)), (self.visitor_limit, visitor)):
-            wait = limiter.take(key)
+            wait = await limiter.acquire(key)
             if wait:
                 seconds = str(max(1, int(wait + 0.999)))
                 return None, _error(429, "too many messages", **{"Retry-After": seconds})
