@@ -6,9 +6,9 @@ from datetime import tzinfo
 from typing import Any
 
 from handlers.keyboards import queue_keyboard
-from handlers.notify.format import format_time
+from handlers.notify.format import event_label, format_time, unreachable
 from handlers.staff_common import StaffContext
-from locales import catalogue, t
+from locales import t
 from tickets.lookups import staff_names_by_id, staff_names_by_user
 from tickets.models import Department, Ticket, TicketEvent
 from tickets.privacy import redact_text
@@ -151,15 +151,3 @@ async def details_text(ctx: StaffContext, details: TicketDetails) -> str:
         lines = [_line(lang, tz, e, names, label) for e in events] or [none]
         sections.append("\n".join([t(lang, key), *lines]))
     return "\n\n".join(sections)
-
-
-def unreachable(data: dict[str, Any]) -> str:
-    """Why a ``citizen_unreachable`` event's message could not be delivered (a known code)."""
-    why = str(data.get("why") or "")
-    return why if why in ("window", "unsubscribed") else "failed"
-
-
-def event_label(lang: str | None, kind: str) -> str:
-    """The audit-trail name of an event kind (the kind itself when the catalogue lacks it)."""
-    key = f"sh-event-{kind}"
-    return t(lang, key) if key in catalogue() else kind

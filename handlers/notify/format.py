@@ -7,8 +7,9 @@ Times are shown in the city's time zone as ``2026-11-24 17:30``.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
+from typing import Any
 
-from locales import t
+from locales import catalogue, t
 from tickets.config.desk import DeskConfig
 from tickets.notify import CoverageGap
 from tickets.worktime.durations import WindowKind, WorkWindow
@@ -18,7 +19,9 @@ __all__ = [
     "coverage_warning",
     "describe_late",
     "describe_window",
+    "event_label",
     "format_time",
+    "unreachable",
 ]
 
 
@@ -91,3 +94,15 @@ class DepartmentNames:
             return cfg.name_for(lang)
         zh, en = (self.rows or {}).get(slug, (slug, slug))
         return en if (lang or "").startswith("en") else zh
+
+
+def unreachable(data: dict[str, Any]) -> str:
+    """Why a ``citizen_unreachable`` event's message could not be delivered (a known code)."""
+    why = str(data.get("why") or "")
+    return why if why in ("window", "unsubscribed") else "failed"
+
+
+def event_label(lang: str | None, kind: str) -> str:
+    """The audit-trail name of an event kind (the kind itself when the catalogue lacks it)."""
+    key = f"sh-event-{kind}"
+    return t(lang, key) if key in catalogue() else kind

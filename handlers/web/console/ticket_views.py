@@ -15,7 +15,7 @@ from aiohttp import web
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.errors import render_error
-from handlers.staff_views import event_label, unreachable
+from handlers.notify.format import event_label, unreachable
 from handlers.web.console.context import PREFIX, console_of, lang_of, read_form, render, user_of
 from handlers.web.console.rows import is_overdue, staff_in
 from locales import catalogue, t
