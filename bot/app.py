@@ -45,13 +45,13 @@ def build_dispatcher(
 ) -> Dispatcher:
     """The aiogram dispatcher with its FSM storage (Redis, else the database behind
     ``session_factory``) and every router."""
-    import handlers
+    import handlers.telegram
 
     storage, isolation = create_storage(
         settings, prefix=fsm_prefix, session_factory=session_factory, clock=clock
     )
     dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
-    handlers.setup(dispatcher)
+    handlers.telegram.setup(dispatcher)
     return dispatcher
 
 

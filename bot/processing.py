@@ -2,7 +2,7 @@
 
 One transaction records the ``update_id`` (``INSERT ... ON CONFLICT DO NOTHING``: when it is
 already there, the update is a redelivery and is skipped), runs the aiogram dispatcher with the
-session and an :class:`~handlers.outgoing.Outgoing` (handlers queue messages into the outbox,
+session and an :class:`~handlers.telegram.outgoing.Outgoing` (handlers queue messages into the outbox,
 they never call the Bot API while processing), and commits. Only then is the update answered.
 
 Failure policy:
@@ -44,8 +44,8 @@ from bot.fsm import ConversationConflict, FsmBuffer, TransactionalStorage
 from bot.logging import log_update
 from bot.metrics import Metrics
 from handlers.notify.outbox import queued_in
-from handlers.outgoing import Outgoing, chat_of
-from handlers.texts import lang_of
+from handlers.telegram.outgoing import Outgoing, chat_of
+from handlers.telegram.texts import lang_of
 from locales import t
 from tickets.clock import Clock, SystemClock
 from tickets.models import ProcessedUpdate

@@ -250,7 +250,7 @@ class Runtime:
     async def _queue_command_menus(self) -> None:
         """The citizens' command menus (zh, en) via the outbox; deduplicated, so every
         instance may do this at every start."""
-        from handlers.citizen_commands import queue_command_menus
+        from handlers.telegram.citizen_commands import queue_command_menus
 
         now = self.clock.now() if self.clock is not None else None
         try:

@@ -24,13 +24,13 @@ from aiogram.types import (
 )
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.citizen_commands import queue_command_menus
 from handlers.deps import Deps
 from handlers.dialogue import Dialogue, FloodGuard
 from handlers.dialogue.model import Ack, Inbound, Outcome, Person, Reply, render
 from handlers.dialogue.state import Conversation
-from handlers.filters import Magic
-from handlers.outgoing import Outgoing
+from handlers.telegram.citizen_commands import queue_command_menus
+from handlers.telegram.filters import Magic
+from handlers.telegram.outgoing import Outgoing
 from locales import t
 from tickets.lookups import ticket_id_for_message
 from tickets.people.citizens import telegram_identity

@@ -17,7 +17,7 @@ from bot.app import RUNTIME, create_app
 from bot.config import Settings, load_settings
 from bot.db import SessionFactory
 from bot.runtime import Runtime
-from handlers.citizen_commands import MENU_CHAT_ID
+from handlers.telegram.citizen_commands import MENU_CHAT_ID
 from tests.app.support import SECRET, TEST_TOKEN, RecordingSession, recording_bot, write_faq
 from tickets.models import Outbox, ProcessedUpdate
 

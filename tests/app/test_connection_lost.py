@@ -17,8 +17,8 @@ from sqlalchemy.exc import DBAPIError
 from bot.db import create_engine
 from bot.metrics import Metrics
 from bot.processing import TransientError, UpdateProcessor, connection_lost
-from handlers.filters import Magic
-from handlers.outgoing import Outgoing
+from handlers.telegram.filters import Magic
+from handlers.telegram.outgoing import Outgoing
 from tests.app.support import recording_bot, text_update
 from tickets.models import Outbox, ProcessedUpdate
 

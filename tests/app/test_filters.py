@@ -2,7 +2,7 @@
 
 aiogram sends a plain (non-async) callable, a bare magic filter included, through
 ``asyncio.to_thread``; a handful of those per update made the thread hops most of an
-update's latency. ``handlers.filters.Magic`` keeps magic filters on the loop.
+update's latency. ``handlers.telegram.filters.Magic`` keeps magic filters on the loop.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 from aiogram import Dispatcher, F, Router
 from aiogram.types import Chat, Message
 
-import handlers
-from handlers.filters import Magic
+import handlers.telegram
+from handlers.telegram.filters import Magic
 
 
 def _callables(router: Router):
@@ -27,7 +27,7 @@ def _callables(router: Router):
 
 def test_no_filter_or_handler_runs_in_a_thread() -> None:
     dispatcher = Dispatcher()
-    handlers.setup(dispatcher)
+    handlers.telegram.setup(dispatcher)
     checked = list(_callables(dispatcher))
     assert len(checked) > 50  # the walk reached the routers' handlers and filters
     in_threads = [where for where, obj in checked if not obj.awaitable]
@@ -66,8 +66,8 @@ async def test_magic_resolves_like_the_magic_filter() -> None:
 
 
 async def test_the_staff_router_gate_lets_through_only_what_staff_handlers_take() -> None:
-    from handlers.staff import may_be_for_staff
-    from handlers.staff_common import StaffFlow
+    from handlers.telegram.staff import may_be_for_staff
+    from handlers.telegram.staff_common import StaffFlow
 
     def message(**fields: object) -> Message:
         base = {"message_id": 2, "date": 0, "chat": {"id": 9, "type": "private"}}

@@ -17,8 +17,8 @@ from bot.app import RUNTIME, create_app
 from bot.config import Settings
 from bot.db import SessionFactory
 from bot.logging import JsonFormatter, TextFormatter, log_update
-from handlers.citizen_commands import command_menu_calls
-from handlers.outgoing import split_text
+from handlers.telegram.citizen_commands import command_menu_calls
+from handlers.telegram.outgoing import split_text
 from locales import t
 from tests.app.conftest import AppHarness, MakeApp, outbox_rows, processed
 from tests.app.support import text_update

@@ -13,8 +13,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.metrics import Metrics
 from bot.processing import UpdateProcessor
-from handlers.filters import Magic
 from handlers.notify import NotifySetup, OutboxNotifier
+from handlers.telegram.filters import Magic
 from tests.app.support import recording_bot, text_update
 from tickets.models import Outbox
 from tickets.notify import FaqProblems, ToStaff

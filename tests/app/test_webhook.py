@@ -14,8 +14,8 @@ from aiogram.methods import SetWebhook
 from sqlmodel import select
 
 from bot.db import SessionFactory
-from handlers.citizen_commands import MENU_CHAT_ID, command_menu_calls
-from handlers.outgoing import Outgoing
+from handlers.telegram.citizen_commands import MENU_CHAT_ID, command_menu_calls
+from handlers.telegram.outgoing import Outgoing
 from locales import t
 from tests.app.conftest import (
     AppHarness,

@@ -21,7 +21,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 from sqlmodel import col, select
 
-import handlers
+import handlers.telegram
 from bot.db import SessionFactory
 from bot.fsm import DatabaseStorage, TransactionalStorage
 from bot.metrics import Metrics
@@ -332,7 +332,7 @@ async def desk(session_factory: SessionFactory, tmp_path: Path) -> Desk:
     dispatcher = Dispatcher(
         storage=TransactionalStorage(DatabaseStorage(session_factory, clock=clock))
     )
-    handlers.setup(dispatcher)
+    handlers.telegram.setup(dispatcher)
     processor = UpdateProcessor(
         dispatcher,
         Bot(TOKEN),

@@ -13,7 +13,10 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 
 # (file, the name of the constant or function holding the words) -> why they are not texts
 READ_NOT_WRITTEN = {
-    ("handlers/staff_flows.py", "DEMAND_TYPE_ALIASES"): "what staff may type for a demand type",
+    (
+        "handlers/telegram/staff_flows.py",
+        "DEMAND_TYPE_ALIASES",
+    ): "what staff may type for a demand type",
     ("handlers/dialogue/form.py", "CANCEL_WORDS"): "what a citizen may type to cancel",
     ("handlers/dialogue/account.py", "language_prompt"): "each language named in itself",
     ("bot/config.py", None): "settings errors for the administrator starting the service",

@@ -18,10 +18,10 @@ from aiogram.types import Update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
-import handlers
+import handlers.telegram
 from bot.db import SessionFactory, create_engine, create_session_factory
 from handlers.deps import Deps
-from handlers.outgoing import Outgoing
+from handlers.telegram.outgoing import Outgoing
 from tests.app.support import recording_bot
 from tests.support.config import SHANGHAI, department, sh
 from tests.support.outbox import callbacks, texts  # noqa: F401 - the tests import texts from here
@@ -268,7 +268,7 @@ async def make_desk(engine: AsyncEngine) -> Desk:
         clock=clock,
     )
     dispatcher = Dispatcher(storage=MemoryStorage())
-    handlers.setup(dispatcher)
+    handlers.telegram.setup(dispatcher)
     dispatcher["deps"] = deps
     bot, _session = recording_bot()
     return Desk(factory, dispatcher, bot, deps, clock, owner)

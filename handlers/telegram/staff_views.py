@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import tzinfo
 from typing import Any
 
-from handlers.keyboards import queue_keyboard
 from handlers.notify.format import event_label, format_time, unreachable
-from handlers.staff_common import StaffContext
+from handlers.telegram.keyboards import queue_keyboard
+from handlers.telegram.staff_common import StaffContext
 from locales import t
 from tickets.lookups import staff_names_by_id, staff_names_by_user
 from tickets.models import Department, Ticket, TicketEvent

@@ -20,7 +20,7 @@ from aiogram.filters import CommandObject
 from handlers.notify.channels import telegram_call
 from handlers.notify.format import DepartmentNames, format_time
 from handlers.notify.render import RenderContext, render
-from handlers.staff_common import StaffContext, StaffFlow, Usage, staff_command
+from handlers.telegram.staff_common import StaffContext, StaffFlow, Usage, staff_command
 from tickets.announce import (
     CANCELLED,
     QUEUED,

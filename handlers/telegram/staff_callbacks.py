@@ -11,12 +11,18 @@ from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from handlers import staff_flows as flows
-from handlers.keyboards import parse_staff_callback
 from handlers.notify.actions import parse_callback
 from handlers.notify.format import format_time
-from handlers.staff_common import GROUP_TYPES, StaffContext, Usage, staff_button, staff_command
-from handlers.staff_views import PAGE_SIZE, details_text, queue_view
+from handlers.telegram import staff_flows as flows
+from handlers.telegram.keyboards import parse_staff_callback
+from handlers.telegram.staff_common import (
+    GROUP_TYPES,
+    StaffContext,
+    Usage,
+    staff_button,
+    staff_command,
+)
+from handlers.telegram.staff_views import PAGE_SIZE, details_text, queue_view
 from tickets.lookups import ticket_id_for_message
 
 __all__ = [
@@ -97,7 +103,7 @@ async def staff_interface_button(ctx: StaffContext, args: list[str]) -> None:
         await _remove_buttons(ctx)
         return
     if action == "an":
-        from handlers.staff_announce import announce_step
+        from handlers.telegram.staff_announce import announce_step
 
         await announce_step(ctx, rest)
         return

@@ -26,7 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.deps import Deps
 from handlers.errors import render_error
-from handlers.outgoing import Outgoing
+from handlers.telegram.outgoing import Outgoing
 from locales import t
 from tickets.attachments import Attachment
 from tickets.authz import Actor, actor_for

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.filters import CommandObject
 
-from handlers.staff_common import StaffContext, staff_command
+from handlers.telegram.staff_common import StaffContext, staff_command
 from handlers.web.console.links import new_login_link
 
 __all__ = ["console"]

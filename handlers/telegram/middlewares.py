@@ -10,7 +10,7 @@ from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import Chat, TelegramObject, Update, User
 
-from handlers.texts import lang_of
+from handlers.telegram.texts import lang_of
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from handlers.keyboards import cancel_keyboard, canned_keyboard, departments_keyboard, send_keyboard
-from handlers.staff_common import StaffContext, StaffFlow, Usage
+from handlers.telegram.keyboards import (
+    cancel_keyboard,
+    canned_keyboard,
+    departments_keyboard,
+    send_keyboard,
+)
+from handlers.telegram.staff_common import StaffContext, StaffFlow, Usage
 from locales import t
 from tickets.config.desk import CannedReply, DepartmentConfig
 from tickets.lifecycle import DEMAND_TYPES, Action, transition

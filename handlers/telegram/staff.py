@@ -17,12 +17,12 @@ from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.types import Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.admin import ADMIN_COMMANDS
 from handlers.deps import Deps
-from handlers.filters import Magic
-from handlers.outgoing import Outgoing
-from handlers.staff_announce import announce, announce_text, announce_time
-from handlers.staff_callbacks import (
+from handlers.telegram.admin import ADMIN_COMMANDS
+from handlers.telegram.filters import Magic
+from handlers.telegram.outgoing import Outgoing
+from handlers.telegram.staff_announce import announce, announce_text, announce_time
+from handlers.telegram.staff_callbacks import (
     cancel,
     reply_text,
     reply_to_post,
@@ -32,9 +32,9 @@ from handlers.staff_callbacks import (
     ticket_callback_filter,
     transfer_reason,
 )
-from handlers.staff_commands import COMMANDS, language
-from handlers.staff_common import StaffFlow, has_text_or_media, is_active_staff
-from handlers.staff_console import console
+from handlers.telegram.staff_commands import COMMANDS, language
+from handlers.telegram.staff_common import StaffFlow, has_text_or_media, is_active_staff
+from handlers.telegram.staff_console import console
 from locales import t
 from tickets.people.staff import INVITE_PREFIX, redeem_invite
 

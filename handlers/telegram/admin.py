@@ -11,8 +11,8 @@ from typing import Any
 
 from aiogram.filters import CommandObject
 
-from handlers.staff_common import StaffContext, Usage, split_args, staff_command
-from handlers.staff_flows import check_department
+from handlers.telegram.staff_common import StaffContext, Usage, split_args, staff_command
+from handlers.telegram.staff_flows import check_department
 from tickets.people.staff import StaffError, deactivate_staff, get_staff, list_staff, move_staff
 
 __all__ = ["ADMIN_COMMANDS"]

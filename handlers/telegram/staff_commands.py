@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aiogram.filters import CommandObject
 
-from handlers import staff_flows as flows
 from handlers.notify.format import format_time
-from handlers.staff_common import StaffContext, Usage, split_args, staff_command
-from handlers.staff_views import PAGE_SIZE, details_text, queue_view
+from handlers.telegram import staff_flows as flows
+from handlers.telegram.staff_common import StaffContext, Usage, split_args, staff_command
+from handlers.telegram.staff_views import PAGE_SIZE, details_text, queue_view
 from tickets.people.staff import LANGUAGES, set_language
 
 __all__ = ["COMMANDS", "language"]

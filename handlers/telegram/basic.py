@@ -14,9 +14,9 @@ import logging
 from aiogram import F, Router
 from aiogram.types import Message, PreCheckoutQuery, ShippingQuery
 
-from handlers.filters import Magic
-from handlers.outgoing import Outgoing
-from handlers.texts import Lang
+from handlers.telegram.filters import Magic
+from handlers.telegram.outgoing import Outgoing
+from handlers.telegram.texts import Lang
 from locales import t
 
 log = logging.getLogger(__name__)
