@@ -35,7 +35,8 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Integer, and_, any_, bindparam, case, func, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -222,11 +223,7 @@ async def extra_counts(
     )
     urges = (await session.exec(stmt.group_by(_A.c.ticket_id))).all()
     ids = sorted({int(e[0]) for e in events} | {int(u[0]) for u in urges})
-    department: dict[int, int] = {}
-    for chunk in range(0, len(ids), 5000):
-        part = ids[chunk : chunk + 5000]
-        stmt = select(_T.c.id, _T.c.department_id).where(_T.c.id.in_(part))
-        department.update({int(i): int(d) for i, d in (await session.exec(stmt)).all()})
+    department = await _departments_of(session, ids)
     for tid, kind, n in events:
         counts = out[department[int(tid)]]
         if kind == "reopened":
@@ -245,6 +242,23 @@ async def extra_counts(
         for did, n in (await session.exec(stmt)).all():
             out[int(did)]["overdue_now"] += int(n)
     return out
+
+
+async def _departments_of(session: AsyncSession, ids: list[int]) -> dict[int, int]:
+    """The department of each ticket id. On PostgreSQL one array parameter (``= ANY``): an
+    ``IN`` list of thousands of ids costs more to render and bind than the query takes."""
+    department: dict[int, int] = {}
+    if not ids:
+        return department
+    if session.get_bind().dialect.name == "postgresql":
+        wanted = bindparam("ids", ids, type_=ARRAY(Integer))
+        stmt = select(_T.c.id, _T.c.department_id).where(_T.c.id == any_(wanted))
+        return {int(i): int(d) for i, d in (await session.exec(stmt)).all()}
+    for chunk in range(0, len(ids), 5000):
+        part = ids[chunk : chunk + 5000]
+        stmt = select(_T.c.id, _T.c.department_id).where(_T.c.id.in_(part))
+        department.update({int(i): int(d) for i, d in (await session.exec(stmt)).all()})
+    return department
 
 
 def combine(
