@@ -484,6 +484,11 @@ class KnowledgeBase:
         """A long message describes a situation in words no entry writes: only the actions
         it asks are checked; a short one is checked word by word (faq.nearmiss)."""
         scope = self.scope(entry_index)
+        text = analysis.norm
+        for run, fixed in analysis.fixes:
+            text = text.replace(run, fixed)
+        if scope.narrower(analysis.asks, text):
+            return True
         intents = [f for f in analysis.features if f[0] == "i"]
         if scope.covers(analysis.units, intents, analysis.norm):
             return False
@@ -498,6 +503,7 @@ class KnowledgeBase:
                 [canonical(normalize(t)) for t in (*entry.questions, *entry.keywords)],
                 [canonical(normalize(t)) for t in entry.answer.values()],
                 stem,
+                [canonical(normalize(t)) for t in entry.keywords],
             )
             self._scopes[entry_index] = scope
         return scope

@@ -234,6 +234,23 @@ def _ask(clause: str, fixes: dict[str, str], stem: object) -> Ask:
     return Ask(tuple(chars), tuple(sides), tuple(words), frozenset(intents), size)
 
 
+def _cover(key: str, text: str) -> tuple[set[str], str]:
+    """The characters of a keyword that ``text`` writes in pieces of two or more, and the
+    rest of it (frame words and intents left out)."""
+    n = len(key)
+    hit = [False] * n
+    for a in range(n - 1):
+        for b in range(n, a + 1, -1):
+            if key[a:b] in text:
+                for k in range(a, b):
+                    hit[k] = True
+                break
+    intent, frame = scan_zh(key)
+    covered = {key[k] for k in range(n) if hit[k]}
+    rest = "".join(key[k] for k in range(n) if not hit[k] and intent[k] is None and not frame[k])
+    return covered, rest
+
+
 @dataclass(frozen=True)
 class Scope:
     """What an entry speaks of, for the near-miss check (built once per entry, at load).
@@ -250,9 +267,16 @@ class Scope:
     # intents of its questions, keywords and answer; the actions of ASK_ACTIONS only from
     # its questions and keywords (an answer saying "未还清的贷款" is not about repaying)
     intents: frozenset[str]
+    keys: tuple[str, ...] = ()  # the Han runs of its keywords (see narrower)
 
     @classmethod
-    def of(cls, asked: Iterable[str], answer: Iterable[str], stem: object) -> Scope:
+    def of(
+        cls,
+        asked: Iterable[str],
+        answer: Iterable[str],
+        stem: object,
+        keywords: Iterable[str] = (),
+    ) -> Scope:
         intents_re, zh, _en, _frame = _ask_tables()
         asked, answer = list(asked), list(answer)
         chars: set[str] = set()
@@ -282,11 +306,13 @@ class Scope:
         every = [*asked, *answer]
         if any(COST_EVIDENCE.search(text) for text in every):
             intents.add("i:cost")
+        keys = {tok for k in keywords for tok in tokens(k) if is_cjk(tok) and len(tok) >= 2}
         return cls(
             "".join(sorted(chars)),
             "\0" + "\0".join(sorted(pairs)) + "\0",
             " " + " ".join(sorted(words)) + " ",
             frozenset(intents),
+            tuple(sorted(keys)),
         )
 
     def has_word(self, word: str) -> bool:
@@ -309,6 +335,30 @@ class Scope:
             if i not in self.intents and i not in FRAME_INTENTS:
                 return False
         return _ask_actions_re().search(norm) is None
+
+    def narrower(self, asks: tuple[Ask, ...], text: str) -> bool:
+        """The entry is about something narrower than what a short ask names: the ask's
+        words are only a part of one of the entry's keywords ("公租房怎么申请" against an entry
+        on 公租房租金) and no keyword is named whole. Such a match is a suggestion: answering
+        it would assume the rest of the keyword. ``text``: the message as read (homophones
+        corrected). Parts of a keyword that are frame words or intents need not be named."""
+        if not self.keys:
+            return False
+        filled = [a for a in asks if a.chars or a.words or a.intents]
+        if not filled:
+            return False
+        ask = next((a for a in filled if self.shares(a)), filled[0])
+        if ask.words or len(ask.chars) < 2 or ask.size > ASK_MAX:
+            return False
+        content = set(ask.chars)
+        partial = False
+        for key in self.keys:
+            covered, rest = _cover(key, text)
+            if len(rest) < 2:
+                return False  # this keyword is named (all but a character at most)
+            if covered and content <= covered:
+                partial = True
+        return partial
 
     def shares(self, ask: Ask) -> bool:
         return (

@@ -444,6 +444,38 @@ def test_near_miss_check_leaves_paraphrases_answered(tmp_path: Path) -> None:
         assert (result.decision, result.entry_id) == ("answer", expect), (text, result)
 
 
+def test_a_narrower_entry_is_suggested_for_the_broader_topic(tmp_path: Path) -> None:
+    # Only the rent of public rental housing is in the base: "how do I apply for public
+    # rental housing" names just 公租房 of its keyword 公租房租金, so it is not answered.
+    write(
+        tmp_path,
+        "housing.yaml",
+        """\
+department: housing
+entries:
+  - id: public-rental-rent
+    questions:
+      - 公租房的租金怎么交？
+      - 公租房房租可以用公积金付吗？
+    answer: 公租房租金按月缴纳，也可以申请按月提取住房公积金支付。
+    keywords: [公租房租金, 房租]
+  - id: talent-apartment
+    questions:
+      - 人才公寓怎么申请？
+    answer: 符合条件的人才可由用人单位申报人才公寓。
+    keywords: [人才公寓]
+""",
+    )
+    kb = load_knowledge_base(tmp_path).kb
+    assert kb is not None
+    for text in ("公租房怎么申请？", "公租房", "你好，公租房怎麼申請，有人知道吗"):
+        result = kb.match(text)
+        assert result.decision == "suggest", (text, result)
+        assert "public-rental-rent" in [c.id for c in result.candidates]
+    for text in ("公租房的房租怎么交", "公租房租金可以用公积金交吗", "人才公寓怎么办理"):
+        assert kb.match(text).decision == "answer", text
+
+
 def test_repaying_a_loan_is_not_applying_for_one(sample_kb: KnowledgeBase) -> None:
     result = sample_kb.match("公积金贷款可以提前还吗")
     assert result.decision == "suggest"

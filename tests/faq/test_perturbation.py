@@ -33,3 +33,13 @@ def test_sample_base_survives_perturbation_without_false_answers() -> None:
     assert t.resolved / t.in_scope >= 0.95
     chit = report.by_kind()["chitchat"]
     assert chit.correct == chit.lines
+
+
+def test_unseen_base_survives_perturbation_without_false_answers() -> None:
+    # The out-of-scope probes here include a sibling entry narrower than the question asked
+    # (公租房怎么申请 against the rent entry): four false answers before the narrower rule.
+    kb, lines = build(HELDOUT_KB.parent / "unseen_kb")
+    report = evaluate(kb, (json.dumps(x, ensure_ascii=False) for x in lines))
+    t = report.totals()
+    assert t.wrong <= 0.01 * t.lines
+    assert t.resolved / t.in_scope >= 0.95
