@@ -170,6 +170,9 @@ class Analyzer:
             return run
         chars = list(run)
         known = self._bigrams
+        # Characters of an intent phrase ("多长时间", "怎么交") are read as written: the
+        # citizen's own frame words are not slips for a pair of the base ("多账时间").
+        held = self._intent_chars(run)
         for i in range(len(chars) - 1):
             a, b = chars[i], chars[i + 1]
             if a + b in known or (a in _SINGLE_STOP and b in _SINGLE_STOP):
@@ -186,12 +189,29 @@ class Analyzer:
                 continue
             # Only a slip when the surrounding text does not already read as a known pair.
             fixed = fits[0]
+            if (fixed[0] != a and held[i]) or (fixed[1] != b and held[i + 1]):
+                continue
             if i > 0 and chars[i - 1] + a in known and fixed[0] != a:
                 continue
             if i + 2 < len(chars) and b + chars[i + 2] in known and fixed[1] != b:
                 continue
             chars[i], chars[i + 1] = fixed[0], fixed[1]
         return "".join(chars)
+
+    def _intent_chars(self, run: str) -> list[bool]:
+        """Per character of a Han run: inside one of the intent phrases (longest first)."""
+        n = len(run)
+        held = [False] * n
+        top = self._zh_intent_max
+        a = 0
+        while a < n:
+            for b in range(min(n, a + top), a + 1, -1):
+                if run[a:b] in self._zh_intents:
+                    held[a:b] = [True] * (b - a)
+                    a = b - 1
+                    break
+            a += 1
+        return held
 
     def correct(self, word: str) -> str | None:
         """The vocabulary word within one edit (delete/insert/substitute) of ``word``."""

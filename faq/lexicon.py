@@ -69,7 +69,10 @@ INTENTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "first": (("首次", "第一次", "新办", "初次", "从来没"), ("first",)),
     "apply": (("申请", "申领", "办理", "领取", "办证"), ("apply", "application", "obtain")),
     "pay": (
-        ("缴费", "交费", "缴纳", "充值", "付费", "支付", "缴", "交钱", "费"),
+        (
+            *("缴费", "交费", "缴纳", "交纳", "充值", "付费", "支付", "缴", "交钱", "费"),
+            *("交税", "纳税"),
+        ),
         ("pay", "paying", "payment", "top up", "bill", "fee", "fees"),
     ),
     "query": (
@@ -95,7 +98,10 @@ INTENTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("document", "documents", "material", "materials", "papers", "bring", "proof"),
     ),
     "cost": (("多少钱", "费用", "收费", "价格", "工本费"), ("cost", "price", "charge", "how much")),
-    "when": (("什么时候", "多久", "几天", "时间", "几点"), ("when", "how long", "time")),
+    "when": (
+        ("什么时候", "多久", "几天", "时间", "几点", "多长时间", "多长"),
+        ("when", "how long", "time"),
+    ),
     "where": (("哪里", "在哪", "地点", "地址", "哪儿"), ("where", "address", "location")),
     "register": (
         ("登记", "注册", "备案", "办执照"),

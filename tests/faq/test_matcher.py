@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from faq import KnowledgeBase, MatchResult, detect_language, load_knowledge_base
+from faq.features import Analyzer
 from faq.text import normalize, split_pinyin
 from tests.faq.conftest import write
 
@@ -365,6 +366,15 @@ def test_homophone_correction_leaves_function_words_and_known_pairs_alone(
     assert analyzer.correct_homophones("公司注消流程") == "公司注销流程"
     assert analyzer.correct_homophones("身份证没丢") == "身份证没丢"  # 没 is not 每
     assert analyzer.correct_homophones("社保卡丢了") == "社保卡丢了"
+
+
+def test_homophone_correction_reads_intent_phrases_as_written() -> None:
+    # The base writes 到账时间 and 交纳: 多长时间 and 缴纳 are the citizen's own words.
+    analyzer = Analyzer(zh_texts=["公积金多久到账时间", "物业费交纳"])
+    assert analyzer.correct_homophones("要多长时间") == "要多长时间"
+    assert analyzer.correct_homophones("在哪里缴纳") == "在哪里缴纳"
+    assert analyzer.correct_homophones("公司注消") == "公司注消"  # no pair of the base
+    assert Analyzer(zh_texts=["公司注销"]).correct_homophones("公司注消") == "公司注销"
 
 
 PETS = """\

@@ -20,6 +20,7 @@ HELDOUT = Path(__file__).parent / "data" / "heldout.jsonl"
 FRESH = Path(__file__).parent / "data" / "fresh.jsonl"
 FRESH_B = Path(__file__).parent / "data" / "fresh_b.jsonl"
 FRESH_C = Path(__file__).parent / "data" / "fresh_c.jsonl"
+FRESH_D = Path(__file__).parent / "data" / "fresh_d.jsonl"
 
 # A small city: three departments described the way an administrator would.
 TOY = """\
