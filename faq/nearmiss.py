@@ -32,6 +32,10 @@ ASK_MAX = 8  # content characters (or words) of an ask judged character by chara
 # ... and the share of them that must be unexplained: one odd character in a longer ask is
 # usually the citizen's own wording ("免费", "老人家"), one in four or five is the topic.
 UNEXPLAINED_SHARE = 0.2
+_LATIN = re.compile(r"[a-z]")
+_INSURE_RE = re.compile(
+    r"买[了个份]?[\u4e00-\u9fff]{0,4}(?:保险|社保|医保)|buy\w* (?:\w+ )?insurance"
+)
 CLAUSE_RE = re.compile(r"([,.!?;:\n，。！？；：、]+)")
 _NEGATOR_CHARS = frozenset("不没未非")
 _NEGATED_START = ("不是", "并非", "并不是", "没有", "不", "没", "not ", "no ")
@@ -231,6 +235,8 @@ def _ask(clause: str, fixes: dict[str, str], stem: object) -> Ask:
                 continue
             words.append(s)
             size += 1
+    if "a:buy" in intents and _INSURE_RE.search(clause):
+        intents.discard("a:buy")  # buying insurance is taking it out (参保, 投保)
     return Ask(tuple(chars), tuple(sides), tuple(words), frozenset(intents), size)
 
 
@@ -389,12 +395,15 @@ class Scope:
             ):
                 continue  # a slip for a character of the entry's words
             odd.append(ch)
-        for w in ask.words:
+        # An English word in a Chinese question ("国外degree怎么认证") is judged only by an
+        # entry that writes English: the other names the thing in Chinese, if at all.
+        judged = ask.words if not ask.chars or _LATIN.search(self.words) else ()
+        for w in judged:
             if self.has_word(w):
                 continue
             fixed = correct_word(w) if callable(correct_word) else None
             if fixed is None or not self.has_word(fixed):
                 odd.append(w)
-        if odd and len(odd) >= UNEXPLAINED_SHARE * (len(ask.chars) + len(ask.words)):
+        if odd and len(odd) >= UNEXPLAINED_SHARE * (len(ask.chars) + len(judged)):
             out.extend(odd)
         return out

@@ -486,6 +486,41 @@ entries:
         assert kb.match(text).decision == "answer", text
 
 
+def test_everyday_verbs_and_borrowed_words_are_not_near_misses(tmp_path: Path) -> None:
+    write(tmp_path, "pets.yaml", PETS)
+    write(
+        tmp_path,
+        "farm.yaml",
+        """\
+department: agriculture
+entries:
+  - id: crop-insurance
+    questions:
+      - 农业保险怎么参保？
+    answer: 种植水稻、小麦的农户可在村委会统一投保，政府补贴大部分保费。
+    keywords: [农业保险, 政策性农业保险]
+  - id: degree-verification
+    questions:
+      - 国外学历怎么认证？
+      - 留学回来学位认证在哪里办？
+    answer: 在教育部留学服务中心网站在线申请国（境）外学历学位认证，约10到20个工作日出结果。
+    keywords: [学历认证, 学位认证]
+""",
+    )
+    kb = load_knowledge_base(tmp_path).kb
+    assert kb is not None
+    for text, expect in (
+        ("人才公寓申请要走哪些程序", "talent-apartment"),  # 走 (go through) is the frame
+        ("养狗登记在哪里申报", "dog-registration"),  # 申报 is applying
+        ("国外degree怎么认证", "degree-verification"),  # English in Chinese, an entry in Chinese
+        ("种地可以买农业保险吗", "crop-insurance"),  # buying insurance is taking it out
+    ):
+        result = kb.match(text)
+        assert (result.decision, result.entry_id) == ("answer", expect), (text, result)
+    # Buying anything else still asks what the entry never says.
+    assert kb.match("人才公寓可以买吗").decision == "suggest"
+
+
 def test_repaying_a_loan_is_not_applying_for_one(sample_kb: KnowledgeBase) -> None:
     result = sample_kb.match("公积金贷款可以提前还吗")
     assert result.decision == "suggest"
