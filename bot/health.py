@@ -36,6 +36,11 @@ async def outbox_backlog(runtime: Runtime) -> int | None:
         return None
 
 
+def _running(sender: Any) -> str:
+    """``running``, or ``off`` (no such channel, or its sender is stopped or disabled)."""
+    return "running" if sender is not None and sender.running else "off"
+
+
 def make_healthz(runtime: Runtime) -> Any:
     async def healthz(request: web.Request) -> web.Response:
         db_ok, db = await _database(runtime)
@@ -51,9 +56,12 @@ def make_healthz(runtime: Runtime) -> Any:
             "departments": desk,
             "texts": runtime.texts.status(),
             "telegram": runtime.mode,
-            "outbox_sender": "running"
-            if runtime.sender is not None and runtime.sender.running
-            else "off",
+            "outbox_sender": _running(runtime.sender),  # Telegram's
+            "senders": {
+                "telegram": _running(runtime.sender),
+                "web": _running(runtime.webchat.sender if runtime.webchat else None),
+                "wechat": _running(runtime.wechat.sender if runtime.wechat else None),
+            },
         }
         return web.json_response(body, status=200 if not down else 503)
 

@@ -81,6 +81,8 @@ async def test_serve_without_token_serves_http_and_stops_on_sigterm(tmp_path: Pa
     finally:
         code, output = await _stop(proc)
     assert health["telegram"] == "disabled"
+    # Without Telegram the web chat still delivers staff replies: its own sender runs.
+    assert health["senders"] == {"telegram": "off", "web": "running", "wechat": "off"}
     assert code == 0, output
     assert "Telegram is disabled" in output
     assert "serving on http://127.0.0.1:" in output
