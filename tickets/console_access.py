@@ -162,4 +162,6 @@ async def _forget_expired(session: AsyncSession, now: datetime) -> None:
 
 
 def check_csrf(user: ConsoleUser, supplied: str | None) -> bool:
-    return bool(supplied) and hmac.compare_digest(user.csrf_token, str(supplied))
+    # Bytes: compare_digest refuses str with non-ASCII characters (a hostile form field).
+    given = str(supplied or "").encode("utf-8", "surrogateescape")
+    return bool(given) and hmac.compare_digest(user.csrf_token.encode(), given)

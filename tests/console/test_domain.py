@@ -51,6 +51,7 @@ async def test_a_link_works_once_and_only_the_hash_is_stored(any_desk: Desk) -> 
         loaded = await load_session(session, cookie, now=desk.clock.now(), admin_ids=(ADMIN,))
         assert loaded is not None and check_csrf(loaded, loaded.csrf_token)
         assert not check_csrf(loaded, "x") and not check_csrf(loaded, None)
+        assert not check_csrf(loaded, "😀" * 10)  # not a TypeError from compare_digest
         late = desk.clock.now() + TTL + timedelta(seconds=1)
         assert await load_session(session, cookie, now=late, admin_ids=(ADMIN,)) is None
         await end_session(session, loaded.session_id, now=desk.clock.now())

@@ -114,6 +114,10 @@ async def test_actions_go_through_the_domain_with_csrf(client: TestClient, any_d
     token = csrf(html)
     forged = await client.post(f"/console/tickets/{number}/reply", data={"text": "x"})
     assert forged.status == 403
+    hostile = await client.post(
+        f"/console/tickets/{number}/reply", data={"text": "x", "csrf": "令牌😀"}
+    )
+    assert hostile.status == 403
     cross = await client.post(
         f"/console/tickets/{number}/reply",
         data={"text": "x", "csrf": token},
@@ -253,3 +257,24 @@ async def test_the_dashboard_equals_citizen_desk_stats(
         )
     )
     assert [r["department"] for r in mine] == ["housing"]
+
+
+async def test_a_client_gone_in_the_middle_of_a_stream_is_not_a_server_error() -> None:
+    from unittest import mock
+
+    from aiohttp.test_utils import make_mocked_request
+
+    from handlers.web.console.context import _run
+
+    async def cancelled_download(request: web.Request) -> web.StreamResponse:
+        raise ConnectionResetError("Cannot write to closing transport")
+
+    gone = mock.Mock(is_closing=mock.Mock(return_value=True))
+    request = make_mocked_request("GET", "/console/tickets.csv", transport=gone)
+    response = await _run(request, cancelled_download)
+    assert response.status == 499  # for the access log; nobody reads it
+    # The same error while the client is still there is not hidden.
+    here = mock.Mock(is_closing=mock.Mock(return_value=False))
+    request = make_mocked_request("GET", "/console/tickets.csv", transport=here)
+    with pytest.raises(ConnectionResetError):
+        await _run(request, cancelled_download)

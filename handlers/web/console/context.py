@@ -246,6 +246,14 @@ async def _run(request: web.Request, handler: Handler) -> web.StreamResponse:
         if exc.status in (404, 405):
             return message_page(request, exc.status, "con-not_found_title", "error-unavailable")
         raise
+    except ConnectionResetError:
+        transport = request.transport
+        if transport is not None and not transport.is_closing():
+            raise
+        # The browser went away in the middle of a streamed page (a CSV download cancelled):
+        # nothing to answer and nothing wrong on this side.
+        log.info("console: %s %s: the client went away", request.method, request.path)
+        return web.Response(status=499)
 
 
 def _same_origin(request: web.Request) -> bool:
