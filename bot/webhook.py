@@ -44,6 +44,15 @@ def _describe(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+def _valid_unicode(data: object) -> bool:
+    """No lone surrogate in the strings (JSON escapes them; no database can store them)."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _without_nul(value: Any) -> Any:
     if isinstance(value, str):
         return value.replace("\x00", "")
@@ -108,6 +117,8 @@ class WebhookHandler:
             return self._reject(400, f"not a Telegram Update: {refused}")
         if b"\\u0000" in body:  # NUL characters: PostgreSQL cannot store them in text
             data = _without_nul(data)
+        if b"\\ud" in body.lower() and not _valid_unicode(data):
+            return self._reject(400, "invalid JSON: a lone surrogate (\\ud800-\\udfff)")
         update_id = data.get("update_id")
         if type(update_id) is not int:
             return self._reject(400, "update_id missing or not an integer")

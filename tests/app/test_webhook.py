@@ -75,6 +75,12 @@ async def test_wrong_or_missing_secret_is_401_and_records_nothing(
         (b'{"update_id": 7, "message": "not an object"}', 400, "not a Telegram Update"),
         (b'{"update_id": 7, "message": {"message_id": "x"}}', 400, "not a Telegram Update"),
         (b"", 400, "invalid JSON"),
+        (
+            b'{"update_id": 8, "message": {"message_id": 1, "date": 1, "chat": {"id": 5, '
+            b'"type": "private"}, "text": "\\ud800 hi"}}',
+            400,
+            "lone surrogate",
+        ),
     ],
 )
 async def test_malformed_bodies_are_400(
@@ -507,3 +513,14 @@ async def replies(session_factory: SessionFactory) -> list[str]:
 def test_the_replayed_update_shapes_are_all_there() -> None:
     # An empty folder would silently turn the replay test above into zero cases.
     assert len(all_sample_names()) == 16
+
+
+async def test_an_escaped_surrogate_pair_is_an_ordinary_character(harness: AppHarness) -> None:
+    raw = (
+        b'{"update_id": 9, "message": {"message_id": 1, "date": 1, "chat": {"id": 5, '
+        b'"type": "private"}, "from": {"id": 5, "is_bot": false, "first_name": "A"}, '
+        b'"text": "\\ud83d\\ude00"}}'
+    )
+    response = await harness.post(raw=raw)
+    assert response.status == 200
+    assert (await response.json())["ok"] is True

@@ -35,6 +35,8 @@ def test_the_cookie_names_its_visitor_only_when_signed_with_the_key() -> None:
     assert signer.visitor(other + cookie[len(visitor) :]) is None  # a signature moved over
     for junk in (None, "", ".", "x" * 500, "../../etc.passwd", visitor):
         assert signer.visitor(junk) is None
+    # Undecodable bytes reach the handler as surrogates: refused, not a UnicodeEncodeError.
+    assert signer.visitor(visitor + ".\udcff\udcfe") is None
 
 
 def test_the_csrf_token_is_bound_to_the_visitor() -> None:
@@ -43,6 +45,7 @@ def test_the_csrf_token_is_bound_to_the_visitor() -> None:
     assert signer.check_csrf(one, signer.csrf(one))
     assert not signer.check_csrf(two, signer.csrf(one))
     assert not signer.check_csrf(one, None) and not signer.check_csrf(one, "")
+    assert not signer.check_csrf(one, "\udcff\udcfe") and not signer.check_csrf(one, "令牌😀")
     assert signer.csrf(one) != signer.cookie(one).partition(".")[2]  # another purpose
 
 

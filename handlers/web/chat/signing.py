@@ -58,7 +58,7 @@ class Signer:
         visitor, _, mac = cookie.partition(".")
         if not _VISITOR.match(visitor):
             return None
-        if not hmac.compare_digest(mac.encode(), self._mac("visitor", visitor).encode()):
+        if not hmac.compare_digest(_raw(mac), self._mac("visitor", visitor).encode()):
             return None
         return visitor
 
@@ -68,7 +68,12 @@ class Signer:
     def check_csrf(self, visitor: str, token: str | None) -> bool:
         if not token or len(token) > 100:
             return False
-        return hmac.compare_digest(token.encode(), self.csrf(visitor).encode())
+        return hmac.compare_digest(_raw(token), self.csrf(visitor).encode())
+
+
+def _raw(value: str) -> bytes:
+    """A header or cookie as its bytes (aiohttp keeps undecodable bytes as surrogates)."""
+    return value.encode("utf-8", "surrogateescape")
 
 
 async def shared_secret(session: AsyncSession, now: datetime) -> str:

@@ -322,6 +322,9 @@ class WebChat:
             return data
         try:
             body = json.loads(data.decode("utf-8"))
+            # "\ud800" escapes decode to lone surrogates, which no database stores: refuse
+            # them here (UnicodeEncodeError is a ValueError).
+            json.dumps(body, ensure_ascii=False).encode("utf-8")
         except (ValueError, RecursionError):
             return _error(400, 'the body must be JSON: {"text": ...} or {"action": ...}')
         lang = pick_lang(request)

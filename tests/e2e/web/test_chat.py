@@ -69,8 +69,23 @@ async def test_the_contract_cookie_codes_and_headers(start_chat: StartChat, visi
     await stranger.session()
     stranger.csrf = v.csrf
     assert (await stranger.post({"text": "hi"})).status == 403
+    # A token of bytes that are not UTF-8 (a raw request: the client library would encode it).
+    cookie = "; ".join(f"{c.key}={c.value}" for c in v.http.cookie_jar)
+    host, port = app.url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(
+        b"POST /chat/api/messages HTTP/1.1\r\nHost: " + host.encode() + b"\r\n"
+        b"Cookie: " + cookie.encode() + b"\r\nX-CSRF-Token: \xff\xfe\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 13\r\nConnection: close\r\n\r\n"
+        b'{"text":"hi"}'
+    )
+    status_line = await reader.readline()
+    writer.close()
+    assert status_line.split()[1] == b"403", status_line
     assert (await v.post(None, raw=b'{"text":')).status == 400
     assert (await v.post(None, raw=b"[" * 9000)).status == 400
+    for lone in (b'{"text":"\\ud800 hi"}', b'{"action":"start:\\udfff"}'):  # lone surrogates
+        assert (await v.post(None, raw=lone)).status == 400
     assert (await v.post({"text": "x" * 2001})).status == 413
     assert (await v.post(None, raw=b'{"text":"' + b"x" * 20000 + b'"}')).status == 413
     assert (await v.post({"action": "tk:rate5:99999999999999999999"})).status == 400
