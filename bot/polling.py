@@ -26,6 +26,7 @@ from aiogram.types import Update
 from bot.limits import find_update_id, problem
 from bot.metrics import Metrics
 from bot.processing import TransientError, UpdateProcessor
+from handlers.storable import has_nul, without_nul
 
 log = logging.getLogger(__name__)
 
@@ -147,10 +148,13 @@ class Poller:
             for update in updates:
                 if self._stop.is_set():
                     break  # the rest is not confirmed: fetched again at the next start
-                refused = problem(update.model_dump(by_alias=True))
+                data = update.model_dump(by_alias=True, exclude_unset=True)
+                refused = problem(data)
                 if refused is not None:
                     self._skip(update.update_id, refused)
                     continue
+                if has_nul(data):  # PostgreSQL cannot store NUL in text: as the webhook does
+                    update = Update.model_validate(without_nul(data), context={"bot": self.bot})
                 try:
                     await self.processor.process(update)
                 except TransientError:

@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from bot.limits import problem
 from bot.metrics import Metrics
 from bot.processing import TransientError, UpdateProcessor, update_kind
+from handlers.storable import valid_unicode, without_nul
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1024 * 1024  # Telegram's updates are far smaller
@@ -42,25 +43,6 @@ def _describe(exc: ValidationError) -> str:
         where = ".".join(str(p) for p in err.get("loc", ())) or "update"
         parts.append(f"{where}: {err.get('msg', 'invalid')}")
     return "; ".join(parts)
-
-
-def _valid_unicode(data: object) -> bool:
-    """No lone surrogate in the strings (JSON escapes them; no database can store them)."""
-    try:
-        json.dumps(data, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _without_nul(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if isinstance(value, dict):
-        return {k: _without_nul(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_without_nul(v) for v in value]
-    return value
 
 
 class WebhookHandler:
@@ -116,8 +98,8 @@ class WebhookHandler:
         if refused is not None:
             return self._reject(400, f"not a Telegram Update: {refused}")
         if b"\\u0000" in body:  # NUL characters: PostgreSQL cannot store them in text
-            data = _without_nul(data)
-        if b"\\ud" in body.lower() and not _valid_unicode(data):
+            data = without_nul(data)
+        if b"\\ud" in body.lower() and not valid_unicode(data):
             return self._reject(400, "invalid JSON: a lone surrogate (\\ud800-\\udfff)")
         update_id = data.get("update_id")
         if type(update_id) is not int:

@@ -57,9 +57,11 @@ class ScriptedSession(BaseSession):
 class Recorder:
     def __init__(self) -> None:
         self.seen: list[int] = []
+        self.texts: list[str | None] = []
 
     async def process(self, update: Update) -> None:
         self.seen.append(update.update_id)
+        self.texts.append(update.message.text if update.message else None)
 
 
 async def test_an_update_json_cannot_decode_is_skipped_and_the_rest_processed() -> None:
@@ -77,6 +79,20 @@ async def test_an_update_json_cannot_decode_is_skipped_and_the_rest_processed() 
     assert poller.offset == 6
     # the failed batch was fetched again one update at a time, then in batches again
     assert (3, 1) in session.polls and (4, None) in session.polls
+
+
+async def test_nul_characters_are_dropped_as_by_the_webhook() -> None:
+    session = ScriptedSession(
+        [json.dumps(text_update(1, "社保卡\x00丢了")), json.dumps(text_update(2, "ok"))]
+    )
+    recorder = Recorder()
+    poller = Poller(Bot(TEST_TOKEN, session=session), recorder, Metrics(), backoff_initial=0.01)  # type: ignore[arg-type]
+    await poller.start()
+    try:
+        await asyncio.wait_for(session.idle.wait(), 10)
+    finally:
+        await poller.stop(5)
+    assert (recorder.seen, recorder.texts) == ([1, 2], ["社保卡丢了", "ok"])
 
 
 async def test_a_batch_that_is_not_updates_at_all_backs_off() -> None:

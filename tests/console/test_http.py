@@ -152,6 +152,13 @@ async def test_actions_go_through_the_domain_with_csrf(client: TestClient, any_d
     kinds = [e.kind for e in await desk.events(tid)]
     assert kinds == ["created", "replied", "contact_revealed"]
     assert all(e.actor_id == 101 for e in (await desk.events(tid))[1:])
+    nul = await client.post(
+        f"/console/tickets/{number}/note",
+        data={"text": "已电话\x00联系", "csrf": token},  # PostgreSQL refuses NUL in text
+        allow_redirects=False,
+    )
+    assert nul.status == 303
+    assert (await desk.events(tid))[-1].kind == "note"
 
 
 async def test_the_csv_parses_respects_scope_and_masks(client: TestClient, any_desk: Desk) -> None:

@@ -40,6 +40,7 @@ from aiohttp import web
 from sqlalchemy.exc import DataError, SQLAlchemyError
 
 from handlers.dialogue.model import MAX_ACTION_ID, Inbound
+from handlers.storable import valid_unicode, without_nul
 from handlers.web.chat import events
 from handlers.web.chat.hub import StreamHub
 from handlers.web.chat.limits import RateLimiter
@@ -322,11 +323,11 @@ class WebChat:
             return data
         try:
             body = json.loads(data.decode("utf-8"))
-            # "\ud800" escapes decode to lone surrogates, which no database stores: refuse
-            # them here (UnicodeEncodeError is a ValueError).
-            json.dumps(body, ensure_ascii=False).encode("utf-8")
         except (ValueError, RecursionError):
             return _error(400, 'the body must be JSON: {"text": ...} or {"action": ...}')
+        if not valid_unicode(body):  # "\ud800" escapes: no database stores them
+            return _error(400, "the body has a lone surrogate (\\ud800-\\udfff)")
+        body = without_nul(body)
         lang = pick_lang(request)
         parsed = self._inbound(body, lang)
         if isinstance(parsed, web.Response):

@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.deps import Deps
 from handlers.notify.format import format_time
+from handlers.storable import without_nul
 from handlers.web.console import texts
 from locales import normalize_lang, t
 from tickets.config.desk import DepartmentConfig
@@ -197,7 +198,7 @@ async def read_form(request: web.Request) -> dict[str, str]:
         form = await request.post()
     except (ValueError, UnicodeDecodeError) as exc:
         raise web.HTTPBadRequest(text="bad form") from exc
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    values = {k: without_nul(v) for k, v in form.items() if isinstance(v, str)}
     if not check_csrf(user_of(request), values.get("csrf")):
         raise web.HTTPForbidden(text=t(lang_of(request), "con-csrf_failed"))
     return values

@@ -153,6 +153,21 @@ async def test_embedding_is_allowed_for_webchat_origins_only(
     assert "/chat?" in widget and "iframe" in widget
 
 
+async def test_nul_characters_are_dropped_not_a_database_error(
+    start_chat: StartChat, visitors
+) -> None:  # type: ignore[no-untyped-def]
+    # PostgreSQL refuses NUL in text: a question with one is answered like the same without.
+    app = await start_chat()
+    v = visitors(app.url)
+    await v.session()
+    await v.open()
+    response = await v.post(None, raw='{"text":"结婚登记需要\\u0000什么材料？"}'.encode())
+    assert response.status == 202
+    answer = await v.next()
+    assert answer.data["echo"] == "结婚登记需要什么材料？"
+    assert "身份证和户口簿" in answer.text
+
+
 async def test_a_visitor_asks_files_a_request_and_a_clerk_replies_from_telegram(
     start_chat: StartChat,
     emu: BotAPIEmulator,
