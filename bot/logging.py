@@ -55,6 +55,27 @@ class TextFormatter(logging.Formatter):
         return line
 
 
+class MalformedRequestFilter(logging.Filter):
+    """aiohttp answers a request it cannot parse (a URL or header over its limits, broken
+    HTTP) with a 400 itself, then logs an ERROR with a traceback: anyone could fill the log
+    with them. Such a record becomes one WARNING line without the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and _is_bad_http(exc):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            reason = str(getattr(exc, "message", "") or exc).strip().partition("\n")[0]
+            record.msg, record.args = "malformed HTTP request refused (400): %s", (reason[:160],)
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def _is_bad_http(exc: BaseException) -> bool:
+    from aiohttp.http_exceptions import BadHttpMessage
+
+    return isinstance(exc, BadHttpMessage)
+
+
 def configure_logging(level: str = "INFO", fmt: Literal["text", "json"] = "text") -> None:
     """Route the root logger to stderr in the chosen format (idempotent)."""
     handler = logging.StreamHandler(sys.stderr)
@@ -69,6 +90,9 @@ def configure_logging(level: str = "INFO", fmt: Literal["text", "json"] = "text"
     # aiogram logs its own line per update at INFO; ours replaces it (one line per update).
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    server = logging.getLogger("aiohttp.server")
+    if not any(isinstance(f, MalformedRequestFilter) for f in server.filters):
+        server.addFilter(MalformedRequestFilter())
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # APScheduler says "Running job ..." every minute; the sweeps log what they queued.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

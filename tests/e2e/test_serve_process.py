@@ -78,8 +78,15 @@ async def test_serve_without_token_serves_http_and_stops_on_sigterm(tmp_path: Pa
     proc = await _start(_env(tmp_path, port), tmp_path)
     try:
         health = await _wait_healthy(port, proc)
+        async with aiohttp.ClientSession() as http:  # a URL over aiohttp's 8 kB line limit
+            async with http.get(f"http://127.0.0.1:{port}/chat?q={'x' * 10_000}") as response:
+                too_long = response.status
     finally:
         code, output = await _stop(proc)
+    assert too_long == 400
+    refused = [line for line in output.splitlines() if "malformed HTTP request" in line]
+    assert len(refused) == 1 and '"level": "WARNING"' in refused[0], output
+    assert "Traceback" not in output
     assert health["telegram"] == "disabled"
     # Without Telegram the web chat still delivers staff replies: its own sender runs.
     assert health["senders"] == {"telegram": "off", "web": "running", "wechat": "off"}
