@@ -64,10 +64,8 @@ class Recorder:
         self.texts.append(update.message.text if update.message else None)
 
 
-async def test_an_update_json_cannot_decode_is_skipped_and_the_rest_processed() -> None:
-    good = [json.dumps(text_update(n, "hello")) for n in (1, 2, 4, 5)]
-    deep = '{"update_id": 3, "message": ' + "[" * 50_000 + "]" * 50_000 + "}"
-    session = ScriptedSession([good[0], good[1], deep, good[2], good[3]])
+async def _poll_until_idle(session: ScriptedSession) -> tuple[Recorder, Poller]:
+    """A poller over the scripted batches, run until it has fetched them all."""
     recorder = Recorder()
     poller = Poller(Bot(TEST_TOKEN, session=session), recorder, Metrics(), backoff_initial=0.01)  # type: ignore[arg-type]
     await poller.start()
@@ -75,6 +73,14 @@ async def test_an_update_json_cannot_decode_is_skipped_and_the_rest_processed() 
         await asyncio.wait_for(session.idle.wait(), 10)
     finally:
         await poller.stop(5)
+    return recorder, poller
+
+
+async def test_an_update_json_cannot_decode_is_skipped_and_the_rest_processed() -> None:
+    good = [json.dumps(text_update(n, "hello")) for n in (1, 2, 4, 5)]
+    deep = '{"update_id": 3, "message": ' + "[" * 50_000 + "]" * 50_000 + "}"
+    session = ScriptedSession([good[0], good[1], deep, good[2], good[3]])
+    recorder, poller = await _poll_until_idle(session)
     assert recorder.seen == [1, 2, 4, 5]
     assert poller.offset == 6
     # the failed batch was fetched again one update at a time, then in batches again
@@ -85,13 +91,7 @@ async def test_nul_characters_are_dropped_as_by_the_webhook() -> None:
     session = ScriptedSession(
         [json.dumps(text_update(1, "社保卡\x00丢了")), json.dumps(text_update(2, "ok"))]
     )
-    recorder = Recorder()
-    poller = Poller(Bot(TEST_TOKEN, session=session), recorder, Metrics(), backoff_initial=0.01)  # type: ignore[arg-type]
-    await poller.start()
-    try:
-        await asyncio.wait_for(session.idle.wait(), 10)
-    finally:
-        await poller.stop(5)
+    recorder, _poller = await _poll_until_idle(session)
     assert (recorder.seen, recorder.texts) == ([1, 2], ["社保卡丢了", "ok"])
 
 
