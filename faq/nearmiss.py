@@ -15,6 +15,10 @@ ask judged is the last question clause that shares something with the entry (a t
 "有人知道吗" shares nothing), else the last one. Only short asks are judged character by character (a long one
 describes a situation in words no entry writes); an action the ask names (:data:`ASK_ACTIONS`
 and the action intents) must be explained at any length.
+
+The other way round, an entry narrower than the question is not its answer either: a short
+ask that names only part of the entry's keywords ("公租房怎么申请" against an entry whose
+keyword is 公租房租金) and none of them whole (:meth:`Scope.narrower`).
 """
 
 from __future__ import annotations
