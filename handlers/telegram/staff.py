@@ -36,6 +36,8 @@ from handlers.telegram.staff_commands import COMMANDS, language
 from handlers.telegram.staff_common import StaffFlow, has_text_or_media, is_active_staff
 from handlers.telegram.staff_console import console
 from locales import t
+from tickets.authz import actor_for
+from tickets.people.directory import department_for_chat
 from tickets.people.staff import INVITE_PREFIX, redeem_invite
 
 __all__ = ["STAFF_COMMANDS", "create_router", "start_staff"]
@@ -102,6 +104,44 @@ async def may_be_for_staff(message: Message, raw_state: str | None = None) -> bo
     )
 
 
+# Commands of the citizen conversation: in a group they would answer with a citizen's own data.
+CITIZEN_COMMANDS = frozenset(
+    "start help new mydata mytickets subscribe deleteme language cancel".split()
+)
+
+
+async def group_command(
+    message: Message, session: AsyncSession, outgoing: Outgoing, deps: Deps, lang: str
+) -> None:
+    """A command for this bot in a department's staff chat that no handler took (other groups
+    stay silent): ``/help`` is the staff help for staff, ``/cancel`` says there is nothing to
+    cancel, a citizen's command says it works in a private chat (it would show personal data
+    here), and an unknown one from staff names ``/staffhelp``. Never silence for staff."""
+    head = (message.text or "").split(maxsplit=1)[0][1:]
+    name, _, mention = head.partition("@")
+    if mention:
+        me = await message.bot.me() if message.bot is not None else None
+        if me is None or mention.lower() != (me.username or "").lower():
+            return  # addressed to another bot in the group
+    if message.from_user is None or await department_for_chat(session, message.chat.id) is None:
+        return
+    actor = await actor_for(session, message.from_user.id, deps.admin_ids)
+    if actor.is_staff and actor.staff is not None and actor.staff.language:
+        lang = actor.staff.language
+    name = name.lower()
+    if actor.is_staff and name == "help":
+        text = t(lang, "sh-help") + (t(lang, "sh-help_admin") if actor.is_admin else "")
+    elif actor.is_staff and name == "cancel":
+        text = t(lang, "sh-nothing_to_cancel")
+    elif name in CITIZEN_COMMANDS:
+        text = t(lang, "sh-private_only", command="/" + name)
+    elif actor.is_staff:
+        text = t(lang, "sh-unknown_command", command="/" + name[:32])
+    else:
+        return
+    await outgoing.send_message(message.chat.id, text, reply_to_message_id=message.message_id)
+
+
 def create_router() -> Router:
     """A fresh router (a router can belong to one dispatcher only). Order matters."""
     router = Router(name="staff")
@@ -122,6 +162,10 @@ def create_router() -> Router:
     router.message.register(announce_text, StateFilter(StaffFlow.announce_text), has_text_or_media)
     router.message.register(announce_time, StateFilter(StaffFlow.announce_at), not_command)
     router.message.register(reply_to_post, Magic(F.reply_to_message))
+    router.message.register(
+        group_command,
+        Magic(F.chat.type.in_({"group", "supergroup"}) & F.text.startswith("/")),
+    )
     router.callback_query.register(ticket_button, ticket_callback_filter)
     router.callback_query.register(staff_interface_button, staff_callback_filter)
     return router

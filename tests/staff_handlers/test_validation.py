@@ -9,7 +9,7 @@ import pytest
 import locales
 from bot.texts import TextsService
 from locales import t
-from tests.staff_handlers.conftest import ADMIN, ROLES, Desk, texts
+from tests.staff_handlers.conftest import ADMIN, HOUSING_CHAT, ROLES, Desk, texts
 
 CLERK = ROLES["clerk"]
 
@@ -157,3 +157,31 @@ async def test_reload_applies_text_overrides_and_keeps_them_on_a_broken_folder(
         assert t("en", "status-closed") == "done and dusted"  # the texts in use stay
     finally:
         locales.install(before)
+
+
+async def test_commands_no_handler_takes_in_a_staff_chat_are_answered(desk: Desk) -> None:
+    # Before: silence. A clerk's /help is the staff help; a citizen's command (it would show
+    # personal data in the group) says where it works; an unknown one names /staffhelp.
+    help_text = texts(await desk.message(CLERK, "/help", chat=HOUSING_CHAT))
+    assert help_text == [t("en", "sh-help")]
+    admin_help = texts(await desk.message(ADMIN, "/help", chat=HOUSING_CHAT))
+    assert admin_help == [t("en", "sh-help") + t("en", "sh-help_admin")]
+    for command in ("/mydata", "/new", "/start", "/subscribe"):
+        rows = await desk.message(CLERK, command, chat=HOUSING_CHAT, lang="zh")
+        assert texts(rows) == [t("zh", "sh-private_only", command=command)]
+        assert [r.chat_id for r in rows] == [HOUSING_CHAT]  # nothing private sent anywhere
+    assert texts(await desk.message(CLERK, "/frobnicate", chat=HOUSING_CHAT)) == [
+        t("en", "sh-unknown_command", command="/frobnicate")
+    ]
+    assert texts(await desk.message(CLERK, "/cancel", chat=HOUSING_CHAT)) == [
+        t("en", "sh-nothing_to_cancel")
+    ]
+    # A citizen in the group learns where /mydata works; an unknown command from them, a
+    # command for another bot, or any command in a group that is no staff chat: silence.
+    citizen = ROLES["citizen"]
+    assert texts(await desk.message(citizen, "/mydata", chat=HOUSING_CHAT)) == [
+        t("en", "sh-private_only", command="/mydata")
+    ]
+    assert await desk.message(citizen, "/frobnicate", chat=HOUSING_CHAT) == []
+    assert await desk.message(CLERK, "/help@SomeOtherBot", chat=HOUSING_CHAT) == []
+    assert await desk.message(CLERK, "/help", chat=-5555) == []
