@@ -2,7 +2,8 @@
 
 Edits of sent messages get a note that edits are not read; payment notices are silently
 logged and payment queries declined (the desk sells nothing); any private message no router
-took gets a "please write text" hint. Group chats are ignored silently (a department's staff
+took gets a "please write text" hint; a button no router knows (an old message's, forged data)
+is answered "no longer valid", so the client stops its spinner. Group chats are ignored silently (a department's staff
 chat is the staff router's). The citizen conversation itself is :mod:`handlers.dialogue` (on Telegram :mod:`handlers.telegram.citizen`).
 Everything goes through the outbox (``outgoing``), in the sender's language (``lang``).
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import logging
 
 from aiogram import F, Router
-from aiogram.types import Message, PreCheckoutQuery, ShippingQuery
+from aiogram.types import CallbackQuery, Message, PreCheckoutQuery, ShippingQuery
 
 from handlers.telegram.filters import Magic
 from handlers.telegram.outgoing import Outgoing
@@ -36,6 +37,11 @@ async def edited_message(message: Message, outgoing: Outgoing, lang: Lang) -> No
     await outgoing.send_message(
         message.chat.id, t(lang, "edited"), reply_to_message_id=message.message_id
     )
+
+
+async def stale_button(query: CallbackQuery, outgoing: Outgoing, lang: Lang) -> None:
+    payload = {"callback_query_id": query.id, "text": t(lang, "stale")}
+    await outgoing.call("answerCallbackQuery", query.from_user.id, payload, transient=True)
 
 
 async def pre_checkout(query: PreCheckoutQuery, outgoing: Outgoing, lang: Lang) -> None:
@@ -72,6 +78,7 @@ def create_router() -> Router:
     )
     router.message.register(other_message)
     router.edited_message.register(edited_message)
+    router.callback_query.register(stale_button)
     router.pre_checkout_query.register(pre_checkout)
     router.shipping_query.register(shipping)
     return router

@@ -255,3 +255,32 @@ async def test_the_start_tells_the_admins_when_next_year_has_no_holiday_schedule
         "calendar-coverage:2026-11-02:43",
     ]
     assert all("2027" in r.payload["text"] for r in rows)
+
+
+@pytest.mark.parametrize("data", ["", "x", "tk:take:abc", "an:99999999999999999999999", "sf:an1"])
+async def test_a_button_no_router_knows_is_answered_not_left_spinning(
+    harness: AppHarness, session_factory: SessionFactory, data: str
+) -> None:
+    # An old message's button after a change of the callback data, or forged data: before,
+    # nothing answered it and the citizen's client showed its spinner until it gave up.
+    body = {
+        "update_id": 77,
+        "callback_query": {
+            "id": "q77",
+            "chat_instance": "c",
+            "data": data,
+            "from": {"id": 7001, "is_bot": False, "first_name": "A", "language_code": "zh"},
+            "message": {
+                "message_id": 5,
+                "date": 1,
+                "chat": {"id": 7001, "type": "private"},
+                "from": {"id": 123456789, "is_bot": True, "first_name": "Desk"},
+                "text": "旧消息",
+            },
+        },
+    }
+    assert (await harness.post(body)).status == 200
+    rows = await outbox_rows(session_factory)
+    assert [(r.method, r.payload["callback_query_id"], r.payload["text"]) for r in rows] == [
+        ("answerCallbackQuery", "q77", t("zh", "stale"))
+    ]
