@@ -580,3 +580,15 @@ def test_long_message_naming_the_entry_is_answered_on_its_lead(
     assert sample_kb.decide([short, runner_up], t).decision == "suggest"
     diluted = long._replace(score=29.0)
     assert sample_kb.decide([diluted, runner_up._replace(score=0.0)], t).decision == "suggest"
+
+
+def test_a_long_story_leading_by_fifteen_points_is_answered(
+    sample_kb: KnowledgeBase, heldout_kb: KnowledgeBase
+) -> None:
+    # Lead 15-20 over the next entry: suggested while LONG_MARGIN was 20, answered now.
+    story = "做饭做到一半火突然灭了，打了好几次都打不着，也没欠费"
+    result = sample_kb.match(story)
+    assert (result.decision, result.entry_id) == ("answer", "gas-outage")
+    # The confusable that a looser margin (12) would have answered with the fee entry.
+    confusable = heldout_kb.match("暖气费交过了，但是暖气一直不热")
+    assert confusable.entry_id != "heating-fee"
