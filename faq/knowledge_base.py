@@ -488,7 +488,7 @@ class KnowledgeBase:
         text = analysis.norm
         for run, fixed in analysis.fixes:
             text = text.replace(run, fixed)
-        if scope.narrower(analysis.asks, text):
+        if scope.narrower(analysis.asks, text, long):
             return True
         intents = [f for f in analysis.features if f[0] == "i"]
         if scope.covers(analysis.units, intents, analysis.norm):

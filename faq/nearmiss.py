@@ -278,6 +278,7 @@ class Scope:
     # its questions and keywords (an answer saying "未还清的贷款" is not about repaying)
     intents: frozenset[str]
     keys: tuple[str, ...] = ()  # the Han runs of its keywords (see narrower)
+    questions: str = ""  # the Han characters of its questions alone (see narrower)
 
     @classmethod
     def of(
@@ -316,13 +317,16 @@ class Scope:
         every = [*asked, *answer]
         if any(COST_EVIDENCE.search(text) for text in every):
             intents.add("i:cost")
+        keywords = list(keywords)
         keys = {tok for k in keywords for tok in tokens(k) if is_cjk(tok) and len(tok) >= 2}
+        said = {ch for text in asked if text not in keywords for ch in text if is_cjk(ch)}
         return cls(
             "".join(sorted(chars)),
             "\0" + "\0".join(sorted(pairs)) + "\0",
             " " + " ".join(sorted(words)) + " ",
             frozenset(intents),
             tuple(sorted(keys)),
+            "".join(sorted(said)),
         )
 
     def has_word(self, word: str) -> bool:
@@ -346,12 +350,14 @@ class Scope:
                 return False
         return _ask_actions_re().search(norm) is None
 
-    def narrower(self, asks: tuple[Ask, ...], text: str) -> bool:
+    def narrower(self, asks: tuple[Ask, ...], text: str, long: bool = False) -> bool:
         """The entry is about something narrower than what a short ask names: the ask's
         words are only a part of one of the entry's keywords ("公租房怎么申请" against an entry
         on 公租房租金) and no keyword is named whole. Such a match is a suggestion: answering
-        it would assume the rest of the keyword. ``text``: the message as read (homophones
-        corrected). Parts of a keyword that are frame words or intents need not be named."""
+        it would assume the rest of the keyword. Also when every keyword lacks the same part
+        (two characters or more) that the entry's questions say and a short message does not
+        (its topic is elsewhere). ``text``: the message as read (homophones corrected).
+        Parts of a keyword that are frame words or intents need not be named."""
         if not self.keys:
             return False
         filled = [a for a in asks if a.chars or a.words or a.intents]
@@ -362,13 +368,25 @@ class Scope:
             return False
         content = set(ask.chars)
         partial = False
+        core: set[str] | None = None
         for key in self.keys:
             covered, rest = _cover(key, text)
             if len(rest) < 2:
                 return False  # this keyword is named (all but a character at most)
             if covered and content <= covered:
                 partial = True
-        return partial
+            core = set(rest) if core is None else core & set(rest)
+        if partial:
+            return True
+        # Every keyword lacks the same part, which the entry's questions also say and the
+        # message does not (外国人怎么办工作许可 against 居留许可 / 外国人居留 and a question
+        # on the 居留许可): the message asks about something else that shares the frame.
+        return (
+            not long
+            and core is not None
+            and len(core) >= 2
+            and all(ch in self.questions and ch not in text for ch in core)
+        )
 
     def shares(self, ask: Ask) -> bool:
         return (

@@ -486,6 +486,35 @@ entries:
         assert kb.match(text).decision == "answer", text
 
 
+def test_a_question_without_the_part_every_keyword_has_is_not_answered(tmp_path: Path) -> None:
+    # 工作许可 (the work permit) against the residence permit entry: the message shares 外国人
+    # and 许可, and the answer even names the work permit, but 居留, in every keyword and in
+    # the question, is not in it.
+    write(
+        tmp_path,
+        "exit-entry.yaml",
+        """\
+department: public-security
+entries:
+  - id: foreigner-residence
+    questions:
+      - 外国人在这里工作怎么办居留许可？
+    answer: 外国人取得工作许可后30日内，持护照、工作许可和照片到出入境管理部门申请工作类居留许可。
+    keywords: [居留许可, 外国人居留]
+  - id: passport
+    questions:
+      - 护照怎么办理？
+    answer: 持身份证到出入境窗口申请。
+    keywords: [护照]
+""",
+    )
+    kb = load_knowledge_base(tmp_path).kb
+    assert kb is not None
+    result = kb.match("外国人怎么办工作许可")
+    assert result.decision == "suggest" and result.candidates[0].id == "foreigner-residence"
+    assert kb.match("外国人怎么办居留许可").entry_id == "foreigner-residence"
+
+
 def test_everyday_verbs_and_borrowed_words_are_not_near_misses(tmp_path: Path) -> None:
     write(tmp_path, "pets.yaml", PETS)
     write(
