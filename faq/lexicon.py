@@ -105,7 +105,7 @@ INTENTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "where": (("哪里", "在哪", "地点", "地址", "哪儿"), ("where", "address", "location")),
     "register": (
         ("登记", "注册", "备案", "办执照"),
-        ("register", "registration", "enrol", "enroll"),
+        ("register", "registration", "enrol", "enroll", "sign up", "signup"),
     ),
     "reimburse": (("报销", "结算"), ("reimburse", "reimbursement", "claim")),
     "subsidy": (("补贴", "补助", "津贴", "救助"), ("subsidy", "allowance", "benefit", "benefits")),

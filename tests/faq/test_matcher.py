@@ -621,3 +621,8 @@ def test_a_long_story_leading_by_fifteen_points_is_answered(
     # The confusable that a looser margin (12) would have answered with the fee entry.
     confusable = heldout_kb.match("暖气费交过了，但是暖气一直不热")
     assert confusable.entry_id != "heating-fee"
+
+
+def test_signing_up_is_registering(heldout_kb: KnowledgeBase) -> None:
+    result = heldout_kb.match("Where can I sign up for a library card?")
+    assert (result.decision, result.entry_id) == ("answer", "library-card")
