@@ -534,6 +534,11 @@ entries:
       - 留学回来学位认证在哪里办？
     answer: 在教育部留学服务中心网站在线申请国（境）外学历学位认证，约10到20个工作日出结果。
     keywords: [学历认证, 学位认证]
+  - id: hospital-appointment
+    questions:
+      - 市医院怎么网上预约挂号？
+    answer: 可通过医院公众号或拨打114预约挂号，可预约7天内的号源。
+    keywords: [预约挂号, 挂号, 专家号]
 """,
     )
     kb = load_knowledge_base(tmp_path).kb
@@ -543,6 +548,7 @@ entries:
         ("养狗登记在哪里申报", "dog-registration"),  # 申报 is applying
         ("国外degree怎么认证", "degree-verification"),  # English in Chinese, an entry in Chinese
         ("种地可以买农业保险吗", "crop-insurance"),  # buying insurance is taking it out
+        ("看专家号在哪里预约", "hospital-appointment"),  # 看 (to see a doctor) is the frame
     ):
         result = kb.match(text)
         assert (result.decision, result.entry_id) == ("answer", expect), (text, result)
