@@ -2,10 +2,11 @@
 
 Edits of sent messages get a note that edits are not read; payment notices are silently
 logged and payment queries declined (the desk sells nothing); any private message no router
-took gets a "please write text" hint; a button no router knows (an old message's, forged data)
-is answered "no longer valid", so the client stops its spinner. Group chats are ignored silently (a department's staff
-chat is the staff router's). The citizen conversation itself is :mod:`handlers.dialogue` (on Telegram :mod:`handlers.telegram.citizen`).
-Everything goes through the outbox (``outgoing``), in the sender's language (``lang``).
+took gets a "please write text" hint; a button no router knows (an old message's, forged
+data) is answered "no longer valid", so the client stops its spinner. Group messages are left
+alone here (a department's staff chat is the staff router's). The citizen conversation itself
+is :mod:`handlers.dialogue` (on Telegram :mod:`handlers.telegram.citizen`). Everything goes
+through the outbox (``outgoing``), in the sender's language (``lang``).
 """
 
 from __future__ import annotations
