@@ -3,8 +3,9 @@ compose an announcement in the bot: choose the topic (``sf:an:t:<topic>``), send
 optionally one photo, its caption the text), see the preview exactly as subscribers will, then
 send now (``sf:an:send``), send urgent (``sf:an:urgent``: also outside the announcement hours),
 schedule (``sf:an:at``, then a local date and time) or cancel (``sf:cancel``).
-``/announce status N`` shows an announcement's progress, ``/announce cancel N`` stops one that
-is not done (what is not sent yet is dropped), for the same people and topics.
+``/announce status N`` shows an announcement's progress (``/announce list`` the latest ten),
+``/announce cancel N`` stops one that is not done (what is not sent yet is dropped), for the
+same people and topics.
 
 The draft lives in the conversation state (the database FSM, :class:`StaffFlow`), so a restart
 between the steps loses nothing. Everyone else is refused politely.
@@ -33,6 +34,7 @@ from tickets.announce import (
     counts,
     create_announcement,
     posted_event,
+    recent_announcements,
     split_texts,
 )
 from tickets.models import Announcement
@@ -60,6 +62,9 @@ async def announce(ctx: StaffContext, command: CommandObject | None) -> None:
     N`` and ``/announce cancel N``."""
     topics = await _topics(ctx)
     args = (command.args or "").split() if command is not None else []
+    if args and args[0].lower() in ("list", "status") and len(args) == 1:
+        await _recent(ctx, topics)
+        return
     if args:
         verb, number = args[0].lower(), args[1] if len(args) == 2 else ""
         if verb not in ("status", "cancel") or not number.isdigit() or len(number) > 18:
@@ -210,6 +215,33 @@ async def _queue(ctx: StaffContext, *, urgent: bool, at: datetime | None) -> Non
         opening = hours.next_open(now)
         when = ctx.t("an-when-hours", time=format_time(opening, ctx.deps.tz, ctx.lang))
     await ctx.say(ctx.t("an-queued", id=row.id, recipients=row.recipients, when=when))
+
+
+async def _recent(ctx: StaffContext, topics: dict[str, Any]) -> None:
+    """``/announce list`` (or ``status`` without a number): the latest ten announcements to
+    the topics this person may announce to (administrators: all), one line each."""
+    wanted = None if ctx.actor.is_admin else list(topics)
+    rows = await recent_announcements(ctx.session, wanted, limit=10)
+    if not rows:
+        await ctx.say(ctx.t("an-list-empty"))
+        return
+    tz = ctx.deps.tz
+    lines = []
+    for row in rows:
+        c = await counts(ctx.session, row)
+        topic = topics.get(row.topic)
+        lines.append(
+            ctx.t(
+                "an-list-line",
+                id=row.id or 0,
+                topic=topic.name_for(ctx.lang) if topic is not None else row.topic,
+                state=ctx.t(f"an-state-{row.status}"),
+                sent=c.sent,
+                total=row.recipients,
+                time=format_time(row.created_at, tz, ctx.lang),
+            )
+        )
+    await ctx.say(ctx.t("an-list", lines="\n".join(lines)))
 
 
 async def _manage(ctx: StaffContext, topics: dict[str, Any], verb: str, number: int) -> None:

@@ -47,7 +47,11 @@ an-when-hours = it goes out at { $time } (outside the announcement hours now)
 an-when-at = it goes out at { $time }
 an-stale = This announcement draft is no longer open. Send /announce to start again.
 an-need_text = Please send the announcement's text (or a photo with a caption).
-an-usage = Usage: /announce (a new announcement), /announce status N, /announce cancel N.
+an-usage = Usage: /announce (a new announcement), /announce list (the latest ones), /announce status N, /announce cancel N.
+an-list = 📣 Latest announcements (/announce status N for one):
+    { $lines }
+an-list-line = { $id } · “{ $topic }” · { $state } · sent { $sent } of { $total } · { $time }
+an-list-empty = No announcements yet to the topics you may announce to. /announce makes one.
 an-not_found = There is no announcement { $id } among the topics you may announce to.
 an-not_cancellable = Announcement { $id } cannot be cancelled: it is { $state }.
 an-state-queued = waiting to go out

@@ -128,7 +128,7 @@ sh-help =
     /console — a one-time sign-in link to the web console (sent privately)
     /language [zh|en] — the language the bot writes to you in (your notifications too)
     /announce — announce to a topic's subscribers (department heads: their department's topics; administrators: any)
-    /announce status N, /announce cancel N — an announcement's progress; stop one that is not done
+    /announce list, /announce status N, /announce cancel N — the latest announcements; one's progress; stop one that is not done
     /cancel — cancel what you started
     /staffhelp — this help
 sh-help_admin =

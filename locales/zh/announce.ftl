@@ -47,7 +47,11 @@ an-when-hours = 将于 { $time } 发送（现在不在通知发送时段内）
 an-when-at = 将于 { $time } 发送
 an-stale = 这份通知草稿已失效。请重新发送 /announce。
 an-need_text = 请发送通知内容（或一张带说明文字的照片）。
-an-usage = 用法：/announce（发布新通知）、/announce status 编号（查看进度）、/announce cancel 编号（取消）。
+an-usage = 用法：/announce（发布新通知）、/announce list（最近的通知）、/announce status 编号（查看进度）、/announce cancel 编号（取消）。
+an-list = 📣 最近的通知（发送 /announce status 编号 查看详情）：
+    { $lines }
+an-list-line = { $id } ·「{ $topic }」· { $state } · 已发送 { $sent }/{ $total } · { $time }
+an-list-empty = 您可发布的主题还没有通知。发送 /announce 发布一条。
 an-not_found = 在您可发布的主题中没有编号为 { $id } 的通知。
 an-not_cancellable = 通知 { $id } 无法取消：它{ $state }。
 an-state-queued = 等待发送

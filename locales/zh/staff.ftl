@@ -128,7 +128,7 @@ sh-help =
     /console — 网页工作台的一次性登录链接（私信发送）
     /language [zh|en] — 机器人给您发消息所用的语言（包括给您的工单通知）
     /announce — 向某个通知主题的订阅者发布通知（部门负责人：本部门的主题；管理员：所有主题）
-    /announce status 编号、/announce cancel 编号 — 查看通知的发送进度；取消尚未发完的通知
+    /announce list、/announce status 编号、/announce cancel 编号 — 最近的通知；查看通知的发送进度；取消尚未发完的通知
     /cancel — 取消正在进行的操作
     /staffhelp — 显示本帮助
 sh-help_admin =

@@ -370,3 +370,11 @@ async def test_a_photo_announcement_then_status_and_cancel_from_telegram(
         for c in emu.calls
         if "Marathon on Sunday" in str(c.params.get("text")) and c.chat_id in (7601, 7602)
     ]
+    # The latest ones at a glance, newest first; another department's head sees none of them.
+    await say(emu, head, "/announce list")
+    listing = await expect(emu, head, "📣 Latest announcements")
+    lines = listing["text"].splitlines()[1:]
+    assert lines[0].startswith("2 · “Road closures” · cancelled · sent 0 of 2 · ")
+    assert lines[1].startswith("1 · “Road closures” · done · sent 2 of 2 · ")
+    await say(emu, other, "/announce list")
+    await expect(emu, other, t("en", "an-list-empty"))

@@ -342,6 +342,18 @@ def posted_event(
 # --- delivery -------------------------------------------------------------------------------
 
 
+async def recent_announcements(
+    session: AsyncSession, topics: list[str] | None, limit: int = 10
+) -> list[Announcement]:
+    """The latest announcements, newest first: to ``topics`` only, or to any (``None``)."""
+    stmt = select(Announcement).order_by(col(Announcement.id).desc()).limit(limit)
+    if topics is not None:
+        if not topics:
+            return []
+        stmt = stmt.where(col(Announcement.topic).in_(topics))
+    return list((await session.exec(stmt)).all())
+
+
 async def counts(session: AsyncSession, announcement: Announcement) -> Counts:
     """Outcomes so far; ``queued``: everyone without an outcome yet (not materialized too)."""
     assert announcement.id is not None
